@@ -1,0 +1,433 @@
+//! The command line, as the issue names it: `tworg [--file PATH] [--org ORG] [--as USER] [--json] COMMAND`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tworg",
+    version,
+    about = "A keyboard-driven console for governing Twilio Organizations",
+    after_help = "Run without a command to open the console."
+)]
+pub struct Cli {
+    /// The world file (default: $TWORG_FILE, else world.ron in the platform data folder)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// The organization to act in, by name or OR SID (default: the world's home organization)
+    #[arg(long, global = true, value_name = "ORG")]
+    pub org: Option<String>,
+    /// The acting user, by email or US SID (default: the organization's Owner)
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub as_user: Option<String>,
+    /// Machine-readable output for show, check and rules, and for refusals
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Open any world without the power to change it
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Monochrome theme (also when NO_COLOR is set)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Enable mouse support in the console
+    #[arg(long, global = true)]
+    pub mouse: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a world file (refuses to overwrite one)
+    Init(InitArgs),
+    /// Validate the file and print a summary
+    Check,
+    /// Every rule ID with its one-line statement
+    Rules,
+    /// Show part of the world
+    Show {
+        #[arg(value_enum)]
+        what: ShowWhat,
+    },
+    /// The world's clock
+    #[command(subcommand)]
+    Clock(ClockCmd),
+    /// A new Twilio user signs up (SIGN-*)
+    Signup {
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Users and accounts outside every org, and synthetic worlds
+    #[command(subcommand)]
+    World(WorldCmd),
+    /// The simulated public DNS
+    #[command(subcommand)]
+    Dns(DnsCmd),
+    /// Accounts of the organization
+    #[command(subcommand)]
+    Account(AccountCmd),
+    /// Subaccounts
+    #[command(subcommand)]
+    Subaccount(SubaccountCmd),
+    /// Domains and the sign-up setting
+    #[command(subcommand)]
+    Domain(DomainCmd),
+    /// Users, invitations and roles
+    #[command(subcommand)]
+    User(UserCmd),
+    /// The organization itself
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Single sign-on
+    #[command(subcommand)]
+    Sso(SsoCmd),
+    /// SCIM provisioning
+    #[command(subcommand)]
+    Scim(ScimCmd),
+    /// Render the console headless after feeding it keys, and print the screen
+    Render(RenderArgs),
+    /// Guided walkthroughs
+    Demo(DemoArgs),
+    /// (internal) save the world repeatedly, for the crash-safety test
+    #[command(hide = true)]
+    SaveLoop {
+        #[arg(long, default_value_t = 1000)]
+        times: u32,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Start from the embedded demo world
+    #[arg(long, conflicts_with_all = ["org", "owner"])]
+    pub demo: bool,
+    /// The new organization's name
+    #[arg(long = "org", id = "org", value_name = "NAME", requires = "owner")]
+    pub org_name: Option<String>,
+    /// The Owner's email
+    #[arg(long, value_name = "EMAIL")]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShowWhat {
+    Orgs,
+    Accounts,
+    Users,
+    Domains,
+    Invitations,
+    Settings,
+    Audit,
+    Dns,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClockCmd {
+    /// Advance by DURATION (36h, 7d, 30d) and apply every expiry that falls due
+    Advance { duration: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorldCmd {
+    /// A Twilio user outside every org
+    AddUser {
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// An account outside every org
+    AddAccount {
+        name: String,
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        full: bool,
+    },
+    /// Write a large synthetic world to --file, for scale tests
+    Generate {
+        #[arg(long)]
+        users: usize,
+        #[arg(long)]
+        accounts: usize,
+        #[arg(long, default_value_t = 1)]
+        orgs: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DnsCmd {
+    /// Add the _twilio TXT record of DOMAIN to the simulated DNS
+    Publish { domain: String },
+    /// Remove it again
+    Unpublish { domain: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    Create {
+        name: String,
+        #[arg(long)]
+        flex: bool,
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// Import an existing account as managed (the owner confirms)
+    Import {
+        sid: String,
+    },
+    /// Add an existing account as independent (the owner accepts)
+    Link {
+        sid: String,
+    },
+    /// Confirm a pending import or link, as the account's owner
+    Confirm {
+        sid: String,
+    },
+    /// Decline it, as the account's owner
+    Decline {
+        sid: String,
+    },
+    /// Cancel a pending import or link (or relinquish an independent account)
+    Cancel {
+        sid: String,
+    },
+    Rename {
+        sid: String,
+        name: String,
+    },
+    Transfer {
+        sid: String,
+        user: String,
+    },
+    Upgrade {
+        sid: String,
+    },
+    Suspend {
+        sid: String,
+    },
+    Resume {
+        sid: String,
+    },
+    Close {
+        sid: String,
+        /// The account's name, typed to confirm
+        #[arg(long)]
+        confirm: String,
+    },
+    Hipaa {
+        sid: String,
+        #[arg(value_enum)]
+        state: OnOff,
+    },
+    /// Grant account roles (admin, developer, billing, support; comma-separated)
+    Grant {
+        sid: String,
+        user: String,
+        roles: String,
+    },
+    Revoke {
+        sid: String,
+        user: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubaccountCmd {
+    Create {
+        parent_sid: String,
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DomainCmd {
+    Add {
+        name: String,
+    },
+    Verify {
+        name: String,
+    },
+    Recheck {
+        name: String,
+    },
+    Delete {
+        name: String,
+        /// Acknowledge that the domain's other managed users leave the org
+        #[arg(long)]
+        yes: bool,
+    },
+    SignupSetting {
+        #[arg(value_enum)]
+        setting: SignupArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SignupArg {
+    Restricted,
+    AutoEnrollment,
+    Blocked,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Standard,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    Invite {
+        email: String,
+        #[arg(long, value_enum, default_value = "standard")]
+        role: RoleArg,
+        /// Account access: SID=ROLE[,ROLE] (repeatable)
+        #[arg(long = "account", value_name = "SID=ROLES")]
+        accounts: Vec<String>,
+    },
+    /// Accept a pending invitation, as the invitee
+    Accept {
+        email: String,
+    },
+    Cancel {
+        email: String,
+    },
+    Resend {
+        email: String,
+    },
+    Role {
+        user: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    ResetPassword {
+        user: String,
+    },
+    #[command(name = "reset-2fa")]
+    Reset2fa {
+        user: String,
+    },
+    Deactivate {
+        user: String,
+    },
+    Reactivate {
+        user: String,
+    },
+    Remove {
+        user: String,
+    },
+    Delete {
+        user: String,
+    },
+    /// Bulk import from a CSV with header email,first_name,last_name
+    Import {
+        csv_file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    Rename {
+        name: String,
+    },
+    Transfer {
+        user: String,
+    },
+    Delete,
+    /// Merge CANDIDATE into this organization
+    Merge {
+        candidate: String,
+        /// The candidate's name (or SID), typed to confirm
+        #[arg(long)]
+        confirm: Option<String>,
+        #[arg(long, value_enum, default_value = "standard")]
+        owner_role: RoleArg,
+    },
+    /// Set KEY VALUE: account-limit, subaccount-limit, domain-limit, invite-days, reset-link-hours,
+    /// baa, sso-entitlement, bulk-import, multi-verified DOMAIN [on|off], scim-twilio-rules
+    Set {
+        key: String,
+        #[arg(num_args = 1..=2, required = true)]
+        value: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCmd {
+    Configure {
+        #[arg(long)]
+        entity_id: String,
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        cert: PathBuf,
+    },
+    Test,
+    Enforce {
+        domain: String,
+        /// Confirm even if no Owner or Administrator could sign in without SSO (SSO-5)
+        #[arg(long)]
+        yes: bool,
+    },
+    Unenforce {
+        domain: String,
+    },
+    Exempt {
+        user: String,
+    },
+    Unexempt {
+        user: String,
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScimCmd {
+    /// Enable SCIM; prints the bearer token once
+    Enable,
+    Disable,
+    /// Serve the org's SCIM 2.0 endpoint
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8087")]
+        listen: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Keys to feed, e.g. "j j enter" or '2 a "corp.io" enter'
+    #[arg(long, default_value = "")]
+    pub keys: String,
+    /// Screen size, COLSxROWS
+    #[arg(long, default_value = "100x30")]
+    pub size: String,
+    /// Save the changes the keys made
+    #[arg(long)]
+    pub save: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The walkthrough to play
+    pub name: Option<String>,
+    /// List the walkthroughs
+    #[arg(long)]
+    pub list: bool,
+    /// Render each step without a terminal
+    #[arg(long)]
+    pub headless: bool,
+    /// With --headless: write each step's screen here
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}

@@ -1,0 +1,558 @@
+//! The scripting CLI: the same actions as the console, for scripts and shells. It parses, builds
+//! an [`Action`], applies it through the model and saves; it holds no rule of its own.
+//!
+//! Exit status: 0 done; 2 usage error (or something named that does not exist); 3 refused by a
+//! rule; 4 the file could not be read, parsed, locked or written.
+
+pub mod args;
+pub mod show;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use serde_json::json;
+
+use crate::model::action::Setting;
+use crate::model::{self, Action, ActionError, Ctx, OrgRole, SignupSetting, World};
+use crate::persist::{self, StoreError, WorldFile};
+use args::*;
+
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_REFUSED: u8 = 3;
+pub const EXIT_FILE: u8 = 4;
+
+/// A failure of a command, with its exit status.
+#[derive(Debug)]
+pub enum Failure {
+    Usage(String),
+    Action(ActionError),
+    File(StoreError),
+    Other(anyhow::Error),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::File(e)
+    }
+}
+impl From<ActionError> for Failure {
+    fn from(e: ActionError) -> Self {
+        Failure::Action(e)
+    }
+}
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => ExitCode::from(report(&f, json)),
+    }
+}
+
+/// Prints a failure to stderr (and as JSON on stdout with `--json`) and returns its exit status.
+fn report(f: &Failure, json: bool) -> u8 {
+    match f {
+        Failure::Action(ActionError::Refused(r)) => {
+            eprintln!("{r}");
+            if json {
+                println!(
+                    "{}",
+                    json!({"refused": r.rule, "message": r.message, "hint": r.hint})
+                );
+            }
+            EXIT_REFUSED
+        }
+        Failure::Action(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+        Failure::Usage(m) => {
+            eprintln!("error: {m}");
+            EXIT_USAGE
+        }
+        Failure::File(e) => {
+            eprintln!("error: {e}");
+            EXIT_FILE
+        }
+        Failure::Other(e) => {
+            eprintln!("error: {e:#}");
+            EXIT_FILE
+        }
+    }
+}
+
+/// Global options that choose the file, the org and the actor.
+pub struct Target {
+    pub path: PathBuf,
+    /// The path came from the default location, so a missing file is created from the demo world.
+    pub default_location: bool,
+    pub org: Option<String>,
+    pub as_user: Option<String>,
+}
+
+impl Target {
+    pub fn from_cli(cli: &Cli) -> Target {
+        Target {
+            path: cli.file.clone().unwrap_or_else(persist::default_path),
+            default_location: cli.file.is_none(),
+            org: cli.org.clone(),
+            as_user: cli.as_user.clone(),
+        }
+    }
+
+    /// On first use of the default location, the demo world is written there.
+    pub fn ensure_exists(&self) -> Result<(), Failure> {
+        if self.default_location && !self.path.exists() {
+            WorldFile::create(&self.path, &persist::demo_world())?;
+            eprintln!("tworg: created {} from the demo world", self.path.display());
+        }
+        Ok(())
+    }
+
+    /// Loads without locking (reading stays possible while another process writes).
+    pub fn read(&self) -> Result<World, Failure> {
+        self.ensure_exists()?;
+        Ok(persist::load(&self.path)?)
+    }
+
+    /// Locks and loads for writing.
+    pub fn open(&self) -> Result<(WorldFile, World), Failure> {
+        self.ensure_exists()?;
+        Ok(WorldFile::open(&self.path)?)
+    }
+}
+
+/// Resolves `--org` and `--as` into an action context.
+pub fn resolve_ctx(
+    world: &World,
+    org: Option<&str>,
+    as_user: Option<&str>,
+) -> Result<Ctx, Failure> {
+    let org_sid = match org {
+        Some(key) => world.find_org(key)?.sid.clone(),
+        None => match &world.home_org {
+            Some(h) => h.clone(),
+            None => world.orgs.keys().next().cloned().ok_or_else(|| {
+                Failure::Usage("the world has no organization; create one with tworg init".into())
+            })?,
+        },
+    };
+    let actor = match as_user {
+        Some(key) => world.find_user(key)?.sid.clone(),
+        None => world
+            .owner_of_org(&org_sid)
+            .map(|u| u.sid.clone())
+            .ok_or_else(|| Failure::Usage("the organization has no Owner".into()))?,
+    };
+    Ok(Ctx::new(org_sid, actor))
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let target = Target::from_cli(&cli);
+    let json = cli.json;
+    let Some(command) = cli.command else {
+        return crate::console::run_terminal(
+            &target,
+            &crate::console::ConsoleOptions::from_cli(&cli),
+        )
+        .map_err(Failure::Other);
+    };
+    match command {
+        Command::Init(a) => init(&target, a),
+        Command::Check => {
+            let world = persist::load(&target.path)?;
+            let summary = show::summary(&world);
+            if json {
+                println!(
+                    "{}",
+                    json!({"ok": true, "file": target.path.display().to_string(), "summary": summary})
+                );
+            } else {
+                println!("{}: ok", target.path.display());
+                for (k, v) in summary.as_object().expect("object") {
+                    println!(
+                        "  {k}: {}",
+                        v.as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| v.to_string())
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Rules => {
+            if json {
+                let rules: Vec<_> = model::rules::ALL
+                    .iter()
+                    .map(|r| json!({"id": r.id, "statement": r.statement}))
+                    .collect();
+                println!("{}", serde_json::Value::Array(rules));
+            } else {
+                for r in model::rules::ALL {
+                    println!("{:<7} {}", r.id, r.statement);
+                }
+            }
+            Ok(())
+        }
+        Command::Show { what } => {
+            let world = target.read()?;
+            let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
+            let viewer = target.as_user.as_ref().map(|_| ctx.actor_sid());
+            let view = match what {
+                ShowWhat::Orgs => show::orgs(&world),
+                ShowWhat::Accounts => show::accounts(&world, &ctx.org, viewer.as_ref()),
+                ShowWhat::Users => show::users(&world, &ctx.org),
+                ShowWhat::Domains => show::domains(&world, &ctx.org),
+                ShowWhat::Invitations => show::invitations(&world, &ctx.org),
+                ShowWhat::Settings => show::settings(&world, &ctx.org),
+                ShowWhat::Audit => show::audit(&world, &ctx.org),
+                ShowWhat::Dns => show::dns(&world),
+            };
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&view.to_json()).expect("json")
+                );
+            } else {
+                print!("{}", view.to_text());
+            }
+            Ok(())
+        }
+        Command::World(WorldCmd::Generate {
+            users,
+            accounts,
+            orgs,
+            seed,
+        }) => {
+            let world = model::generate::generate_world(model::generate::GenerateSpec {
+                users,
+                accounts,
+                orgs,
+                seed,
+            });
+            WorldFile::create(&target.path, &world)?;
+            println!(
+                "generated {} with {} users, {} accounts, {} orgs",
+                target.path.display(),
+                world.users.len(),
+                world.accounts.len(),
+                world.orgs.len()
+            );
+            Ok(())
+        }
+        Command::SaveLoop { times } => {
+            let (file, mut world) = target.open()?;
+            for _ in 0..times {
+                world.apply(
+                    &Ctx::new(
+                        world.home_org.clone().expect("home"),
+                        world
+                            .owner_of_org(world.home_org.as_ref().expect("home"))
+                            .expect("owner")
+                            .sid
+                            .clone(),
+                    ),
+                    &Action::AdvanceClock { seconds: 60 },
+                )?;
+                file.save(&world)?;
+            }
+            Ok(())
+        }
+        Command::Scim(ScimCmd::Serve { listen }) => {
+            crate::server::serve_cli(&target, &listen).map_err(Failure::Other)
+        }
+        Command::Render(a) => {
+            let screen = crate::console::render_headless(
+                &target,
+                &crate::console::ConsoleOptions::from_cli_parts(cli.read_only, cli.no_color),
+                &a.keys,
+                &a.size,
+                a.save,
+            )
+            .map_err(Failure::Other)?;
+            print!("{screen}");
+            Ok(())
+        }
+        Command::Demo(a) => crate::console::demo_cli(&a).map_err(Failure::Other),
+        other => {
+            let action = to_action(other)?;
+            apply_and_save(&target, &action, json)
+        }
+    }
+}
+
+fn init(target: &Target, a: InitArgs) -> Result<(), Failure> {
+    let world = if a.demo || a.org_name.is_none() {
+        persist::demo_world()
+    } else {
+        let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).expect("now");
+        let mut w = World::empty(now, now.as_second() as u64);
+        let out = w.init_org(
+            a.org_name.as_deref().expect("org"),
+            a.owner.as_deref().expect("owner"),
+        )?;
+        print_created(&out);
+        w
+    };
+    WorldFile::create(&target.path, &world)?;
+    eprintln!("tworg: created {}", target.path.display());
+    Ok(())
+}
+
+fn print_created(out: &model::Outcome) {
+    for (kind, sid) in &out.created {
+        let word = match kind {
+            model::SidKind::Org => "org",
+            model::SidKind::Account => "account",
+            model::SidKind::User => "user",
+            model::SidKind::Domain => "domain",
+            model::SidKind::Notification => "invitation",
+        };
+        println!("{word} {sid}");
+    }
+}
+
+/// Applies one action and saves. A refused action leaves the file byte for byte as it was.
+fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Failure> {
+    let (file, mut world) = target.open()?;
+    let ctx = if action.needs_org()
+        || target.org.is_some()
+        || target.as_user.is_some()
+        || !world.orgs.is_empty()
+    {
+        resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?
+    } else {
+        return Err(Failure::Usage("the world has no organization".into()));
+    };
+    let out = world.apply(&ctx, action)?;
+    file.save(&world)?;
+    if json {
+        let created: Vec<_> = out
+            .created
+            .iter()
+            .map(|(k, s)| json!({"kind": k.noun(), "sid": s}))
+            .collect();
+        let report: Vec<_> = out
+            .report
+            .iter()
+            .map(|(e, r)| json!({"item": e, "rejected": r}))
+            .collect();
+        println!(
+            "{}",
+            json!({"ok": true, "message": out.message, "created": created, "secret": out.secret, "report": report})
+        );
+        return Ok(());
+    }
+    eprintln!("{}", out.message);
+    for (item, reason) in &out.report {
+        match reason {
+            None => println!("  {item}"),
+            Some(r) => println!("  {item}: rejected: {r}"),
+        }
+    }
+    if let Some(secret) = &out.secret {
+        println!("{secret}");
+        eprintln!("Store this token now: tworg keeps only its hash and cannot show it again.");
+    }
+    print_created(&out);
+    Ok(())
+}
+
+fn role(r: RoleArg) -> OrgRole {
+    match r {
+        RoleArg::Admin => OrgRole::Administrator,
+        RoleArg::Standard => OrgRole::Standard,
+    }
+}
+
+fn read_file(path: &Path) -> Result<String, Failure> {
+    let mut s = String::new();
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+    f.read_to_string(&mut s)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+    Ok(s)
+}
+
+/// Random bytes from the OS, for the SCIM bearer token (secrets come from the edge, not the model).
+pub fn random_token() -> Result<String, Failure> {
+    let mut buf = [0u8; 24];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .map_err(|e| Failure::Other(e.into()))?;
+    Ok(format!(
+        "tworg_{}",
+        buf.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ))
+}
+
+/// Maps a parsed command to a model action.
+fn to_action(command: Command) -> Result<Action, Failure> {
+    use Action as A;
+    Ok(match command {
+        Command::Signup { email, name } => A::Signup { email, name },
+        Command::Clock(ClockCmd::Advance { duration }) => {
+            let d = model::time::parse_duration(&duration).map_err(Failure::Usage)?;
+            A::AdvanceClock {
+                seconds: d.as_secs(),
+            }
+        }
+        Command::World(WorldCmd::AddUser { email, name }) => A::AddWorldUser { email, name },
+        Command::World(WorldCmd::AddAccount { name, owner, full }) => {
+            A::AddWorldAccount { name, owner, full }
+        }
+        Command::Dns(DnsCmd::Publish { domain }) => A::PublishDns { domain },
+        Command::Dns(DnsCmd::Unpublish { domain }) => A::UnpublishDns { domain },
+        Command::Account(c) => match c {
+            AccountCmd::Create { name, flex, owner } => A::CreateAccount { name, flex, owner },
+            AccountCmd::Import { sid } => A::ImportAccount { sid },
+            AccountCmd::Link { sid } => A::LinkAccount { sid },
+            AccountCmd::Confirm { sid } => A::ConfirmAccount { sid },
+            AccountCmd::Decline { sid } => A::DeclineAccount { sid },
+            AccountCmd::Cancel { sid } => A::CancelAccount { sid },
+            AccountCmd::Rename { sid, name } => A::RenameAccount { sid, name },
+            AccountCmd::Transfer { sid, user } => A::TransferAccount { sid, user },
+            AccountCmd::Upgrade { sid } => A::UpgradeAccount { sid },
+            AccountCmd::Suspend { sid } => A::SuspendAccount { sid },
+            AccountCmd::Resume { sid } => A::ResumeAccount { sid },
+            AccountCmd::Close { sid, confirm } => A::CloseAccount {
+                sid,
+                confirm_name: confirm,
+            },
+            AccountCmd::Hipaa { sid, state } => A::SetHipaa {
+                sid,
+                on: state == OnOff::On,
+            },
+            AccountCmd::Grant { sid, user, roles } => A::GrantAccess {
+                sid,
+                user,
+                roles: model::AccountRole::parse_list(&roles).map_err(Failure::Usage)?,
+            },
+            AccountCmd::Revoke { sid, user } => A::RevokeAccess { sid, user },
+        },
+        Command::Subaccount(SubaccountCmd::Create { parent_sid, name }) => A::CreateSubaccount {
+            parent: parent_sid,
+            name,
+        },
+        Command::Domain(c) => match c {
+            DomainCmd::Add { name } => A::AddDomain { name },
+            DomainCmd::Verify { name } => A::VerifyDomain { name },
+            DomainCmd::Recheck { name } => A::RecheckDomain { name },
+            DomainCmd::Delete { name, yes } => A::DeleteDomain {
+                name,
+                acknowledged: yes,
+            },
+            DomainCmd::SignupSetting { setting } => A::SetSignup {
+                setting: match setting {
+                    SignupArg::Restricted => SignupSetting::Restricted,
+                    SignupArg::AutoEnrollment => SignupSetting::AutoEnrollment,
+                    SignupArg::Blocked => SignupSetting::Blocked,
+                },
+            },
+        },
+        Command::User(c) => match c {
+            UserCmd::Invite {
+                email,
+                role: r,
+                accounts,
+            } => {
+                let accounts = accounts
+                    .iter()
+                    .map(|spec| {
+                        let (sid, roles) = spec.split_once('=').ok_or_else(|| {
+                            Failure::Usage(format!("--account takes SID=ROLE[,ROLE], not '{spec}'"))
+                        })?;
+                        Ok((
+                            sid.to_string(),
+                            model::AccountRole::parse_list(roles).map_err(Failure::Usage)?,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, Failure>>()?;
+                A::Invite {
+                    email,
+                    role: role(r),
+                    accounts,
+                }
+            }
+            UserCmd::Accept { email } => A::AcceptInvite { email },
+            UserCmd::Cancel { email } => A::CancelInvite { email },
+            UserCmd::Resend { email } => A::ResendInvite { email },
+            UserCmd::Role { user, role: r } => A::SetRole {
+                user,
+                role: role(r),
+            },
+            UserCmd::ResetPassword { user } => A::ResetPassword { user },
+            UserCmd::Reset2fa { user } => A::Reset2fa { user },
+            UserCmd::Deactivate { user } => A::Deactivate { user },
+            UserCmd::Reactivate { user } => A::Reactivate { user },
+            UserCmd::Remove { user } => A::RemoveUser { user },
+            UserCmd::Delete { user } => A::DeleteUser { user },
+            UserCmd::Import { csv_file } => A::ImportUsers {
+                csv: read_file(&csv_file)?,
+            },
+        },
+        Command::Org(c) => match c {
+            OrgCmd::Rename { name } => A::RenameOrg { name },
+            OrgCmd::Transfer { user } => A::TransferOrg { user },
+            OrgCmd::Delete => A::DeleteOrg,
+            OrgCmd::Merge {
+                candidate,
+                confirm,
+                owner_role,
+            } => A::Merge {
+                candidate,
+                confirm: confirm.unwrap_or_default(),
+                owner_role: role(owner_role),
+            },
+            OrgCmd::Set { key, value } => {
+                A::Set(Setting::parse(&key, &value.join(" ")).map_err(Failure::Usage)?)
+            }
+        },
+        Command::Sso(c) => match c {
+            SsoCmd::Configure {
+                entity_id,
+                url,
+                cert,
+            } => A::SsoConfigure {
+                entity_id,
+                url,
+                cert_pem: read_file(&cert)?,
+            },
+            SsoCmd::Test => A::SsoTest,
+            SsoCmd::Enforce { domain, yes } => A::SsoEnforce {
+                domain,
+                confirm_lockout: yes,
+            },
+            SsoCmd::Unenforce { domain } => A::SsoUnenforce { domain },
+            SsoCmd::Exempt { user } => A::SsoExempt { user },
+            SsoCmd::Unexempt { user, yes } => A::SsoUnexempt {
+                user,
+                confirm_lockout: yes,
+            },
+        },
+        Command::Scim(ScimCmd::Enable) => A::ScimEnable {
+            token: random_token()?,
+        },
+        Command::Scim(ScimCmd::Disable) => A::ScimDisable,
+        Command::Init(_)
+        | Command::Check
+        | Command::Rules
+        | Command::Show { .. }
+        | Command::World(WorldCmd::Generate { .. })
+        | Command::SaveLoop { .. }
+        | Command::Scim(ScimCmd::Serve { .. })
+        | Command::Render(_)
+        | Command::Demo(_) => {
+            unreachable!("handled in run")
+        }
+    })
+}

@@ -1,0 +1,338 @@
+//! `tworg show …`: views of the world as text tables or JSON. The same rows feed both.
+
+use serde_json::{Value, json};
+
+use crate::model::time::{days_left, format_time};
+use crate::model::{AccountStatus, DomainStatus, MemberStatus, OrgRole, Sid, World};
+
+/// A view: column headers and rows of JSON values (strings, numbers, booleans, null).
+pub struct View {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl View {
+    pub fn to_json(&self) -> Value {
+        Value::Array(
+            self.rows
+                .iter()
+                .map(|r| {
+                    Value::Object(
+                        self.columns
+                            .iter()
+                            .map(|c| c.to_string())
+                            .zip(r.iter().cloned())
+                            .collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// Aligned columns for a terminal.
+    pub fn to_text(&self) -> String {
+        let cell = |v: &Value| match v {
+            Value::Null => "-".to_string(),
+            Value::String(s) => s.clone(),
+            Value::Bool(b) => {
+                if *b {
+                    "yes".into()
+                } else {
+                    "no".into()
+                }
+            }
+            other => other.to_string(),
+        };
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(cell).collect())
+            .collect();
+        let widths: Vec<usize> = (0..self.columns.len())
+            .map(|i| {
+                cells
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([self.columns[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |items: Vec<String>| {
+            let last = items.len() - 1;
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if i == last {
+                        s.clone()
+                    } else {
+                        format!("{s:<w$}", w = widths[i])
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("  ")
+        };
+        let mut out = line(self.columns.iter().map(|c| c.to_uppercase()).collect());
+        out.push('\n');
+        for r in cells {
+            out.push_str(&line(r));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn role_key(r: OrgRole) -> &'static str {
+    r.key()
+}
+
+pub fn orgs(w: &World) -> View {
+    View {
+        columns: vec!["sid", "name", "owner", "members", "accounts", "home"],
+        rows: w
+            .orgs
+            .values()
+            .map(|o| {
+                vec![
+                    json!(o.sid),
+                    json!(o.name),
+                    json!(w.owner_of_org(&o.sid).map(|u| u.email.clone())),
+                    json!(w.members(&o.sid).count()),
+                    json!(w.org_accounts(&o.sid).count()),
+                    json!(w.home_org.as_ref() == Some(&o.sid)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Accounts of the org the viewer may see (ORG-3), parents followed by their subaccounts.
+pub fn accounts(w: &World, org: &Sid, viewer: Option<&Sid>) -> View {
+    let mut rows = Vec::new();
+    let visible = |a: &crate::model::Account| viewer.is_none_or(|v| w.can_see_account(v, org, a));
+    for a in w
+        .org_accounts(org)
+        .filter(|a| a.parent.is_none())
+        .filter(|a| visible(a))
+    {
+        let subs = w
+            .accounts
+            .values()
+            .filter(|s| s.parent.as_ref() == Some(&a.sid));
+        for acc in std::iter::once(a).chain(subs) {
+            rows.push(vec![
+                json!(acc.sid),
+                json!(acc.name),
+                json!(w.kind_in(acc, org).map(|k| k.label().to_ascii_lowercase())),
+                json!(acc.status.label()),
+                json!(format!("{:?}", w.main_account(acc).account_type)),
+                json!(acc.hipaa),
+                json!(w.owner_of(acc).map(|o| w.email_of(&o))),
+                json!(acc.parent),
+            ]);
+        }
+    }
+    View {
+        columns: vec![
+            "sid", "name", "kind", "status", "type", "hipaa", "owner", "parent",
+        ],
+        rows,
+    }
+}
+
+/// Members, then external collaborators (role null).
+pub fn users(w: &World, org: &Sid) -> View {
+    let mut rows: Vec<Vec<Value>> = w
+        .members(org)
+        .map(|u| {
+            let m = u.membership.as_ref().expect("member");
+            let status = match m.status {
+                MemberStatus::Active => "active",
+                MemberStatus::Deactivated => "deactivated",
+            };
+            vec![
+                json!(u.sid),
+                json!(u.email),
+                json!(u.name),
+                json!(role_key(m.role)),
+                json!(status),
+                json!(w.sso_required(u)),
+            ]
+        })
+        .collect();
+    let externals: std::collections::BTreeSet<&Sid> = w
+        .org_accounts(org)
+        .flat_map(|a| a.access.keys())
+        .filter(|u| w.membership_in(u, org).is_none())
+        .collect();
+    for sid in externals {
+        if let Some(u) = w.users.get(sid) {
+            rows.push(vec![
+                json!(u.sid),
+                json!(u.email),
+                json!(u.name),
+                Value::Null,
+                json!("external"),
+                json!(false),
+            ]);
+        }
+    }
+    View {
+        columns: vec!["sid", "email", "name", "role", "status", "sso"],
+        rows,
+    }
+}
+
+pub fn domains(w: &World, org: &Sid) -> View {
+    let rows = w.orgs.get(org).map(|o| {
+        o.domains
+            .values()
+            .map(|d| {
+                let left = match &d.status {
+                    DomainStatus::VerifiedUncertain { deadline } => {
+                        json!(days_left(w.clock, *deadline))
+                    }
+                    _ => Value::Null,
+                };
+                vec![
+                    json!(d.name),
+                    json!(d.status.label()),
+                    left,
+                    json!(d.sso_enforced),
+                    json!(d.multi_verified),
+                    json!(w.members_on_domain(org, &d.name).len()),
+                    json!(format!("{} = {}", d.txt_host(), d.txt_value())),
+                ]
+            })
+            .collect()
+    });
+    View {
+        columns: vec![
+            "name",
+            "status",
+            "days_left",
+            "sso_enforced",
+            "multi_verified",
+            "users",
+            "txt_record",
+        ],
+        rows: rows.unwrap_or_default(),
+    }
+}
+
+pub fn invitations(w: &World, org: &Sid) -> View {
+    let rows = w.orgs.get(org).map(|o| {
+        o.invitations
+            .values()
+            .map(|i| {
+                vec![
+                    json!(i.sid),
+                    json!(i.email),
+                    json!(role_key(i.role)),
+                    json!(format_time(i.sent_at)),
+                    json!(format_time(i.expires_at)),
+                    json!(w.email_of(&i.invited_by)),
+                ]
+            })
+            .collect()
+    });
+    View {
+        columns: vec!["sid", "email", "role", "sent", "expires", "invited_by"],
+        rows: rows.unwrap_or_default(),
+    }
+}
+
+pub fn settings(w: &World, org: &Sid) -> View {
+    let Some(o) = w.orgs.get(org) else {
+        return View {
+            columns: vec!["key", "value"],
+            rows: vec![],
+        };
+    };
+    let s = &o.settings;
+    let on = |b: bool| json!(if b { "on" } else { "off" });
+    let mut rows = vec![
+        vec![json!("name"), json!(o.name)],
+        vec![json!("sid"), json!(o.sid)],
+        vec![
+            json!("owner"),
+            json!(w.owner_of_org(org).map(|u| u.email.clone())),
+        ],
+        vec![json!("signup-setting"), json!(o.signup.label())],
+        vec![json!("account-limit"), json!(s.account_limit)],
+        vec![json!("accounts-used"), json!(w.accounts_toward_limit(org))],
+        vec![json!("subaccount-limit"), json!(s.subaccount_limit)],
+        vec![json!("domain-limit"), json!(s.domain_limit)],
+        vec![json!("invite-days"), json!(s.invite_days)],
+        vec![json!("reset-link-hours"), json!(s.reset_link_hours)],
+        vec![json!("baa"), on(s.baa)],
+        vec![json!("sso-entitlement"), on(s.sso_entitlement)],
+        vec![json!("bulk-import"), on(s.bulk_import)],
+        vec![
+            json!("sso-profile"),
+            json!(o.sso.as_ref().map(|p| format!(
+                "{} ({})",
+                p.entity_id,
+                if p.tested { "tested" } else { "untested" }
+            ))),
+        ],
+        vec![json!("scim"), on(o.scim.enabled)],
+        vec![json!("scim-twilio-rules"), on(o.scim.twilio_rules)],
+    ];
+    for d in o.domains.values().filter(|d| d.multi_verified) {
+        rows.push(vec![json!("multi-verified"), json!(d.name)]);
+    }
+    View {
+        columns: vec!["key", "value"],
+        rows,
+    }
+}
+
+/// The org's audit entries and the world's own (sign-ups, clock, DNS), oldest first.
+pub fn audit(w: &World, org: &Sid) -> View {
+    View {
+        columns: vec!["at", "actor", "action", "detail"],
+        rows: w
+            .audit
+            .iter()
+            .filter(|e| e.org.as_ref().is_none_or(|o| o == org))
+            .map(|e| {
+                vec![
+                    json!(format_time(e.at)),
+                    json!(e.actor),
+                    json!(e.action),
+                    json!(e.detail),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn dns(w: &World) -> View {
+    View {
+        columns: vec!["host", "type", "value"],
+        rows: w
+            .dns
+            .iter()
+            .flat_map(|(h, vals)| {
+                vals.iter()
+                    .map(move |v| vec![json!(h), json!("TXT"), json!(v)])
+            })
+            .collect(),
+    }
+}
+
+/// `tworg check`'s summary.
+pub fn summary(w: &World) -> Value {
+    json!({
+        "version": w.version,
+        "clock": format_time(w.clock),
+        "orgs": w.orgs.len(),
+        "users": w.users.len(),
+        "accounts": w.accounts.len(),
+        "open_accounts": w.accounts.values().filter(|a| a.status != AccountStatus::Closed).count(),
+        "audit_entries": w.audit.len(),
+        "home_org": w.home_org.as_ref().map(|h| w.org_name(h)),
+    })
+}

@@ -1,0 +1,11 @@
+//! tworg: a keyboard-driven terminal console for governing Twilio Organizations.
+//!
+//! Layers, from the bottom: [`model`] (the world and every rule), [`persist`] (the RON world
+//! file), then the faces that only call the model: [`cli`] (the scripting interface),
+//! [`console`] (the ratatui app) and [`server`] (the SCIM endpoint).
+
+pub mod cli;
+pub mod console;
+pub mod model;
+pub mod persist;
+pub mod server;

@@ -1,0 +1,858 @@
+//! Accounts and subaccounts: ACC-*, SUB-*, HIP-*, and account access (USR-4, USR-5).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::error::{ActionError, ActionResult, refuse};
+use super::rules;
+use super::time::default_subaccount_name;
+use super::*;
+
+const NAME_MAX: usize = 64;
+
+fn check_account_name(name: &str, rule: rules::Rule) -> ActionResult<String> {
+    let name = name.trim();
+    let len = name.chars().count();
+    if len == 0 || len > NAME_MAX {
+        return refuse(
+            rule,
+            format!("an account name must be 1-{NAME_MAX} characters, this one has {len}"),
+            "choose a shorter or non-empty name",
+        );
+    }
+    Ok(name.to_string())
+}
+
+/// USR-4: Administrator excludes the others; only Developer + Billing Manager combine.
+pub fn check_account_roles(roles: &[AccountRole]) -> ActionResult<BTreeSet<AccountRole>> {
+    let set: BTreeSet<AccountRole> = roles.iter().copied().collect();
+    if set.is_empty() {
+        return refuse(
+            rules::USR_4,
+            "no account role given",
+            "give one of admin, developer, billing, support",
+        );
+    }
+    let pair: BTreeSet<AccountRole> = [AccountRole::Developer, AccountRole::BillingManager].into();
+    if set.len() > 1 && set != pair {
+        let names: Vec<&str> = set.iter().map(|r| r.label()).collect();
+        let hint = if set.contains(&AccountRole::Administrator) {
+            "Administrator already covers the other roles: give Administrator alone"
+        } else {
+            "only Developer and Billing Manager may be combined"
+        };
+        return refuse(
+            rules::USR_4,
+            format!("the roles {} cannot be combined", names.join(" + ")),
+            hint,
+        );
+    }
+    Ok(set)
+}
+
+impl World {
+    /// ACC-3: room for `extra` more managed or pending accounts.
+    pub(crate) fn check_account_limit(&self, org: &Sid, extra: usize) -> ActionResult<()> {
+        let limit = self.org(org)?.settings.account_limit as usize;
+        let used = self.accounts_toward_limit(org);
+        if used + extra > limit {
+            return refuse(
+                rules::ACC_3,
+                format!(
+                    "{} already has {used} managed and pending accounts of its limit of {limit}",
+                    self.org_name(org)
+                ),
+                "close or cancel an account, or raise the limit (tworg org set account-limit N)",
+            );
+        }
+        Ok(())
+    }
+
+    fn insert_account(
+        &mut self,
+        name: String,
+        owner: Option<Sid>,
+        parent: Option<Sid>,
+        usage: Usage,
+        link: Option<OrgLink>,
+    ) -> Sid {
+        let sid = self.new_sid(SidKind::Account);
+        let account = Account {
+            sid: sid.clone(),
+            name,
+            owner,
+            parent,
+            status: AccountStatus::Active,
+            closed_at: None,
+            account_type: AccountType::Trial,
+            usage,
+            hipaa: false,
+            created_at: self.clock,
+            link,
+            access: BTreeMap::new(),
+        };
+        self.accounts.insert(sid.clone(), account);
+        sid
+    }
+
+    /// An account outside every org, as before orgs existed.
+    pub(crate) fn add_world_account(
+        &mut self,
+        name: &str,
+        owner: &str,
+        full: bool,
+    ) -> ActionResult<Outcome> {
+        let name = check_account_name(name, rules::ACC_1)?;
+        let owner = self.find_user(owner)?.sid.clone();
+        // ORG-8: an Org Owner's accounts are always managed by their org.
+        let link = self.users[&owner]
+            .membership
+            .as_ref()
+            .filter(|m| m.role == OrgRole::Owner)
+            .map(|m| OrgLink {
+                org: m.org.clone(),
+                state: LinkState::Managed,
+            });
+        if let Some(l) = &link {
+            self.check_account_limit(&l.org, 1)?;
+        }
+        let sid = self.insert_account(name.clone(), Some(owner.clone()), None, Usage::Twilio, link);
+        if full {
+            self.account_mut(&sid).account_type = AccountType::Full;
+        }
+        let detail = format!("account {sid} '{name}' owned by {}", self.email_of(&owner));
+        self.audit_world(None, "world", "world.add-account", detail.clone());
+        Ok(Outcome::msg(format!("added {detail}")).created(SidKind::Account, sid))
+    }
+
+    /// ACC-1, ACC-2, ACC-3.
+    pub(crate) fn create_account(
+        &mut self,
+        ctx: &Ctx,
+        name: &str,
+        flex: bool,
+        owner: Option<&str>,
+    ) -> ActionResult<Outcome> {
+        self.require_member(ctx, "create accounts")?;
+        let name = check_account_name(name, rules::ACC_1)?;
+        let owner_sid = match (owner, ctx.acting_user()) {
+            (Some(key), _) => {
+                let user = self.find_user(key)?;
+                let active_member = self
+                    .membership_in(&user.sid, &ctx.org)
+                    .is_some_and(|m| m.status == MemberStatus::Active);
+                if !active_member {
+                    return refuse(
+                        rules::ACC_1,
+                        format!(
+                            "{} is not an active managed member of {}",
+                            user.email,
+                            self.org_name(&ctx.org)
+                        ),
+                        "choose an active member as owner, or invite them first",
+                    );
+                }
+                if Some(&user.sid) != ctx.acting_user() {
+                    self.require_admin(ctx, "create accounts for someone else")?;
+                }
+                user.sid.clone()
+            }
+            (None, Some(actor)) => actor.clone(),
+            (None, None) => self
+                .owner_of_org(&ctx.org)
+                .map(|u| u.sid.clone())
+                .ok_or_else(|| ActionError::Invalid("the org has no owner".into()))?,
+        };
+        self.check_account_limit(&ctx.org, 1)?;
+        let usage = if flex { Usage::Flex } else { Usage::Twilio };
+        let link = OrgLink {
+            org: ctx.org.clone(),
+            state: LinkState::Managed,
+        };
+        let sid = self.insert_account(
+            name.clone(),
+            Some(owner_sid.clone()),
+            None,
+            usage,
+            Some(link),
+        );
+        let detail = format!(
+            "created {sid} '{name}' ({usage:?}, Trial) owned by {}",
+            self.email_of(&owner_sid)
+        );
+        self.audit(ctx, "account.create", detail.clone());
+        Ok(Outcome::msg(detail).created(SidKind::Account, sid))
+    }
+
+    /// Checks shared by import and link: an existing open main account in no org.
+    fn check_addable(&self, ctx: &Ctx, key: &str) -> ActionResult<&Account> {
+        let sid = Sid::parse(SidKind::Account, key)?;
+        let Some(account) = self.accounts.get(&sid) else {
+            return refuse(
+                rules::ACC_4,
+                format!("no account {sid} exists"),
+                "check the SID in the account's Console > Account > General settings",
+            );
+        };
+        if account.parent.is_some() {
+            return refuse(
+                rules::ACC_4,
+                format!("{} is a subaccount", account.name),
+                "add its parent account instead",
+            );
+        }
+        if account.status == AccountStatus::Closed {
+            return refuse(
+                rules::ACC_4,
+                format!("{} is closed", account.name),
+                "closed accounts cannot be added to an organization",
+            );
+        }
+        if let Some(link) = &account.link {
+            let place = if link.org == ctx.org {
+                "this organization".to_string()
+            } else {
+                self.org_name(&link.org)
+            };
+            let state = match link.state.kind() {
+                AccountKind::Pending => "already pending in",
+                AccountKind::Managed => "already managed by",
+                AccountKind::Independent => "already linked to",
+            };
+            return refuse(
+                rules::ACC_4,
+                format!("{} is {state} {place}", account.name),
+                "an account belongs to at most one organization",
+            );
+        }
+        Ok(account)
+    }
+
+    /// ACC-4: import by SID; becomes Pending until the owner confirms.
+    pub(crate) fn import_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "import accounts")?;
+        let account = self.check_addable(ctx, key)?;
+        let owner = self.user(account.owner.as_ref().expect("main account has an owner"))?;
+        let org = self.org(&ctx.org)?;
+        if !self.on_verified_domain(org, &owner.email) {
+            let domain = World::email_domain(&owner.email).unwrap_or_default();
+            return refuse(
+                rules::ACC_4,
+                format!(
+                    "the owner {} is not on a verified domain of {}",
+                    owner.email, org.name
+                ),
+                format!(
+                    "verify {domain} first (tworg domain add {domain}; tworg domain verify {domain})"
+                ),
+            );
+        }
+        let (sid, name, owner_email) = (
+            account.sid.clone(),
+            account.name.clone(),
+            owner.email.clone(),
+        );
+        self.check_account_limit(&ctx.org, 1)?;
+        let request = self.new_sid(SidKind::Notification);
+        self.account_mut(&sid).link = Some(OrgLink {
+            org: ctx.org.clone(),
+            state: LinkState::PendingImport {
+                request: request.clone(),
+                since: self.clock,
+            },
+        });
+        let detail =
+            format!("import of {sid} '{name}' requested; pending until {owner_email} confirms");
+        self.audit(ctx, "account.import", detail.clone());
+        Ok(Outcome::msg(detail).created(SidKind::Notification, request))
+    }
+
+    /// ACC-6: invite an outside owner to share an account as independent.
+    pub(crate) fn link_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "link independent accounts")?;
+        let account = self.check_addable(ctx, key)?;
+        let owner = self.user(account.owner.as_ref().expect("main account has an owner"))?;
+        if self.membership_in(&owner.sid, &ctx.org).is_some() {
+            return refuse(
+                rules::ACC_6,
+                format!(
+                    "{} is owned by {}, a member of this organization",
+                    account.name, owner.email
+                ),
+                "an independent account belongs to someone outside the org; import it instead (tworg account import SID)",
+            );
+        }
+        let (sid, name, owner_email) = (
+            account.sid.clone(),
+            account.name.clone(),
+            owner.email.clone(),
+        );
+        let request = self.new_sid(SidKind::Notification);
+        self.account_mut(&sid).link = Some(OrgLink {
+            org: ctx.org.clone(),
+            state: LinkState::PendingLink {
+                request: request.clone(),
+                since: self.clock,
+            },
+        });
+        let detail =
+            format!("{owner_email} invited to share {sid} '{name}' as an independent account");
+        self.audit(ctx, "account.link", detail.clone());
+        Ok(Outcome::msg(detail).created(SidKind::Notification, request))
+    }
+
+    /// The pending account and its owner, for confirm/decline, acting as that owner (ACC-5).
+    fn pending_for_owner(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        what: &str,
+    ) -> ActionResult<(Sid, Sid, bool)> {
+        let account = self.account_in_org(ctx, key)?;
+        let link = self.link_of(account).expect("in org");
+        let is_import = match link.state {
+            LinkState::PendingImport { .. } => true,
+            LinkState::PendingLink { .. } => false,
+            _ => {
+                return refuse(
+                    rules::ACC_5,
+                    format!("{} is not pending", account.name),
+                    "only a pending import or link can be confirmed or declined",
+                );
+            }
+        };
+        let owner = account.owner.clone().expect("main account");
+        if ctx.acting_user() != Some(&owner) {
+            return refuse(
+                rules::ACC_5,
+                format!(
+                    "only the account's owner, {}, can {what} it",
+                    self.email_of(&owner)
+                ),
+                format!("act as the owner (--as {})", self.email_of(&owner)),
+            );
+        }
+        Ok((account.sid.clone(), owner, is_import))
+    }
+
+    /// ACC-5 / ACC-6: the owner confirms; an import becomes managed, a link independent.
+    pub(crate) fn confirm_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        let (sid, owner, is_import) = self.pending_for_owner(ctx, key, "confirm")?;
+        let membership = self.users[&owner].membership.clone();
+        if is_import {
+            if let Some(m) = membership.as_ref().filter(|m| m.org != ctx.org) {
+                return refuse(
+                    rules::USR_2,
+                    format!(
+                        "{} belongs to {} and cannot join {}",
+                        self.email_of(&owner),
+                        self.org_name(&m.org),
+                        self.org_name(&ctx.org)
+                    ),
+                    "a user belongs to at most one organization; decline, or leave the other org first",
+                );
+            }
+        } else if membership.as_ref().is_some_and(|m| m.org == ctx.org) {
+            return refuse(
+                rules::ACC_6,
+                "the owner is now a member of this organization",
+                "cancel the link and import the account instead",
+            );
+        }
+        let name = self.accounts[&sid].name.clone();
+        let detail = if is_import {
+            let joined = membership.is_none();
+            if joined {
+                self.user_mut(&owner).membership = Some(Membership {
+                    org: ctx.org.clone(),
+                    role: OrgRole::Standard,
+                    status: MemberStatus::Active,
+                    sso_exempt: false,
+                    joined_at: self.clock,
+                });
+            }
+            self.account_mut(&sid).link = Some(OrgLink {
+                org: ctx.org.clone(),
+                state: LinkState::Managed,
+            });
+            format!(
+                "{sid} '{name}' is now managed{}",
+                if joined {
+                    "; its owner joined as a Standard member"
+                } else {
+                    ""
+                }
+            )
+        } else {
+            self.account_mut(&sid).link = Some(OrgLink {
+                org: ctx.org.clone(),
+                state: LinkState::Independent,
+            });
+            format!("{sid} '{name}' is now an independent account of the organization")
+        };
+        self.audit(ctx, "account.confirm", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// ACC-5: the owner declines; the request disappears.
+    pub(crate) fn decline_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        let (sid, _, _) = self.pending_for_owner(ctx, key, "decline")?;
+        self.account_mut(&sid).link = None;
+        let detail = format!("the owner declined {sid} '{}'", self.accounts[&sid].name);
+        self.audit(ctx, "account.decline", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// ACC-5: an administrator cancels a pending import or link; ACC-6: or relinquishes an
+    /// independent account.
+    pub(crate) fn cancel_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "cancel pending accounts")?;
+        let account = self.account_in_org(ctx, key)?;
+        let (sid, name) = (account.sid.clone(), account.name.clone());
+        let detail = match self.kind_in(account, &ctx.org) {
+            Some(AccountKind::Pending) => {
+                format!("cancelled the pending request for {sid} '{name}'")
+            }
+            Some(AccountKind::Independent) => {
+                format!("relinquished access to the independent account {sid} '{name}'")
+            }
+            _ => {
+                return refuse(
+                    rules::ACC_5,
+                    format!("{name} is managed, not pending"),
+                    "only pending accounts can be cancelled; close a managed account instead",
+                );
+            }
+        };
+        let org_members: BTreeSet<Sid> = self.members(&ctx.org).map(|u| u.sid.clone()).collect();
+        let account = self.account_mut(&sid);
+        account.link = None;
+        account.access.retain(|u, _| !org_members.contains(u));
+        self.audit(ctx, "account.cancel", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    pub(crate) fn rename_account(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        name: &str,
+    ) -> ActionResult<Outcome> {
+        let account = self.managed_account(ctx, key, "rename")?;
+        self.require_account_manager(ctx, account, "rename")?;
+        let rule = if account.parent.is_some() {
+            rules::SUB_3
+        } else {
+            rules::ACC_1
+        };
+        let new_name = check_account_name(name, rule)?;
+        let sid = account.sid.clone();
+        let old = std::mem::replace(&mut self.account_mut(&sid).name, new_name.clone());
+        let detail = format!("renamed {sid} '{old}' to '{new_name}'");
+        self.audit(ctx, "account.rename", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// ACC-7, USR-5.
+    pub(crate) fn transfer_account(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        new_owner: &str,
+    ) -> ActionResult<Outcome> {
+        let account = self.managed_account(ctx, key, "transfer ownership of")?;
+        if account.parent.is_some() {
+            return refuse(
+                rules::SUB_4,
+                format!(
+                    "{} is a subaccount and has no owner of its own",
+                    account.name
+                ),
+                "transfer its parent account instead",
+            );
+        }
+        self.require_account_manager(ctx, account, "transfer ownership of")?;
+        let target = self.find_user(new_owner)?;
+        match self.membership_in(&target.sid, &ctx.org) {
+            None => {
+                return refuse(
+                    rules::USR_5,
+                    format!(
+                        "{} is not a managed member of {}",
+                        target.email,
+                        self.org_name(&ctx.org)
+                    ),
+                    "a managed account's owner must be a managed member: invite them first",
+                );
+            }
+            Some(m) if m.status != MemberStatus::Active => {
+                return refuse(
+                    rules::ACC_7,
+                    format!("{} is deactivated", target.email),
+                    "reactivate them first, or choose an active member",
+                );
+            }
+            _ => {}
+        }
+        let previous = account.owner.clone().expect("main account");
+        if previous == target.sid {
+            return refuse(
+                rules::ACC_7,
+                format!("{} already owns {}", target.email, account.name),
+                "choose another member",
+            );
+        }
+        let (sid, target_sid) = (account.sid.clone(), target.sid.clone());
+        let acc = self.account_mut(&sid);
+        acc.owner = Some(target_sid.clone());
+        acc.access.remove(&target_sid);
+        acc.access
+            .insert(previous.clone(), [AccountRole::Administrator].into());
+        let detail = format!(
+            "{sid} '{}' now owned by {}; {} keeps Administrator access",
+            self.accounts[&sid].name,
+            self.email_of(&target_sid),
+            self.email_of(&previous)
+        );
+        self.audit(ctx, "account.transfer", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// ACC-9.
+    pub(crate) fn upgrade_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        let account = self.managed_account(ctx, key, "upgrade")?;
+        self.require_account_manager(ctx, account, "upgrade")?;
+        if account.parent.is_some() {
+            return refuse(
+                rules::ACC_10,
+                format!("{} is a subaccount and bills to its parent", account.name),
+                "upgrade the parent account",
+            );
+        }
+        if account.account_type == AccountType::Full {
+            return refuse(
+                rules::ACC_9,
+                format!("{} is already Full", account.name),
+                "an account goes Trial -> Full only, never back",
+            );
+        }
+        if account.status == AccountStatus::Closed {
+            return refuse(
+                rules::ACC_8,
+                format!("{} is closed", account.name),
+                "closing is irreversible",
+            );
+        }
+        let sid = account.sid.clone();
+        self.account_mut(&sid).account_type = AccountType::Full;
+        let detail = format!(
+            "upgraded {sid} '{}' from Trial to Full",
+            self.accounts[&sid].name
+        );
+        self.audit(ctx, "account.upgrade", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// ACC-8, SUB-5: suspend, resume, close (with the name typed).
+    pub(crate) fn set_account_status(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        to: AccountStatus,
+        confirm: Option<&String>,
+    ) -> ActionResult<Outcome> {
+        let verb = match to {
+            AccountStatus::Suspended => "suspend",
+            AccountStatus::Active => "resume",
+            AccountStatus::Closed => "close",
+        };
+        let account = self.managed_account(ctx, key, verb)?;
+        self.require_account_manager(ctx, account, verb)?;
+        if let Some(parent) = account.parent.as_ref().and_then(|p| self.accounts.get(p))
+            && parent.status == AccountStatus::Suspended
+        {
+            return refuse(
+                rules::SUB_5,
+                format!(
+                    "the parent {} is suspended, so {} cannot change status",
+                    parent.name, account.name
+                ),
+                "resume the parent account first",
+            );
+        }
+        let from = account.status;
+        let allowed = matches!(
+            (from, to),
+            (AccountStatus::Active, AccountStatus::Suspended)
+                | (AccountStatus::Suspended, AccountStatus::Active)
+                | (
+                    AccountStatus::Active | AccountStatus::Suspended,
+                    AccountStatus::Closed
+                )
+        );
+        if !allowed {
+            let hint = if from == AccountStatus::Closed {
+                "closing is irreversible"
+            } else {
+                "active <-> suspended; active or suspended -> closed"
+            };
+            return refuse(
+                rules::ACC_8,
+                format!(
+                    "{} is {} and cannot be {}d",
+                    account.name,
+                    from.label(),
+                    verb.trim_end_matches('e')
+                ),
+                hint,
+            );
+        }
+        if to == AccountStatus::Closed && confirm.map(|c| c.trim()) != Some(account.name.as_str()) {
+            return refuse(
+                rules::ACC_8,
+                format!("closing {} needs its name typed to confirm", account.name),
+                format!(
+                    "type the account's name exactly: --confirm '{}'",
+                    account.name
+                ),
+            );
+        }
+        let sid = account.sid.clone();
+        let children: Vec<Sid> = self
+            .accounts
+            .values()
+            .filter(|a| a.parent.as_ref() == Some(&sid) && a.status != AccountStatus::Closed)
+            .filter(|a| to != AccountStatus::Active || a.status == AccountStatus::Suspended)
+            .map(|a| a.sid.clone())
+            .collect();
+        let now = self.clock;
+        for s in children.iter().chain(std::iter::once(&sid)) {
+            let a = self.account_mut(s);
+            a.status = to;
+            if to == AccountStatus::Closed {
+                a.closed_at = Some(now);
+            }
+        }
+        let cascade = if children.is_empty() {
+            String::new()
+        } else {
+            format!(" with {} subaccount(s)", children.len())
+        };
+        let detail = format!(
+            "{}d {sid} '{}'{cascade}",
+            verb.trim_end_matches('e'),
+            self.accounts[&sid].name
+        );
+        self.audit(ctx, &format!("account.{verb}"), detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// HIP-1, HIP-2.
+    pub(crate) fn set_hipaa(&mut self, ctx: &Ctx, key: &str, on: bool) -> ActionResult<Outcome> {
+        let account = self.managed_account(ctx, key, "change HIPAA on")?;
+        self.require_admin(ctx, "change HIPAA designation")?;
+        if on && !self.org(&ctx.org)?.settings.baa {
+            return refuse(
+                rules::HIP_1,
+                format!("{} has no executed BAA on record", self.org_name(&ctx.org)),
+                "record the BAA first (tworg org set baa on)",
+            );
+        }
+        if account.status == AccountStatus::Closed {
+            return refuse(
+                rules::ACC_8,
+                format!("{} is closed", account.name),
+                "closed accounts cannot change",
+            );
+        }
+        if account.hipaa == on {
+            return refuse(
+                rules::HIP_2,
+                format!(
+                    "HIPAA is already {} for {}",
+                    if on { "on" } else { "off" },
+                    account.name
+                ),
+                "nothing to change",
+            );
+        }
+        let sid = account.sid.clone();
+        self.account_mut(&sid).hipaa = on;
+        let detail = format!(
+            "HIPAA {} for {sid} '{}' (existing subaccounts unchanged)",
+            if on { "on" } else { "off" },
+            self.accounts[&sid].name
+        );
+        self.audit(ctx, "account.hipaa", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// USR-4, USR-5, ACC-6: grant account roles to a member or an external user.
+    pub(crate) fn grant_access(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        user: &str,
+        roles: &[AccountRole],
+    ) -> ActionResult<Outcome> {
+        let account = self.account_in_org(ctx, key)?;
+        if account.parent.is_some() {
+            return refuse(
+                rules::SUB_4,
+                format!("{} is a subaccount", account.name),
+                "grant access on its parent account; it reaches the subaccounts",
+            );
+        }
+        let kind = self.kind_in(account, &ctx.org);
+        if kind == Some(AccountKind::Pending) {
+            return refuse(
+                rules::ACC_5,
+                format!("{} is pending", account.name),
+                "wait until its owner confirms",
+            );
+        }
+        self.require_account_manager(ctx, account, "grant access to")?;
+        let target = self.find_user(user)?;
+        let is_member = self.membership_in(&target.sid, &ctx.org).is_some();
+        if !is_member && kind != Some(AccountKind::Managed) {
+            return refuse(
+                rules::USR_5,
+                format!(
+                    "{} is an external user and {} is not a managed account",
+                    target.email, account.name
+                ),
+                "external users can be granted access to managed accounts only",
+            );
+        }
+        if account.owner.as_ref() == Some(&target.sid) {
+            return refuse(
+                rules::USR_4,
+                format!("{} owns {} already", target.email, account.name),
+                "the owner has every right; grant roles to someone else",
+            );
+        }
+        let set = check_account_roles(roles)?;
+        let (sid, target_sid) = (account.sid.clone(), target.sid.clone());
+        let labels: Vec<&str> = set.iter().map(|r| r.label()).collect();
+        self.account_mut(&sid)
+            .access
+            .insert(target_sid.clone(), set.clone());
+        let detail = format!(
+            "{} granted {} on {sid} '{}'{}",
+            self.email_of(&target_sid),
+            labels.join(" + "),
+            self.accounts[&sid].name,
+            if is_member {
+                ""
+            } else {
+                " (external collaborator)"
+            }
+        );
+        self.audit(ctx, "account.grant", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    pub(crate) fn revoke_access(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        user: &str,
+    ) -> ActionResult<Outcome> {
+        let account = self.account_in_org(ctx, key)?;
+        self.require_account_manager(ctx, account, "revoke access to")?;
+        let target = self.find_user(user)?;
+        if !account.access.contains_key(&target.sid) {
+            return Err(ActionError::NotFound(format!(
+                "{} has no granted access to {}",
+                target.email, account.name
+            )));
+        }
+        let (sid, target_sid) = (account.sid.clone(), target.sid.clone());
+        self.account_mut(&sid).access.remove(&target_sid);
+        let detail = format!(
+            "revoked {}'s access to {sid} '{}'",
+            self.email_of(&target_sid),
+            self.accounts[&sid].name
+        );
+        self.audit(ctx, "account.revoke", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// SUB-1, SUB-2, SUB-3, HIP-3.
+    pub(crate) fn create_subaccount(
+        &mut self,
+        ctx: &Ctx,
+        parent_key: &str,
+        name: Option<&str>,
+    ) -> ActionResult<Outcome> {
+        let parent = self.managed_account(ctx, parent_key, "create subaccounts under")?;
+        self.require_account_manager(ctx, parent, "create subaccounts under")?;
+        if parent.parent.is_some() {
+            return refuse(
+                rules::SUB_1,
+                format!(
+                    "{} is a subaccount; a subaccount cannot have subaccounts",
+                    parent.name
+                ),
+                "create it under the main account",
+            );
+        }
+        match parent.status {
+            AccountStatus::Closed => {
+                return refuse(
+                    rules::ACC_8,
+                    format!("{} is closed", parent.name),
+                    "closed accounts cannot change",
+                );
+            }
+            AccountStatus::Suspended => {
+                return refuse(
+                    rules::SUB_5,
+                    format!("{} is suspended", parent.name),
+                    "resume it first",
+                );
+            }
+            AccountStatus::Active => {}
+        }
+        let limit = match parent.account_type {
+            AccountType::Trial => 1,
+            AccountType::Full => self.org(&ctx.org)?.settings.subaccount_limit as usize,
+        };
+        let open = self
+            .accounts
+            .values()
+            .filter(|a| a.parent.as_ref() == Some(&parent.sid) && a.status != AccountStatus::Closed)
+            .count();
+        if open >= limit {
+            let hint = if parent.account_type == AccountType::Trial {
+                "upgrade the parent to Full (tworg account upgrade SID), or close a subaccount"
+            } else {
+                "close a subaccount, or raise the limit (tworg org set subaccount-limit N)"
+            };
+            return refuse(
+                rules::SUB_2,
+                format!(
+                    "{} ({:?}) already has {open} of {limit} open subaccounts",
+                    parent.name, parent.account_type
+                ),
+                hint,
+            );
+        }
+        let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => check_account_name(n, rules::SUB_3)?,
+            None => default_subaccount_name(self.clock),
+        };
+        let (parent_sid, hipaa, usage) = (parent.sid.clone(), parent.hipaa, parent.usage);
+        let sid = self.insert_account(name.clone(), None, Some(parent_sid.clone()), usage, None);
+        self.account_mut(&sid).hipaa = hipaa;
+        let detail = format!(
+            "created subaccount {sid} '{name}' under {parent_sid}{}",
+            if hipaa {
+                " (HIPAA, inherited from the parent)"
+            } else {
+                ""
+            }
+        );
+        self.audit(ctx, "subaccount.create", detail.clone());
+        Ok(Outcome::msg(detail).created(SidKind::Account, sid))
+    }
+}

@@ -1,0 +1,494 @@
+//! Every change to the world is an [`Action`] applied as an acting user of an organization
+//! ([`Ctx`]). The CLI, the console, the walkthroughs and the SCIM server all come through here.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::ActionResult;
+use super::*;
+
+/// Who performs an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    User(Sid),
+    /// A SCIM client authenticated by the org's bearer token.
+    ScimToken,
+}
+
+/// The organization an action is performed in, and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ctx {
+    pub org: Sid,
+    pub actor: Actor,
+}
+
+impl Ctx {
+    pub fn new(org: Sid, user: Sid) -> Ctx {
+        Ctx {
+            org,
+            actor: Actor::User(user),
+        }
+    }
+    /// The acting user's SID (the SCIM token has none).
+    pub fn actor_sid(&self) -> Sid {
+        self.acting_user()
+            .cloned()
+            .unwrap_or_else(|| Sid::from_bits(SidKind::User, 0))
+    }
+    pub fn acting_user(&self) -> Option<&Sid> {
+        match &self.actor {
+            Actor::User(u) => Some(u),
+            Actor::ScimToken => None,
+        }
+    }
+}
+
+/// What an applied action did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// One sentence for the status line.
+    pub message: String,
+    /// What it created, in order: `(kind, SID)`.
+    pub created: Vec<(SidKind, Sid)>,
+    /// A secret to show once (the SCIM token).
+    pub secret: Option<String>,
+    /// Per-row results of a bulk import: `(email, None)` imported or `(email, Some(reason))`.
+    pub report: Vec<(String, Option<String>)>,
+}
+
+impl Outcome {
+    pub fn msg(message: impl Into<String>) -> Outcome {
+        Outcome {
+            message: message.into(),
+            ..Outcome::default()
+        }
+    }
+    pub fn created(mut self, kind: SidKind, sid: Sid) -> Outcome {
+        self.created.push((kind, sid));
+        self
+    }
+}
+
+/// A setting of an organization (`tworg org set KEY VALUE`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Setting {
+    AccountLimit(u32),
+    SubaccountLimit(u32),
+    DomainLimit(u32),
+    InviteDays(u32),
+    ResetLinkHours(u32),
+    Baa(bool),
+    SsoEntitlement(bool),
+    BulkImport(bool),
+    MultiVerified { domain: String, on: bool },
+    ScimTwilioRules(bool),
+}
+
+impl Setting {
+    /// The keys `org set` accepts, with what each takes.
+    pub const KEYS: &'static [(&'static str, &'static str)] = &[
+        ("account-limit", "N (managed + pending accounts, ACC-3)"),
+        ("subaccount-limit", "N (per Full parent, SUB-2)"),
+        ("domain-limit", "N (DOM-6)"),
+        ("invite-days", "N (invitation lifetime, USR-3)"),
+        ("reset-link-hours", "N (password reset link, USR-6)"),
+        ("baa", "on|off (executed BAA on record, HIP-1)"),
+        ("sso-entitlement", "on|off (SSO-1)"),
+        ("bulk-import", "on|off (USR-9)"),
+        ("multi-verified", "DOMAIN [on|off] (DOM-5, SIGN-5)"),
+        ("scim-twilio-rules", "on|off (SCIM-2 userName rules)"),
+    ];
+
+    /// Parses `KEY VALUE` as typed on the command line or in the console.
+    pub fn parse(key: &str, value: &str) -> Result<Setting, String> {
+        let num = |v: &str| {
+            v.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("{key} takes a whole number, not '{v}'"))
+        };
+        let flag = |v: &str| match v.trim().to_ascii_lowercase().as_str() {
+            "on" | "true" | "yes" | "1" => Ok(true),
+            "off" | "false" | "no" | "0" => Ok(false),
+            _ => Err(format!("{key} takes on or off, not '{v}'")),
+        };
+        Ok(match key.trim().to_ascii_lowercase().as_str() {
+            "account-limit" => Setting::AccountLimit(num(value)?),
+            "subaccount-limit" => Setting::SubaccountLimit(num(value)?),
+            "domain-limit" => Setting::DomainLimit(num(value)?),
+            "invite-days" => Setting::InviteDays(num(value)?),
+            "reset-link-hours" => Setting::ResetLinkHours(num(value)?),
+            "baa" => Setting::Baa(flag(value)?),
+            "sso-entitlement" => Setting::SsoEntitlement(flag(value)?),
+            "bulk-import" => Setting::BulkImport(flag(value)?),
+            "scim-twilio-rules" => Setting::ScimTwilioRules(flag(value)?),
+            "multi-verified" => {
+                let mut parts = value.split_whitespace();
+                let domain = parts
+                    .next()
+                    .ok_or("multi-verified takes a DOMAIN")?
+                    .to_string();
+                let on = match parts.next() {
+                    Some(v) => flag(v)?,
+                    None => true,
+                };
+                Setting::MultiVerified { domain, on }
+            }
+            other => {
+                let keys: Vec<&str> = Setting::KEYS.iter().map(|(k, _)| *k).collect();
+                return Err(format!(
+                    "unknown setting '{other}'; one of: {}",
+                    keys.join(", ")
+                ));
+            }
+        })
+    }
+}
+
+/// Every change the world knows. Fields hold what a person types (emails, SIDs, names); the
+/// model resolves and validates them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    // the world outside organizations
+    Signup {
+        email: String,
+        name: Option<String>,
+    },
+    AddWorldUser {
+        email: String,
+        name: Option<String>,
+    },
+    AddWorldAccount {
+        name: String,
+        owner: String,
+        full: bool,
+    },
+    PublishDns {
+        domain: String,
+    },
+    UnpublishDns {
+        domain: String,
+    },
+    AdvanceClock {
+        seconds: i64,
+    },
+    // accounts
+    CreateAccount {
+        name: String,
+        flex: bool,
+        owner: Option<String>,
+    },
+    ImportAccount {
+        sid: String,
+    },
+    LinkAccount {
+        sid: String,
+    },
+    ConfirmAccount {
+        sid: String,
+    },
+    DeclineAccount {
+        sid: String,
+    },
+    CancelAccount {
+        sid: String,
+    },
+    RenameAccount {
+        sid: String,
+        name: String,
+    },
+    TransferAccount {
+        sid: String,
+        user: String,
+    },
+    UpgradeAccount {
+        sid: String,
+    },
+    SuspendAccount {
+        sid: String,
+    },
+    ResumeAccount {
+        sid: String,
+    },
+    CloseAccount {
+        sid: String,
+        confirm_name: String,
+    },
+    SetHipaa {
+        sid: String,
+        on: bool,
+    },
+    GrantAccess {
+        sid: String,
+        user: String,
+        roles: Vec<AccountRole>,
+    },
+    RevokeAccess {
+        sid: String,
+        user: String,
+    },
+    CreateSubaccount {
+        parent: String,
+        name: Option<String>,
+    },
+    // domains
+    AddDomain {
+        name: String,
+    },
+    VerifyDomain {
+        name: String,
+    },
+    RecheckDomain {
+        name: String,
+    },
+    DeleteDomain {
+        name: String,
+        acknowledged: bool,
+    },
+    SetSignup {
+        setting: SignupSetting,
+    },
+    // users
+    Invite {
+        email: String,
+        role: OrgRole,
+        accounts: Vec<(String, Vec<AccountRole>)>,
+    },
+    AcceptInvite {
+        email: String,
+    },
+    CancelInvite {
+        email: String,
+    },
+    ResendInvite {
+        email: String,
+    },
+    SetRole {
+        user: String,
+        role: OrgRole,
+    },
+    ResetPassword {
+        user: String,
+    },
+    Reset2fa {
+        user: String,
+    },
+    Deactivate {
+        user: String,
+    },
+    Reactivate {
+        user: String,
+    },
+    RemoveUser {
+        user: String,
+    },
+    DeleteUser {
+        user: String,
+    },
+    ImportUsers {
+        csv: String,
+    },
+    // the organization
+    RenameOrg {
+        name: String,
+    },
+    TransferOrg {
+        user: String,
+    },
+    DeleteOrg,
+    Merge {
+        candidate: String,
+        confirm: String,
+        owner_role: OrgRole,
+    },
+    Set(Setting),
+    // SSO and SCIM
+    SsoConfigure {
+        entity_id: String,
+        url: String,
+        cert_pem: String,
+    },
+    SsoTest,
+    SsoEnforce {
+        domain: String,
+        confirm_lockout: bool,
+    },
+    SsoUnenforce {
+        domain: String,
+    },
+    SsoExempt {
+        user: String,
+    },
+    SsoUnexempt {
+        user: String,
+        confirm_lockout: bool,
+    },
+    /// `token` comes from the caller (a random source at the edge), so the model stays deterministic.
+    ScimEnable {
+        token: String,
+    },
+    ScimDisable,
+}
+
+impl Action {
+    /// A short name for the audit log and messages, e.g. `account.import`.
+    pub fn name(&self) -> &'static str {
+        use Action::*;
+        match self {
+            Signup { .. } => "signup",
+            AddWorldUser { .. } => "world.add-user",
+            AddWorldAccount { .. } => "world.add-account",
+            PublishDns { .. } => "dns.publish",
+            UnpublishDns { .. } => "dns.unpublish",
+            AdvanceClock { .. } => "clock.advance",
+            CreateAccount { .. } => "account.create",
+            ImportAccount { .. } => "account.import",
+            LinkAccount { .. } => "account.link",
+            ConfirmAccount { .. } => "account.confirm",
+            DeclineAccount { .. } => "account.decline",
+            CancelAccount { .. } => "account.cancel",
+            RenameAccount { .. } => "account.rename",
+            TransferAccount { .. } => "account.transfer",
+            UpgradeAccount { .. } => "account.upgrade",
+            SuspendAccount { .. } => "account.suspend",
+            ResumeAccount { .. } => "account.resume",
+            CloseAccount { .. } => "account.close",
+            SetHipaa { .. } => "account.hipaa",
+            GrantAccess { .. } => "account.grant",
+            RevokeAccess { .. } => "account.revoke",
+            CreateSubaccount { .. } => "subaccount.create",
+            AddDomain { .. } => "domain.add",
+            VerifyDomain { .. } => "domain.verify",
+            RecheckDomain { .. } => "domain.recheck",
+            DeleteDomain { .. } => "domain.delete",
+            SetSignup { .. } => "domain.signup-setting",
+            Invite { .. } => "user.invite",
+            AcceptInvite { .. } => "user.accept",
+            CancelInvite { .. } => "user.cancel",
+            ResendInvite { .. } => "user.resend",
+            SetRole { .. } => "user.role",
+            ResetPassword { .. } => "user.reset-password",
+            Reset2fa { .. } => "user.reset-2fa",
+            Deactivate { .. } => "user.deactivate",
+            Reactivate { .. } => "user.reactivate",
+            RemoveUser { .. } => "user.remove",
+            DeleteUser { .. } => "user.delete",
+            ImportUsers { .. } => "user.import",
+            RenameOrg { .. } => "org.rename",
+            TransferOrg { .. } => "org.transfer",
+            DeleteOrg => "org.delete",
+            Merge { .. } => "org.merge",
+            Set(_) => "org.set",
+            SsoConfigure { .. } => "sso.configure",
+            SsoTest => "sso.test",
+            SsoEnforce { .. } => "sso.enforce",
+            SsoUnenforce { .. } => "sso.unenforce",
+            SsoExempt { .. } => "sso.exempt",
+            SsoUnexempt { .. } => "sso.unexempt",
+            ScimEnable { .. } => "scim.enable",
+            ScimDisable => "scim.disable",
+        }
+    }
+
+    /// Whether the action only makes sense inside an organization context. World actions (sign-up,
+    /// DNS, the clock, users and accounts outside orgs) do not need one.
+    pub fn needs_org(&self) -> bool {
+        !matches!(
+            self,
+            Action::Signup { .. }
+                | Action::AddWorldUser { .. }
+                | Action::AddWorldAccount { .. }
+                | Action::PublishDns { .. }
+                | Action::UnpublishDns { .. }
+                | Action::AdvanceClock { .. }
+        )
+    }
+}
+
+impl World {
+    /// Applies one action as `ctx`. On `Err`, the world is exactly as it was.
+    pub fn apply(&mut self, ctx: &Ctx, action: &Action) -> ActionResult<Outcome> {
+        use Action::*;
+        if action.needs_org() {
+            self.org(&ctx.org)?;
+        }
+        match action {
+            Signup { email, name } => self.signup(email, name.as_deref()),
+            AddWorldUser { email, name } => self.add_world_user(email, name.as_deref()),
+            AddWorldAccount { name, owner, full } => self.add_world_account(name, owner, *full),
+            PublishDns { domain } => self.publish_dns(ctx, domain),
+            UnpublishDns { domain } => self.unpublish_dns(ctx, domain),
+            AdvanceClock { seconds } => self.advance_clock(*seconds),
+            CreateAccount { name, flex, owner } => {
+                self.create_account(ctx, name, *flex, owner.as_deref())
+            }
+            ImportAccount { sid } => self.import_account(ctx, sid),
+            LinkAccount { sid } => self.link_account(ctx, sid),
+            ConfirmAccount { sid } => self.confirm_account(ctx, sid),
+            DeclineAccount { sid } => self.decline_account(ctx, sid),
+            CancelAccount { sid } => self.cancel_account(ctx, sid),
+            RenameAccount { sid, name } => self.rename_account(ctx, sid, name),
+            TransferAccount { sid, user } => self.transfer_account(ctx, sid, user),
+            UpgradeAccount { sid } => self.upgrade_account(ctx, sid),
+            SuspendAccount { sid } => {
+                self.set_account_status(ctx, sid, AccountStatus::Suspended, None)
+            }
+            ResumeAccount { sid } => self.set_account_status(ctx, sid, AccountStatus::Active, None),
+            CloseAccount { sid, confirm_name } => {
+                self.set_account_status(ctx, sid, AccountStatus::Closed, Some(confirm_name))
+            }
+            SetHipaa { sid, on } => self.set_hipaa(ctx, sid, *on),
+            GrantAccess { sid, user, roles } => self.grant_access(ctx, sid, user, roles),
+            RevokeAccess { sid, user } => self.revoke_access(ctx, sid, user),
+            CreateSubaccount { parent, name } => {
+                self.create_subaccount(ctx, parent, name.as_deref())
+            }
+            AddDomain { name } => self.add_domain(ctx, name),
+            VerifyDomain { name } => self.verify_domain(ctx, name),
+            RecheckDomain { name } => self.recheck_domain(ctx, name),
+            DeleteDomain { name, acknowledged } => self.delete_domain(ctx, name, *acknowledged),
+            SetSignup { setting } => self.set_signup(ctx, *setting),
+            Invite {
+                email,
+                role,
+                accounts,
+            } => self.invite(ctx, email, *role, accounts),
+            AcceptInvite { email } => self.accept_invite(ctx, email),
+            CancelInvite { email } => self.cancel_invite(ctx, email),
+            ResendInvite { email } => self.resend_invite(ctx, email),
+            SetRole { user, role } => self.set_role(ctx, user, *role),
+            ResetPassword { user } => self.reset_password(ctx, user),
+            Reset2fa { user } => self.reset_2fa(ctx, user),
+            Deactivate { user } => self.set_member_status(ctx, user, MemberStatus::Deactivated),
+            Reactivate { user } => self.set_member_status(ctx, user, MemberStatus::Active),
+            RemoveUser { user } => self.remove_user(ctx, user, false),
+            DeleteUser { user } => self.remove_user(ctx, user, true),
+            ImportUsers { csv } => self.import_users(ctx, csv),
+            RenameOrg { name } => self.rename_org(ctx, name),
+            TransferOrg { user } => self.transfer_org(ctx, user),
+            DeleteOrg => self.delete_org(ctx),
+            Merge {
+                candidate,
+                confirm,
+                owner_role,
+            } => self.merge(ctx, candidate, confirm, *owner_role),
+            Set(setting) => self.set_setting(ctx, setting),
+            SsoConfigure {
+                entity_id,
+                url,
+                cert_pem,
+            } => self.sso_configure(ctx, entity_id, url, cert_pem),
+            SsoTest => self.sso_test(ctx),
+            SsoEnforce {
+                domain,
+                confirm_lockout,
+            } => self.sso_enforce(ctx, domain, *confirm_lockout),
+            SsoUnenforce { domain } => self.sso_unenforce(ctx, domain),
+            SsoExempt { user } => self.sso_exempt(ctx, user, true, true),
+            SsoUnexempt {
+                user,
+                confirm_lockout,
+            } => self.sso_exempt(ctx, user, false, *confirm_lockout),
+            ScimEnable { token } => self.scim_enable(ctx, token),
+            ScimDisable => self.scim_disable(ctx),
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Invariants that hold after every action and are checked when a file is loaded.
+
+use std::collections::BTreeSet;
+
+use super::*;
+
+/// A broken invariant: what is wrong, and a SID or name to locate it in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub message: String,
+    /// Text to search the file for, to report a line and column.
+    pub locate: String,
+}
+
+fn v(message: String, locate: impl Into<String>) -> Violation {
+    Violation {
+        message,
+        locate: locate.into(),
+    }
+}
+
+impl World {
+    /// Every invariant; the first violation found, in a stable order.
+    pub fn check_invariants(&self) -> Result<(), Violation> {
+        self.check_sids()?;
+        self.check_orgs()?;
+        self.check_users()?;
+        self.check_accounts()?;
+        Ok(())
+    }
+
+    /// SIDs well formed, of the right kind, matching their keys, and unique (ID-1, ID-2).
+    fn check_sids(&self) -> Result<(), Violation> {
+        let mut seen = BTreeSet::new();
+        let mut check = |sid: &Sid, key: Option<&Sid>, kind: SidKind| -> Result<(), Violation> {
+            if !sid.is_canonical() || sid.kind() != Some(kind) {
+                return Err(v(
+                    format!("'{sid}' is not a well-formed {} SID (ID-1)", kind.noun()),
+                    sid.as_str(),
+                ));
+            }
+            if key.is_some_and(|k| k != sid) {
+                return Err(v(
+                    format!("the entry keyed {} holds the SID {sid}", key.unwrap()),
+                    sid.as_str(),
+                ));
+            }
+            if !seen.insert(sid.clone()) {
+                return Err(v(
+                    format!("the SID {sid} is used twice (ID-2)"),
+                    sid.as_str(),
+                ));
+            }
+            Ok(())
+        };
+        for (k, u) in &self.users {
+            check(&u.sid, Some(k), SidKind::User)?;
+        }
+        for (k, a) in &self.accounts {
+            check(&a.sid, Some(k), SidKind::Account)?;
+        }
+        for (k, o) in &self.orgs {
+            check(&o.sid, Some(k), SidKind::Org)?;
+            for d in o.domains.values() {
+                check(&d.sid, None, SidKind::Domain)?;
+            }
+            for (k, i) in &o.invitations {
+                check(&i.sid, Some(k), SidKind::Notification)?;
+            }
+        }
+        for a in self.accounts.values() {
+            if let Some(OrgLink {
+                state:
+                    LinkState::PendingImport { request, .. } | LinkState::PendingLink { request, .. },
+                ..
+            }) = &a.link
+            {
+                check(request, None, SidKind::Notification)?;
+            }
+        }
+        let emails: Vec<String> = self
+            .users
+            .values()
+            .map(|u| u.email.to_ascii_lowercase())
+            .collect();
+        let unique: BTreeSet<&String> = emails.iter().collect();
+        if unique.len() != emails.len() {
+            let dup = emails
+                .iter()
+                .find(|e| emails.iter().filter(|x| x == e).count() > 1)
+                .expect("a duplicate");
+            return Err(v(format!("two users share the email {dup}"), dup.clone()));
+        }
+        Ok(())
+    }
+
+    /// One Owner per org (ORG-1), names (ORG-7), limits (ACC-3, DOM-6), SIGN-5.
+    fn check_orgs(&self) -> Result<(), Violation> {
+        if let Some(h) = &self.home_org
+            && !self.orgs.contains_key(h)
+        {
+            return Err(v(
+                format!("the home organization {h} does not exist"),
+                h.as_str(),
+            ));
+        }
+        for o in self.orgs.values() {
+            let owners = self
+                .members(&o.sid)
+                .filter(|u| {
+                    u.membership
+                        .as_ref()
+                        .is_some_and(|m| m.role == OrgRole::Owner)
+                })
+                .count();
+            if owners != 1 {
+                return Err(v(
+                    format!(
+                        "{} has {owners} Owners; exactly one is required (ORG-1)",
+                        o.name
+                    ),
+                    o.sid.as_str(),
+                ));
+            }
+            let len = o.name.chars().count();
+            if len == 0 || len > 64 {
+                return Err(v(
+                    format!(
+                        "the organization name '{}' is not 1-64 characters (ORG-7)",
+                        o.name
+                    ),
+                    o.sid.as_str(),
+                ));
+            }
+            let used = self.accounts_toward_limit(&o.sid);
+            if used > o.settings.account_limit as usize {
+                return Err(v(
+                    format!(
+                        "{} has {used} accounts, over its limit of {} (ACC-3)",
+                        o.name, o.settings.account_limit
+                    ),
+                    o.sid.as_str(),
+                ));
+            }
+            if o.domains.len() > o.settings.domain_limit as usize {
+                return Err(v(
+                    format!("{} has more domains than its limit (DOM-6)", o.name),
+                    o.sid.as_str(),
+                ));
+            }
+            for (k, d) in &o.domains {
+                if k != &d.name || super::domains::normalize_domain(k).as_deref() != Ok(k.as_str())
+                {
+                    return Err(v(
+                        format!("the domain '{k}' is not a normalized host name (DOM-1)"),
+                        k.clone(),
+                    ));
+                }
+                if d.token.len() != 32 || !d.token.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return Err(v(
+                        format!("the token of {k} is not 32 hex digits (DOM-7)"),
+                        d.sid.as_str(),
+                    ));
+                }
+            }
+            if o.signup != SignupSetting::Blocked
+                && o.domains
+                    .values()
+                    .any(|d| d.multi_verified && d.is_verified())
+            {
+                return Err(v(
+                    format!(
+                        "{} is {} with a multi-verified domain (SIGN-5)",
+                        o.name,
+                        o.signup.label()
+                    ),
+                    o.sid.as_str(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A user in at most one existing org (USR-2).
+    fn check_users(&self) -> Result<(), Violation> {
+        for u in self.users.values() {
+            if let Some(m) = &u.membership
+                && !self.orgs.contains_key(&m.org)
+            {
+                return Err(v(
+                    format!("{} is a member of {}, which does not exist", u.email, m.org),
+                    u.sid.as_str(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Owners of managed accounts are members (ACC-7, USR-5); subaccounts under main accounts
+    /// (SUB-1, SUB-4); subaccount limits (SUB-2); ORG-8.
+    fn check_accounts(&self) -> Result<(), Violation> {
+        for a in self.accounts.values() {
+            match &a.parent {
+                Some(p) => {
+                    let Some(parent) = self.accounts.get(p) else {
+                        return Err(v(
+                            format!("subaccount {} has a parent {p} that does not exist", a.sid),
+                            a.sid.as_str(),
+                        ));
+                    };
+                    if parent.parent.is_some() {
+                        return Err(v(
+                            format!(
+                                "subaccount {}'s parent {p} is itself a subaccount (SUB-1)",
+                                a.sid
+                            ),
+                            a.sid.as_str(),
+                        ));
+                    }
+                    if a.owner.is_some() || a.link.is_some() {
+                        return Err(v(
+                            format!(
+                                "subaccount {} has an owner or org link of its own (SUB-4)",
+                                a.sid
+                            ),
+                            a.sid.as_str(),
+                        ));
+                    }
+                }
+                None => {
+                    let Some(owner) = a.owner.as_ref().and_then(|o| self.users.get(o)) else {
+                        return Err(v(
+                            format!("account {} has no existing owner", a.sid),
+                            a.sid.as_str(),
+                        ));
+                    };
+                    if let Some(l) = &a.link {
+                        if !self.orgs.contains_key(&l.org) {
+                            return Err(v(
+                                format!(
+                                    "account {} links to {}, which does not exist",
+                                    a.sid, l.org
+                                ),
+                                a.sid.as_str(),
+                            ));
+                        }
+                        let member = owner.membership.as_ref().is_some_and(|m| m.org == l.org);
+                        if l.state == LinkState::Managed && !member {
+                            return Err(v(
+                                format!(
+                                    "managed account {}'s owner {} is not a member of its org",
+                                    a.sid, owner.email
+                                ),
+                                a.sid.as_str(),
+                            ));
+                        }
+                    }
+                    let open = self
+                        .accounts
+                        .values()
+                        .filter(|s| {
+                            s.parent.as_ref() == Some(&a.sid) && s.status != AccountStatus::Closed
+                        })
+                        .count();
+                    let limit = match (a.account_type, &a.link) {
+                        (AccountType::Trial, _) => 1,
+                        (AccountType::Full, Some(l)) => self
+                            .orgs
+                            .get(&l.org)
+                            .map(|o| o.settings.subaccount_limit as usize)
+                            .unwrap_or(1000),
+                        (AccountType::Full, None) => 1000,
+                    };
+                    if open > limit {
+                        return Err(v(
+                            format!(
+                                "account {} has {open} open subaccounts, over {limit} (SUB-2)",
+                                a.sid
+                            ),
+                            a.sid.as_str(),
+                        ));
+                    }
+                }
+            }
+            if a.status == AccountStatus::Closed && a.closed_at.is_none() {
+                return Err(v(
+                    format!("closed account {} has no closing time", a.sid),
+                    a.sid.as_str(),
+                ));
+            }
+        }
+        for o in self.orgs.values() {
+            let Some(owner) = self.owner_of_org(&o.sid) else {
+                continue;
+            };
+            if let Some(a) = self.accounts.values().find(|a| {
+                a.owner.as_ref() == Some(&owner.sid)
+                    && a.status != AccountStatus::Closed
+                    && a.link
+                        .as_ref()
+                        .is_none_or(|l| l.org != o.sid || l.state != LinkState::Managed)
+            }) {
+                return Err(v(
+                    format!(
+                        "account {} is owned by the Owner of {} but is not managed by it (ORG-8)",
+                        a.sid, o.name
+                    ),
+                    a.sid.as_str(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,214 @@
+//! Merging one organization (the Candidate) into another (the Prime): MRG-1..4.
+
+use super::error::{ActionResult, refuse};
+use super::rules;
+use super::*;
+
+/// One requirement of a merge and whether it is met (MRG-1, MRG-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub rule: &'static str,
+    pub text: String,
+    pub met: bool,
+}
+
+/// What a merge would do, shown before it is confirmed (MRG-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergePreview {
+    pub prime: Sid,
+    pub candidate: Sid,
+    pub candidate_name: String,
+    pub requirements: Vec<Requirement>,
+    /// `(SID, name, kind)` of every account that moves.
+    pub accounts: Vec<(Sid, String, AccountKind)>,
+    /// `(email, role now, role after)` of every member that moves.
+    pub users: Vec<(String, OrgRole, OrgRole)>,
+    /// Members that the Prime's SSO enforcement will apply to.
+    pub sso_applies_to: Vec<String>,
+    /// Unverified domains that are discarded.
+    pub discarded_domains: Vec<String>,
+}
+
+impl MergePreview {
+    pub fn allowed(&self) -> bool {
+        self.requirements.iter().all(|r| r.met)
+    }
+}
+
+impl World {
+    /// The merge preview for a candidate (by name or SID), as the Prime `ctx.org`.
+    pub fn merge_preview(
+        &self,
+        ctx: &Ctx,
+        candidate: &str,
+        owner_role: OrgRole,
+    ) -> ActionResult<MergePreview> {
+        let prime = self.org(&ctx.org)?;
+        let cand = self.find_org(candidate)?;
+        let cand_owner = self.owner_of_org(&cand.sid);
+        let owner_email = cand_owner.map(|u| u.email.clone()).unwrap_or_default();
+        let moving = self.accounts_toward_limit(&cand.sid);
+        let used = self.accounts_toward_limit(&prime.sid);
+        let limit = prime.settings.account_limit as usize;
+        let requirements = vec![
+            Requirement {
+                rule: rules::MRG_1.id,
+                text: format!("{} is not {}", cand.name, prime.name),
+                met: cand.sid != prime.sid,
+            },
+            Requirement {
+                rule: rules::MRG_1.id,
+                text: format!("{} has at least one verified domain", prime.name),
+                met: prime.domains.values().any(Domain::is_verified),
+            },
+            Requirement {
+                rule: rules::MRG_1.id,
+                text: format!("{} has no verified domain", cand.name),
+                met: !cand
+                    .domains
+                    .values()
+                    .any(|d| !matches!(d.status, DomainStatus::Unverified)),
+            },
+            Requirement {
+                rule: rules::MRG_1.id,
+                text: format!(
+                    "the Candidate Owner {owner_email} is on a verified domain of {}",
+                    prime.name
+                ),
+                met: self.on_verified_domain(prime, &owner_email),
+            },
+            Requirement {
+                rule: rules::MRG_2.id,
+                text: format!(
+                    "{used} + {moving} managed and pending accounts fit the limit of {limit}"
+                ),
+                met: used + moving <= limit,
+            },
+        ];
+        let accounts = self
+            .org_accounts(&cand.sid)
+            .filter(|a| a.parent.is_none())
+            .map(|a| {
+                (
+                    a.sid.clone(),
+                    a.name.clone(),
+                    self.kind_in(a, &cand.sid).expect("in org"),
+                )
+            })
+            .collect();
+        let users = self
+            .members(&cand.sid)
+            .map(|u| {
+                let now = u.membership.as_ref().expect("member").role;
+                let after = match now {
+                    OrgRole::Owner => owner_role,
+                    _ => OrgRole::Standard,
+                };
+                (u.email.clone(), now, after)
+            })
+            .collect();
+        let sso_applies_to = self
+            .members(&cand.sid)
+            .filter(|u| {
+                self.domain_of_email(prime, &u.email)
+                    .is_some_and(|d| d.sso_enforced && d.is_verified())
+            })
+            .map(|u| u.email.clone())
+            .collect();
+        let discarded_domains = cand.domains.keys().cloned().collect();
+        Ok(MergePreview {
+            prime: prime.sid.clone(),
+            candidate: cand.sid.clone(),
+            candidate_name: cand.name.clone(),
+            requirements,
+            accounts,
+            users,
+            sso_applies_to,
+            discarded_domains,
+        })
+    }
+
+    /// MRG-1..4: the Prime (`ctx.org`) absorbs the Candidate in one confirmed step.
+    pub(crate) fn merge(
+        &mut self,
+        ctx: &Ctx,
+        candidate: &str,
+        confirm: &str,
+        owner_role: OrgRole,
+    ) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "merge organizations")?;
+        if owner_role == OrgRole::Owner {
+            return refuse(
+                rules::ORG_1,
+                "the Prime keeps its one Owner",
+                "give the Candidate Owner admin or standard",
+            );
+        }
+        let preview = self.merge_preview(ctx, candidate, owner_role)?;
+        if let Some(r) = preview.requirements.iter().find(|r| !r.met) {
+            let rule = if r.rule == rules::MRG_2.id {
+                rules::MRG_2
+            } else {
+                rules::MRG_1
+            };
+            let hint = match r.text.as_str() {
+                t if t.contains("has no verified domain") => {
+                    "the Candidate must delete its verified domains first"
+                }
+                t if t.contains("fit the limit") => {
+                    "raise the Prime's account limit or close accounts first"
+                }
+                t if t.contains("Candidate Owner") => {
+                    "verify the Candidate Owner's domain in the Prime, or transfer the Candidate's ownership"
+                }
+                t if t.contains("at least one verified") => "verify a domain of the Prime first",
+                _ => "pick another organization",
+            };
+            return refuse(
+                rule,
+                format!("cannot merge: it is not true that {}", r.text),
+                hint,
+            );
+        }
+        let typed = confirm.trim();
+        if !(typed == preview.candidate_name
+            || typed.eq_ignore_ascii_case(preview.candidate.as_str()))
+        {
+            return refuse(
+                rules::MRG_3,
+                format!("the confirmation '{typed}' is not the Candidate's name"),
+                format!("type '{}' exactly to confirm", preview.candidate_name),
+            );
+        }
+        let (prime, cand) = (preview.prime.clone(), preview.candidate.clone());
+        for a in self.accounts.values_mut() {
+            if let Some(link) = a.link.as_mut().filter(|l| l.org == cand) {
+                link.org = prime.clone();
+            }
+        }
+        for u in self.users.values_mut() {
+            if let Some(m) = u.membership.as_mut().filter(|m| m.org == cand) {
+                m.org = prime.clone();
+                m.role = if m.role == OrgRole::Owner {
+                    owner_role
+                } else {
+                    OrgRole::Standard
+                };
+            }
+        }
+        self.orgs.remove(&cand);
+        if self.home_org.as_ref() == Some(&cand) {
+            self.home_org = Some(prime.clone());
+        }
+        let detail = format!(
+            "merged '{}' into '{}': {} account(s) and {} user(s) moved; {} domain(s) discarded",
+            preview.candidate_name,
+            self.org_name(&prime),
+            preview.accounts.len(),
+            preview.users.len(),
+            preview.discarded_domains.len()
+        );
+        self.audit(ctx, "org.merge", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+}

@@ -1,0 +1,394 @@
+//! SSO: the SAML profile, its connection test, enforcement per domain and exemptions (SSO-1..5).
+
+use base64::Engine;
+use jiff::Timestamp;
+
+use super::error::{ActionResult, refuse};
+use super::rules;
+use super::*;
+
+/// The validity window of an X.509 certificate read from PEM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CertValidity {
+    pub not_before: Timestamp,
+    pub not_after: Timestamp,
+}
+
+/// Parses a PEM X.509 certificate far enough to read its validity (SSO-2): the DER structure
+/// Certificate → TBSCertificate → [version] serial signature issuer validity.
+pub fn parse_certificate(pem: &str) -> Result<CertValidity, String> {
+    let begin = "-----BEGIN CERTIFICATE-----";
+    let end = "-----END CERTIFICATE-----";
+    let start = pem
+        .find(begin)
+        .ok_or("no '-----BEGIN CERTIFICATE-----' line")?
+        + begin.len();
+    let stop = pem[start..]
+        .find(end)
+        .ok_or("no '-----END CERTIFICATE-----' line")?
+        + start;
+    let b64: String = pem[start..stop]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|e| format!("the certificate is not valid base64: {e}"))?;
+    let (cert, _) =
+        der_element(&der, 0x30).map_err(|e| format!("not an X.509 certificate: {e}"))?;
+    let (tbs, _) = der_element(cert, 0x30).map_err(|e| format!("no TBSCertificate: {e}"))?;
+    let mut rest = tbs;
+    if rest.first() == Some(&0xA0) {
+        rest = der_element(rest, 0xA0)?.1;
+    }
+    rest = der_element(rest, 0x02)
+        .map_err(|e| format!("no serial number: {e}"))?
+        .1;
+    rest = der_element(rest, 0x30)
+        .map_err(|e| format!("no signature algorithm: {e}"))?
+        .1;
+    rest = der_element(rest, 0x30)
+        .map_err(|e| format!("no issuer: {e}"))?
+        .1;
+    let (validity, _) = der_element(rest, 0x30).map_err(|e| format!("no validity: {e}"))?;
+    let (not_before, after) = der_time(validity)?;
+    let (not_after, _) = der_time(after)?;
+    Ok(CertValidity {
+        not_before,
+        not_after,
+    })
+}
+
+/// One DER element of the expected tag: `(content, rest)`.
+fn der_element(input: &[u8], tag: u8) -> Result<(&[u8], &[u8]), String> {
+    let (&t, rest) = input.split_first().ok_or("unexpected end of data")?;
+    if t != tag {
+        return Err(format!("expected tag {tag:#04x}, found {t:#04x}"));
+    }
+    let (&first, mut rest) = rest.split_first().ok_or("unexpected end of data")?;
+    let len = if first < 0x80 {
+        first as usize
+    } else {
+        let n = (first & 0x7f) as usize;
+        if n == 0 || n > 4 || rest.len() < n {
+            return Err("bad length".into());
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | *b as usize);
+        rest = &rest[n..];
+        len
+    };
+    if rest.len() < len {
+        return Err("truncated element".into());
+    }
+    Ok((&rest[..len], &rest[len..]))
+}
+
+/// A UTCTime or GeneralizedTime element.
+fn der_time(input: &[u8]) -> Result<(Timestamp, &[u8]), String> {
+    let tag = *input.first().ok_or("no time")?;
+    let (content, rest) = der_element(input, tag)?;
+    let text = std::str::from_utf8(content).map_err(|_| "time is not text")?;
+    let digits = text.trim_end_matches('Z');
+    let full = match tag {
+        0x17 if digits.len() == 12 => {
+            let yy: u32 = digits[..2].parse().map_err(|_| "bad year")?;
+            format!("{}{digits}", if yy >= 50 { "19" } else { "20" })
+        }
+        0x18 if digits.len() == 14 => digits.to_string(),
+        _ => return Err(format!("unsupported time '{text}'")),
+    };
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &full[0..4],
+        &full[4..6],
+        &full[6..8],
+        &full[8..10],
+        &full[10..12],
+        &full[12..14]
+    );
+    let ts: Timestamp = iso.parse().map_err(|e| format!("bad time '{text}': {e}"))?;
+    Ok((ts, rest))
+}
+
+impl World {
+    /// SSO-1: entitlement and a verified domain.
+    fn require_sso_allowed(&self, ctx: &Ctx) -> ActionResult<()> {
+        let org = self.org(&ctx.org)?;
+        if !org.settings.sso_entitlement {
+            return refuse(
+                rules::SSO_1,
+                format!("{} does not have the SSO entitlement", org.name),
+                "turn it on first (tworg org set sso-entitlement on)",
+            );
+        }
+        if !org.domains.values().any(Domain::is_verified) {
+            return refuse(
+                rules::SSO_1,
+                format!("{} has no verified domain", org.name),
+                "verify a domain first",
+            );
+        }
+        Ok(())
+    }
+
+    /// SSO-2.
+    pub(crate) fn sso_configure(
+        &mut self,
+        ctx: &Ctx,
+        entity_id: &str,
+        url: &str,
+        pem: &str,
+    ) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "configure SSO")?;
+        self.require_sso_allowed(ctx)?;
+        let entity_id = entity_id.trim();
+        if entity_id.is_empty() {
+            return refuse(
+                rules::SSO_2,
+                "the IdP entity ID is empty",
+                "copy the entity ID (issuer) from your identity provider",
+            );
+        }
+        let url = url.trim();
+        let host = url
+            .strip_prefix("https://")
+            .map(|r| r.split(['/', '?']).next().unwrap_or(""));
+        if host.is_none_or(|h| h.is_empty()) {
+            return refuse(
+                rules::SSO_2,
+                format!("the sign-in URL '{url}' is not an https:// URL"),
+                "use the IdP's https:// SAML sign-in URL",
+            );
+        }
+        let validity = parse_certificate(pem).map_err(|e| {
+            super::error::Refusal::new(
+                rules::SSO_2,
+                format!("the certificate does not parse: {e}"),
+                "paste the IdP's PEM X.509 signing certificate",
+            )
+        })?;
+        if validity.not_after <= self.clock {
+            return refuse(
+                rules::SSO_2,
+                format!(
+                    "the certificate expired on {}",
+                    time::format_date(validity.not_after)
+                ),
+                "download a current certificate from the IdP",
+            );
+        }
+        let was_enforced = self.org(&ctx.org)?.domains.values().any(|d| d.sso_enforced);
+        self.org_mut(&ctx.org).sso = Some(SsoProfile {
+            entity_id: entity_id.into(),
+            sign_in_url: url.into(),
+            certificate_pem: pem.trim().to_string(),
+            certificate_not_after: validity.not_after,
+            tested: false,
+        });
+        let mut detail = format!(
+            "SSO profile saved for {entity_id} (certificate valid until {}); run the connection test next",
+            time::format_date(validity.not_after)
+        );
+        if was_enforced {
+            detail.push_str("; enforcement stays, but the profile is untested until you test it");
+        }
+        self.audit(ctx, "sso.configure", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// SSO-3: the simulated connection test signs an assertion with the IdP and checks it against
+    /// the stored certificate; it fails when the certificate has expired on the world's clock.
+    pub(crate) fn sso_test(&mut self, ctx: &Ctx) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "test SSO")?;
+        let org = self.org(&ctx.org)?;
+        let Some(profile) = &org.sso else {
+            return refuse(
+                rules::SSO_3,
+                "there is no SSO profile to test",
+                "configure one first (tworg sso configure ...)",
+            );
+        };
+        if profile.certificate_not_after <= self.clock {
+            return refuse(
+                rules::SSO_2,
+                format!(
+                    "the certificate expired on {}",
+                    time::format_date(profile.certificate_not_after)
+                ),
+                "configure the profile with a current certificate",
+            );
+        }
+        let entity = profile.entity_id.clone();
+        self.org_mut(&ctx.org).sso.as_mut().expect("checked").tested = true;
+        let detail = format!("SSO connection test passed for {entity}");
+        self.audit(ctx, "sso.test", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// Active Owners and Administrators who could still sign in with a password if the domain
+    /// enforcement and exemptions were as given (SSO-5).
+    fn admins_with_password_login(
+        &self,
+        org: &Sid,
+        enforced: &dyn Fn(&str) -> bool,
+        exempt: &dyn Fn(&User) -> bool,
+    ) -> Vec<String> {
+        self.members(org)
+            .filter(|u| {
+                u.membership
+                    .as_ref()
+                    .is_some_and(|m| m.role.is_admin() && m.status == MemberStatus::Active)
+            })
+            .filter(|u| exempt(u) || !World::email_domain(&u.email).is_some_and(|d| enforced(&d)))
+            .map(|u| u.email.clone())
+            .collect()
+    }
+
+    fn lockout_refusal(&self) -> ActionResult<Outcome> {
+        refuse(
+            rules::SSO_5,
+            "after this no Owner or Administrator could sign in without SSO; if the IdP fails, nobody can administer the org",
+            "confirm explicitly (--yes), or exempt one administrator first (tworg sso exempt USER)",
+        )
+    }
+
+    /// SSO-1, SSO-3, SSO-4, SSO-5.
+    pub(crate) fn sso_enforce(
+        &mut self,
+        ctx: &Ctx,
+        input: &str,
+        confirm_lockout: bool,
+    ) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "enforce SSO")?;
+        self.require_sso_allowed(ctx)?;
+        let domain = self.org_domain(ctx, input)?.clone();
+        let org = self.org(&ctx.org)?;
+        if !org.sso.as_ref().is_some_and(|p| p.tested) {
+            return refuse(
+                rules::SSO_3,
+                "the SSO profile has not passed its connection test",
+                "run it first (tworg sso test)",
+            );
+        }
+        if !domain.is_verified() {
+            return refuse(
+                rules::SSO_4,
+                format!("{} is {}, not verified", domain.name, domain.status.label()),
+                "enforcement applies to verified domains only",
+            );
+        }
+        if domain.sso_enforced {
+            return refuse(
+                rules::SSO_4,
+                format!("SSO is already enforced on {}", domain.name),
+                "nothing to change",
+            );
+        }
+        let enforced =
+            |d: &str| d == domain.name || org.domains.get(d).is_some_and(|x| x.sso_enforced);
+        let exempt = |u: &User| u.membership.as_ref().is_some_and(|m| m.sso_exempt);
+        if !confirm_lockout
+            && self
+                .admins_with_password_login(&ctx.org, &enforced, &exempt)
+                .is_empty()
+        {
+            return self.lockout_refusal();
+        }
+        self.org_mut(&ctx.org)
+            .domains
+            .get_mut(&domain.name)
+            .expect("checked")
+            .sso_enforced = true;
+        let users = self.members_on_domain(&ctx.org, &domain.name).len();
+        let detail = format!(
+            "SSO enforced on {}: its {users} managed user(s), present and future, sign in through the IdP unless exempt",
+            domain.name
+        );
+        self.audit(ctx, "sso.enforce", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    pub(crate) fn sso_unenforce(&mut self, ctx: &Ctx, input: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "change SSO enforcement")?;
+        let domain = self.org_domain(ctx, input)?.clone();
+        if !domain.sso_enforced {
+            return refuse(
+                rules::SSO_4,
+                format!("SSO is not enforced on {}", domain.name),
+                "nothing to change",
+            );
+        }
+        self.org_mut(&ctx.org)
+            .domains
+            .get_mut(&domain.name)
+            .expect("checked")
+            .sso_enforced = false;
+        let detail = format!("SSO no longer enforced on {}", domain.name);
+        self.audit(ctx, "sso.unenforce", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// SSO-4 exemptions one by one; un-exempting the last admin with a password needs SSO-5's confirmation.
+    pub(crate) fn sso_exempt(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        exempt: bool,
+        confirm_lockout: bool,
+    ) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "change SSO exemptions")?;
+        let user = self.member_of_ctx(ctx, key)?;
+        let sid = user.sid.clone();
+        let m = user.membership.as_ref().expect("member");
+        if m.sso_exempt == exempt {
+            return refuse(
+                rules::SSO_4,
+                format!(
+                    "{} is already {}",
+                    user.email,
+                    if exempt { "exempt" } else { "not exempt" }
+                ),
+                "nothing to change",
+            );
+        }
+        if !exempt && !confirm_lockout {
+            let org = self.org(&ctx.org)?;
+            let enforced = |d: &str| {
+                org.domains
+                    .get(d)
+                    .is_some_and(|x| x.sso_enforced && x.is_verified())
+            };
+            let exempt_fn =
+                |u: &User| u.sid != sid && u.membership.as_ref().is_some_and(|m| m.sso_exempt);
+            let before_any = org.domains.values().any(|d| d.sso_enforced);
+            if before_any
+                && self
+                    .admins_with_password_login(&ctx.org, &enforced, &exempt_fn)
+                    .is_empty()
+            {
+                return self.lockout_refusal();
+            }
+        }
+        self.user_mut(&sid)
+            .membership
+            .as_mut()
+            .expect("member")
+            .sso_exempt = exempt;
+        let detail = if exempt {
+            format!(
+                "{} is exempt from SSO and may sign in with a password",
+                self.email_of(&sid)
+            )
+        } else {
+            format!("{} is no longer exempt from SSO", self.email_of(&sid))
+        };
+        self.audit(
+            ctx,
+            if exempt { "sso.exempt" } else { "sso.unexempt" },
+            detail.clone(),
+        );
+        Ok(Outcome::msg(detail))
+    }
+}

@@ -1,0 +1,837 @@
+//! Users: sign-up (SIGN-*), invitations (USR-1..3), roles, resets, deactivation, removal and
+//! bulk import (USR-4..9).
+
+use std::collections::BTreeSet;
+
+use super::accounts::check_account_roles;
+use super::error::{ActionError, ActionResult, refuse};
+use super::lookup::{bad_email, valid_email};
+use super::rules;
+use super::time::{days, hours};
+use super::*;
+
+/// A display name from an email's local part: `ada.lovelace@x` → `Ada Lovelace`.
+pub fn name_from_email(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or(email);
+    local
+        .split(['.', '_', '-', '+'])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl World {
+    fn insert_user(&mut self, email: &str, name: Option<&str>) -> Sid {
+        let sid = self.new_sid(SidKind::User);
+        let email = email.trim().to_ascii_lowercase();
+        let name = name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(String::from)
+            .unwrap_or_else(|| name_from_email(&email));
+        self.users.insert(
+            sid.clone(),
+            User {
+                sid: sid.clone(),
+                email,
+                name,
+                created_at: self.clock,
+                membership: None,
+                two_factor: TwoFactor::Enrolled,
+                password_reset_until: None,
+                scim: ScimAttributes::default(),
+            },
+        );
+        sid
+    }
+
+    fn check_new_email(&self, email: &str, rule: rules::Rule) -> ActionResult<()> {
+        if !valid_email(email) {
+            return Err(bad_email(rule, email).into());
+        }
+        if let Some(u) = self.user_by_email(email) {
+            return Err(ActionError::Invalid(format!(
+                "a Twilio user with email {} already exists ({})",
+                u.email, u.sid
+            )));
+        }
+        Ok(())
+    }
+
+    /// Makes a user a member (the one place membership is granted).
+    pub(crate) fn join(&mut self, user: &Sid, org: &Sid, role: OrgRole) {
+        let now = self.clock;
+        self.user_mut(user).membership = Some(Membership {
+            org: org.clone(),
+            role,
+            status: MemberStatus::Active,
+            sso_exempt: false,
+            joined_at: now,
+        });
+    }
+
+    /// Takes a user out of an org: membership and every access the org granted (USR-8).
+    pub(crate) fn detach_member(&mut self, org: &Sid, user: &Sid) {
+        self.user_mut(user).membership = None;
+        let org_accounts: Vec<Sid> = self.org_accounts(org).map(|a| a.sid.clone()).collect();
+        for a in org_accounts {
+            self.account_mut(&a).access.remove(user);
+        }
+    }
+
+    /// Managed main accounts of `org` owned by `user`.
+    pub fn managed_accounts_owned(&self, org: &Sid, user: &Sid) -> Vec<Sid> {
+        self.accounts
+            .values()
+            .filter(|a| a.owner.as_ref() == Some(user))
+            .filter(|a| {
+                a.link
+                    .as_ref()
+                    .is_some_and(|l| &l.org == org && l.state == LinkState::Managed)
+            })
+            .map(|a| a.sid.clone())
+            .collect()
+    }
+
+    /// A Twilio user outside every org.
+    pub(crate) fn add_world_user(
+        &mut self,
+        email: &str,
+        name: Option<&str>,
+    ) -> ActionResult<Outcome> {
+        self.check_new_email(email, rules::USR_1)?;
+        let sid = self.insert_user(email, name);
+        let detail = format!(
+            "added Twilio user {} ({sid}) outside every organization",
+            self.email_of(&sid)
+        );
+        self.audit_world(None, "world", "world.add-user", detail.clone());
+        Ok(Outcome::msg(detail).created(SidKind::User, sid))
+    }
+
+    /// The org whose verified domain a sign-up email falls on, if any (SIGN-1).
+    fn signup_org(&self, email: &str) -> Option<Sid> {
+        self.orgs
+            .values()
+            .find(|o| self.on_verified_domain(o, email))
+            .map(|o| o.sid.clone())
+    }
+
+    /// A new Twilio user signs up (SIGN-1..4). Without joining an org, Twilio creates the user,
+    /// a first Trial account and the user's own organization.
+    pub(crate) fn signup(&mut self, email: &str, name: Option<&str>) -> ActionResult<Outcome> {
+        self.check_new_email(email, rules::SIGN_1)?;
+        let email = email.trim().to_ascii_lowercase();
+        if let Some(org_sid) = self.signup_org(&email) {
+            let org = &self.orgs[&org_sid];
+            let setting = org.signup;
+            let invitation = org
+                .invitations
+                .values()
+                .find(|i| i.email.eq_ignore_ascii_case(&email))
+                .cloned();
+            match (setting, invitation) {
+                (SignupSetting::Restricted, None) => {
+                    return refuse(
+                        rules::SIGN_2,
+                        format!(
+                            "{} is Restricted: {email} cannot sign up without an invitation",
+                            org.name
+                        ),
+                        format!(
+                            "ask an administrator of {} to invite {email} (tworg user invite {email})",
+                            org.name
+                        ),
+                    );
+                }
+                (SignupSetting::Restricted, Some(inv)) => {
+                    let sid = self.insert_user(&email, name);
+                    self.consume_invitation(&org_sid, &inv, &sid);
+                    let detail = format!(
+                        "{email} signed up with a pending invitation and joined {} as {}",
+                        self.org_name(&org_sid),
+                        inv.role.label()
+                    );
+                    self.audit_world(Some(org_sid), &email, "signup", detail.clone());
+                    return Ok(Outcome::msg(detail).created(SidKind::User, sid));
+                }
+                (SignupSetting::AutoEnrollment, _) => {
+                    let sid = self.insert_user(&email, name);
+                    self.join(&sid, &org_sid, OrgRole::Standard);
+                    let detail = format!(
+                        "{email} signed up and was auto-enrolled in {} as Standard",
+                        self.org_name(&org_sid)
+                    );
+                    self.audit_world(Some(org_sid), &email, "signup", detail.clone());
+                    return Ok(Outcome::msg(detail).created(SidKind::User, sid));
+                }
+                (SignupSetting::Blocked, _) => {} // SIGN-4: falls through to a standalone sign-up
+            }
+        }
+        Ok(self.standalone_signup(&email, name))
+    }
+
+    /// User + first Trial account + own organization, as Twilio does for a sign-up (SIGN-4).
+    fn standalone_signup(&mut self, email: &str, name: Option<&str>) -> Outcome {
+        let user = self.insert_user(email, name);
+        let org = self.new_sid(SidKind::Org);
+        let display = self.users[&user].name.clone();
+        let mut org_name = format!("{display}'s organization");
+        if org_name.chars().count() > 64 {
+            org_name = "My organization".into();
+        }
+        self.orgs.insert(
+            org.clone(),
+            Org {
+                sid: org.clone(),
+                name: org_name.clone(),
+                created_at: self.clock,
+                domains: Default::default(),
+                invitations: Default::default(),
+                signup: SignupSetting::Restricted,
+                settings: OrgSettings::default(),
+                sso: None,
+                scim: ScimSettings::default(),
+            },
+        );
+        self.join(&user, &org, OrgRole::Owner);
+        let account = self.new_sid(SidKind::Account);
+        self.accounts.insert(
+            account.clone(),
+            Account {
+                sid: account.clone(),
+                name: "My first Twilio account".into(),
+                owner: Some(user.clone()),
+                parent: None,
+                status: AccountStatus::Active,
+                closed_at: None,
+                account_type: AccountType::Trial,
+                usage: Usage::Twilio,
+                hipaa: false,
+                created_at: self.clock,
+                link: Some(OrgLink {
+                    org: org.clone(),
+                    state: LinkState::Managed,
+                }),
+                access: Default::default(),
+            },
+        );
+        let detail = format!(
+            "{email} signed up: new user {user}, Trial account {account}, and their own organization '{org_name}' {org}"
+        );
+        self.audit_world(Some(org.clone()), email, "signup", detail.clone());
+        Outcome::msg(detail)
+            .created(SidKind::User, user)
+            .created(SidKind::Account, account)
+            .created(SidKind::Org, org)
+    }
+
+    /// Joins the invitee and applies the invitation's account grants.
+    fn consume_invitation(&mut self, org: &Sid, inv: &Invitation, user: &Sid) {
+        self.org_mut(org).invitations.remove(&inv.sid);
+        self.join(user, org, inv.role);
+        for (account, roles) in &inv.accounts {
+            let still_in_org = self
+                .accounts
+                .get(account)
+                .is_some_and(|a| self.kind_in(a, org).is_some());
+            if still_in_org {
+                self.account_mut(account)
+                    .access
+                    .insert(user.clone(), roles.clone());
+            }
+        }
+    }
+
+    fn invitation_for<'a>(&'a self, ctx: &Ctx, email: &str) -> ActionResult<&'a Invitation> {
+        self.org(&ctx.org)?
+            .invitations
+            .values()
+            .find(|i| i.email.eq_ignore_ascii_case(email.trim()))
+            .ok_or_else(|| {
+                ActionError::NotFound(format!(
+                    "no pending invitation for {} in {}",
+                    email.trim(),
+                    self.org_name(&ctx.org)
+                ))
+            })
+    }
+
+    /// USR-1, USR-2, USR-3, USR-4, USR-5.
+    pub(crate) fn invite(
+        &mut self,
+        ctx: &Ctx,
+        email: &str,
+        role: OrgRole,
+        accounts: &[(String, Vec<AccountRole>)],
+    ) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "invite users")?;
+        if !valid_email(email) {
+            return Err(bad_email(rules::USR_1, email).into());
+        }
+        let email = email.trim().to_ascii_lowercase();
+        let domain = World::email_domain(&email).unwrap_or_default();
+        if super::domains::is_common_domain(&domain) {
+            return refuse(
+                rules::USR_1,
+                format!("{domain} is a common public email domain"),
+                "invite people by their company address on a verified domain",
+            );
+        }
+        let org = self.org(&ctx.org)?;
+        match org.domains.get(&domain).map(|d| &d.status) {
+            Some(DomainStatus::Verified) => {}
+            Some(status) => {
+                return refuse(
+                    rules::USR_1,
+                    format!(
+                        "{domain} is {} in {}, not verified",
+                        status.label(),
+                        org.name
+                    ),
+                    format!("verify it first (tworg domain verify {domain})"),
+                );
+            }
+            None => {
+                return refuse(
+                    rules::USR_1,
+                    format!("{domain} is not a verified domain of {}", org.name),
+                    format!(
+                        "add and verify it first (tworg domain add {domain}; tworg domain verify {domain})"
+                    ),
+                );
+            }
+        }
+        if role == OrgRole::Owner {
+            return refuse(
+                rules::ORG_1,
+                "an invitation cannot make someone Owner",
+                "invite as admin or standard, then transfer ownership (tworg org transfer USER)",
+            );
+        }
+        if let Some(u) = self.user_by_email(&email)
+            && let Some(m) = &u.membership
+        {
+            if m.org == ctx.org {
+                return refuse(
+                    rules::USR_2,
+                    format!("{email} is already a member of {}", org.name),
+                    "change their role instead (tworg user role USER admin|standard)",
+                );
+            }
+            let (local, dom) = email.split_once('@').unwrap_or((&email, ""));
+            return refuse(
+                rules::USR_2,
+                format!(
+                    "{email} belongs to another organization ({})",
+                    self.org_name(&m.org)
+                ),
+                format!(
+                    "a user belongs to one organization; invite an alias such as {local}+{}@{dom}",
+                    slug(&org.name)
+                ),
+            );
+        }
+        if org.invitations.values().any(|i| i.email == email) {
+            return refuse(
+                rules::USR_3,
+                format!("an invitation for {email} is already pending"),
+                format!("resend it instead (tworg user resend {email})"),
+            );
+        }
+        let mut grants = std::collections::BTreeMap::new();
+        for (key, roles) in accounts {
+            let account = self.account_in_org(ctx, key)?;
+            if self.kind_in(account, &ctx.org) != Some(AccountKind::Managed) {
+                return refuse(
+                    rules::USR_5,
+                    format!("{} is not a managed account", account.name),
+                    "invitations grant access to managed accounts only",
+                );
+            }
+            grants.insert(account.sid.clone(), check_account_roles(roles)?);
+        }
+        let lifetime = org.settings.invite_days;
+        let inviter = ctx
+            .acting_user()
+            .cloned()
+            .or_else(|| self.owner_of_org(&ctx.org).map(|u| u.sid.clone()))
+            .expect("org has an owner");
+        let sid = self.new_sid(SidKind::Notification);
+        let inv = Invitation {
+            sid: sid.clone(),
+            email: email.clone(),
+            role,
+            accounts: grants,
+            invited_by: inviter,
+            sent_at: self.clock,
+            expires_at: self.clock + days(lifetime),
+        };
+        self.org_mut(&ctx.org).invitations.insert(sid.clone(), inv);
+        let detail = format!(
+            "invited {email} as {} (expires in {lifetime} days)",
+            role.label()
+        );
+        self.audit(ctx, "user.invite", detail.clone());
+        Ok(Outcome::msg(detail).created(SidKind::Notification, sid))
+    }
+
+    /// USR-3: the invitee accepts (creating their Twilio user if they have none).
+    pub(crate) fn accept_invite(&mut self, ctx: &Ctx, email: &str) -> ActionResult<Outcome> {
+        let inv = self.invitation_for(ctx, email)?.clone();
+        let existing = self
+            .user_by_email(&inv.email)
+            .map(|u| (u.sid.clone(), u.membership.clone()));
+        if let Some((_, Some(m))) = &existing {
+            return refuse(
+                rules::USR_2,
+                format!(
+                    "{} has joined {} since being invited",
+                    inv.email,
+                    self.org_name(&m.org)
+                ),
+                "a user belongs to one organization; cancel this invitation and invite an alias",
+            );
+        }
+        let (user, created) = match existing {
+            Some((sid, _)) => (sid, false),
+            None => (self.insert_user(&inv.email, None), true),
+        };
+        self.consume_invitation(&ctx.org, &inv, &user);
+        let detail = format!(
+            "{} accepted the invitation and joined as {}",
+            inv.email,
+            inv.role.label()
+        );
+        let ctx_invitee = Ctx {
+            org: ctx.org.clone(),
+            actor: Actor::User(user.clone()),
+        };
+        self.audit(&ctx_invitee, "user.accept", detail.clone());
+        let out = Outcome::msg(detail);
+        Ok(if created {
+            out.created(SidKind::User, user)
+        } else {
+            out
+        })
+    }
+
+    pub(crate) fn cancel_invite(&mut self, ctx: &Ctx, email: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "cancel invitations")?;
+        let inv = self.invitation_for(ctx, email)?.clone();
+        self.org_mut(&ctx.org).invitations.remove(&inv.sid);
+        let detail = format!("cancelled the invitation of {}", inv.email);
+        self.audit(ctx, "user.cancel", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// USR-3: resending restarts the lifetime; the domain must still be verified (USR-1).
+    pub(crate) fn resend_invite(&mut self, ctx: &Ctx, email: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "resend invitations")?;
+        let inv = self.invitation_for(ctx, email)?.clone();
+        let org = self.org(&ctx.org)?;
+        if !self.on_verified_domain(org, &inv.email) {
+            return refuse(
+                rules::USR_1,
+                format!("{}'s domain is no longer verified", inv.email),
+                "re-verify the domain, or cancel the invitation",
+            );
+        }
+        let expires = self.clock + days(org.settings.invite_days);
+        let now = self.clock;
+        let i = self
+            .org_mut(&ctx.org)
+            .invitations
+            .get_mut(&inv.sid)
+            .expect("found");
+        i.sent_at = now;
+        i.expires_at = expires;
+        let detail = format!(
+            "resent the invitation of {}; it expires {}",
+            inv.email,
+            time::format_time(expires)
+        );
+        self.audit(ctx, "user.resend", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// ORG-2, ORG-1, USR-5.
+    pub(crate) fn set_role(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        role: OrgRole,
+    ) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "change org roles")?;
+        let user = self.find_user(key)?;
+        let Some(m) = self.membership_in(&user.sid, &ctx.org) else {
+            return refuse(
+                rules::USR_5,
+                format!(
+                    "{} is not a member of {}",
+                    user.email,
+                    self.org_name(&ctx.org)
+                ),
+                "external users never get an org role; invite them first",
+            );
+        };
+        if m.role == OrgRole::Owner {
+            return refuse(
+                rules::ORG_1,
+                format!("{} is the Owner", user.email),
+                "transfer ownership to someone else first (tworg org transfer USER)",
+            );
+        }
+        if role == OrgRole::Owner {
+            return refuse(
+                rules::ORG_1,
+                "there is exactly one Owner",
+                "transfer ownership instead (tworg org transfer USER)",
+            );
+        }
+        if m.role == role {
+            return refuse(
+                rules::ORG_2,
+                format!("{} is already {}", user.email, role.label()),
+                "nothing to change",
+            );
+        }
+        let sid = user.sid.clone();
+        let email = user.email.clone();
+        self.user_mut(&sid)
+            .membership
+            .as_mut()
+            .expect("member")
+            .role = role;
+        let detail = format!("{email} is now {}", role.label());
+        self.audit(ctx, "user.role", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// A managed member for USR-6/USR-7 actions (external users are refused).
+    fn managed_user(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        rule: rules::Rule,
+        what: &str,
+    ) -> ActionResult<Sid> {
+        let user = self.find_user(key)?;
+        if self.membership_in(&user.sid, &ctx.org).is_none() {
+            return refuse(
+                rule,
+                format!(
+                    "{} is not a managed user of {}",
+                    user.email,
+                    self.org_name(&ctx.org)
+                ),
+                format!("only managed users can {what}"),
+            );
+        }
+        Ok(user.sid.clone())
+    }
+
+    /// USR-6.
+    pub(crate) fn reset_password(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "reset passwords")?;
+        let sid = self.managed_user(ctx, key, rules::USR_6, "have their password reset")?;
+        let until = self.clock + hours(self.org(&ctx.org)?.settings.reset_link_hours);
+        self.user_mut(&sid).password_reset_until = Some(until);
+        let detail = format!(
+            "{} was signed out and sent a reset link valid until {}",
+            self.email_of(&sid),
+            time::format_time(until)
+        );
+        self.audit(ctx, "user.reset-password", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// USR-6.
+    pub(crate) fn reset_2fa(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "reset 2FA")?;
+        let sid = self.managed_user(ctx, key, rules::USR_6, "have their 2FA reset")?;
+        self.user_mut(&sid).two_factor = TwoFactor::EnrolmentRequired;
+        let detail = format!(
+            "{}'s 2FA factor was removed; they enrol again at next sign-in",
+            self.email_of(&sid)
+        );
+        self.audit(ctx, "user.reset-2fa", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// USR-7.
+    pub(crate) fn set_member_status(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        to: MemberStatus,
+    ) -> ActionResult<Outcome> {
+        let verb = if to == MemberStatus::Active {
+            "reactivate"
+        } else {
+            "deactivate"
+        };
+        self.require_admin(ctx, &format!("{verb} users"))?;
+        let sid = self.managed_user(ctx, key, rules::USR_7, &format!("be {verb}d"))?;
+        let m = self.membership_in(&sid, &ctx.org).expect("member").clone();
+        if m.role == OrgRole::Owner && to == MemberStatus::Deactivated {
+            return refuse(
+                rules::USR_7,
+                format!(
+                    "{} is the Org Owner and cannot be deactivated",
+                    self.email_of(&sid)
+                ),
+                "transfer org ownership first",
+            );
+        }
+        if m.status == to {
+            return refuse(
+                rules::USR_7,
+                format!(
+                    "{} is already {}",
+                    self.email_of(&sid),
+                    if to == MemberStatus::Active {
+                        "active"
+                    } else {
+                        "deactivated"
+                    }
+                ),
+                "nothing to change",
+            );
+        }
+        self.user_mut(&sid)
+            .membership
+            .as_mut()
+            .expect("member")
+            .status = to;
+        let detail = format!("{}d {}", verb.trim_end_matches('e'), self.email_of(&sid));
+        self.audit(ctx, &format!("user.{verb}"), detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// USR-8: remove (keeps the Twilio user) or delete (removes it; never the accounts).
+    pub(crate) fn remove_user(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        delete: bool,
+    ) -> ActionResult<Outcome> {
+        let verb = if delete { "delete" } else { "remove" };
+        self.require_admin(ctx, &format!("{verb} users"))?;
+        let sid = self.managed_user(
+            ctx,
+            key,
+            rules::USR_8,
+            &format!("be {verb}d by this organization"),
+        )?;
+        let email = self.email_of(&sid);
+        if self
+            .membership_in(&sid, &ctx.org)
+            .is_some_and(|m| m.role == OrgRole::Owner)
+        {
+            return refuse(
+                rules::USR_8,
+                format!("{email} is the Org Owner"),
+                "transfer org ownership first (tworg org transfer USER)",
+            );
+        }
+        if let Some(a) = self.managed_accounts_owned(&ctx.org, &sid).first() {
+            return refuse(
+                rules::USR_8,
+                format!(
+                    "{email} owns the managed account {} ({a})",
+                    self.accounts[a].name
+                ),
+                format!("transfer it first (tworg account transfer {a} USER)"),
+            );
+        }
+        if delete
+            && let Some(a) = self
+                .accounts
+                .values()
+                .find(|a| a.owner.as_ref() == Some(&sid))
+        {
+            return refuse(
+                rules::USR_8,
+                format!(
+                    "{email} still owns the account {} ({}) outside the organization",
+                    a.name, a.sid
+                ),
+                "deleting a user never deletes accounts; remove them from the org instead",
+            );
+        }
+        self.detach_member(&ctx.org, &sid);
+        if delete {
+            for a in self.accounts.values_mut() {
+                a.access.remove(&sid);
+            }
+            self.users.remove(&sid);
+        }
+        let detail = if delete {
+            format!("deleted the user {email}; their accounts stay")
+        } else {
+            format!("removed {email} from the organization; the Twilio user remains")
+        };
+        self.audit(ctx, &format!("user.{verb}"), detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// USR-9: bulk import from CSV text with header `email,first_name,last_name`.
+    pub(crate) fn import_users(&mut self, ctx: &Ctx, csv: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "bulk import users")?;
+        let org = self.org(&ctx.org)?;
+        if !org.settings.bulk_import {
+            return refuse(
+                rules::USR_9,
+                format!("bulk import is not enabled for {}", org.name),
+                "enable it first (tworg org set bulk-import on)",
+            );
+        }
+        if !org.domains.values().any(Domain::is_verified) {
+            return refuse(
+                rules::USR_9,
+                format!("{} has no verified domain", org.name),
+                "verify a domain first",
+            );
+        }
+        let rows = parse_import_csv(csv).map_err(|m| super::error::Refusal::new(rules::USR_9, m, "fix the file: header email,first_name,last_name and three fields a row; nothing was imported"))?;
+        let mut report = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut to_join = Vec::new();
+        for row in &rows {
+            let reason = self.import_rejection(org, row, &seen);
+            if reason.is_none() {
+                seen.insert(row.email.to_ascii_lowercase());
+                to_join.push(self.user_by_email(&row.email).expect("checked").sid.clone());
+            }
+            report.push((row.email.clone(), reason));
+        }
+        for u in &to_join {
+            self.join(u, &ctx.org, OrgRole::Standard);
+        }
+        let detail = format!(
+            "bulk import: {} imported, {} rejected",
+            to_join.len(),
+            rows.len() - to_join.len()
+        );
+        self.audit(ctx, "user.import", detail.clone());
+        Ok(Outcome {
+            message: detail,
+            report,
+            ..Outcome::default()
+        })
+    }
+
+    fn import_rejection(
+        &self,
+        org: &Org,
+        row: &ImportRow,
+        seen: &BTreeSet<String>,
+    ) -> Option<String> {
+        if !valid_email(&row.email) {
+            return Some("not a valid email address".into());
+        }
+        if seen.contains(&row.email.to_ascii_lowercase()) {
+            return Some("appears twice in the file".into());
+        }
+        if !self.on_verified_domain(org, &row.email) {
+            return Some(format!(
+                "{} is not a verified domain of the organization (USR-1)",
+                World::email_domain(&row.email).unwrap_or_default()
+            ));
+        }
+        let Some(user) = self.user_by_email(&row.email) else {
+            return Some("no existing Twilio user has this email; invite them instead".into());
+        };
+        match &user.membership {
+            Some(m) if m.org == org.sid => Some("already a member".into()),
+            Some(m) => Some(format!(
+                "belongs to another organization, {} (USR-2)",
+                self.org_name(&m.org)
+            )),
+            None => None,
+        }
+    }
+}
+
+/// One row of a bulk-import CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// Parses the bulk-import CSV strictly: the exact header, three fields a row, simple quoting.
+pub fn parse_import_csv(text: &str) -> Result<Vec<ImportRow>, String> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        return Err("the file is empty".into());
+    };
+    let header: Vec<String> = split_csv_line(header)
+        .map_err(|e| format!("line 1: {e}"))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    if header != ["email", "first_name", "last_name"] {
+        return Err(format!(
+            "the header is '{}', not 'email,first_name,last_name'",
+            header.join(",")
+        ));
+    }
+    lines
+        .map(|(i, line)| {
+            let fields = split_csv_line(line).map_err(|e| format!("line {}: {e}", i + 1))?;
+            if fields.len() != 3 {
+                return Err(format!("line {} has {} fields, not 3", i + 1, fields.len()));
+            }
+            Ok(ImportRow {
+                email: fields[0].trim().to_string(),
+                first_name: fields[1].trim().to_string(),
+                last_name: fields[2].trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+fn split_csv_line(line: &str) -> Result<Vec<String>, String> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut chars = line.trim_end_matches('\r').chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', false) if cur.is_empty() => quoted = true,
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cur.push('"');
+            }
+            ('"', true) => quoted = false,
+            ('"', false) => return Err("a quote inside an unquoted field".into()),
+            (',', false) => fields.push(std::mem::take(&mut cur)),
+            (c, _) => cur.push(c),
+        }
+    }
+    if quoted {
+        return Err("an unterminated quote".into());
+    }
+    fields.push(cur);
+    Ok(fields)
+}
+
+/// `Owl Industries` → `owlindustries`, for alias hints.
+fn slug(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
