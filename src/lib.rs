@@ -9,3 +9,4 @@ pub mod console;
 pub mod model;
 pub mod persist;
 pub mod server;
+pub mod session;
