@@ -86,7 +86,7 @@ pub fn generate_world(spec: GenerateSpec) -> World {
             n if n % 20 == 0 => OrgRole::Administrator,
             _ => OrgRole::Standard,
         };
-        let status = if r % 97 == 0 && role != OrgRole::Owner {
+        let status = if r.is_multiple_of(97) && role != OrgRole::Owner {
             MemberStatus::Deactivated
         } else {
             MemberStatus::Active

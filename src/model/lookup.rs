@@ -41,7 +41,7 @@ impl World {
         self.sid_counter += 1;
         format!(
             "{:032x}",
-            sid::bits128(self.sid_seed ^ 0x746f_6b65_6e, self.sid_counter)
+            sid::bits128(self.sid_seed ^ 0x0074_6f6b_656e, self.sid_counter)
         )
     }
 
