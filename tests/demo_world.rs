@@ -29,3 +29,13 @@ fn demo_world_passes_every_invariant() {
     assert_eq!(w.orgs.len(), 3);
     assert!(w.home_org.is_some());
 }
+
+/// The README's rule table is the code's rule table.
+#[test]
+fn readme_lists_every_rule_as_the_code_states_it() {
+    let readme = include_str!("../README.md");
+    for r in tworg::model::rules::ALL {
+        let row = format!("| {} | {} |", r.id, r.statement);
+        assert!(readme.contains(&row), "README is missing or has a stale row for {}", r.id);
+    }
+}
