@@ -36,6 +36,10 @@ fn readme_lists_every_rule_as_the_code_states_it() {
     let readme = include_str!("../README.md");
     for r in tworg::model::rules::ALL {
         let row = format!("| {} | {} |", r.id, r.statement);
-        assert!(readme.contains(&row), "README is missing or has a stale row for {}", r.id);
+        assert!(
+            readme.contains(&row),
+            "README is missing or has a stale row for {}",
+            r.id
+        );
     }
 }

@@ -30,6 +30,8 @@ pub use action::{Action, Actor, Ctx, Outcome};
 pub use error::{ActionError, ActionResult, Refusal};
 pub use sid::{Sid, SidKind};
 
+mod serde_compact;
+
 /// The current world file format.
 pub const WORLD_VERSION: u32 = 1;
 
@@ -46,8 +48,11 @@ pub struct World {
     pub sid_counter: u64,
     /// The organization `init` created; the default for `--org`.
     pub home_org: Option<Sid>,
+    #[serde(with = "serde_compact::sid_list")]
     pub users: BTreeMap<Sid, User>,
+    #[serde(with = "serde_compact::sid_list")]
     pub accounts: BTreeMap<Sid, Account>,
+    #[serde(with = "serde_compact::sid_list")]
     pub orgs: BTreeMap<Sid, Org>,
     /// The simulated public DNS: TXT records by host name.
     #[serde(default)]
@@ -65,15 +70,15 @@ pub struct User {
     pub name: String,
     pub created_at: Timestamp,
     /// Membership in an organization (USR-2: at most one).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<Membership>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
     pub two_factor: TwoFactor,
     /// Set by a password reset (USR-6): the reset link's expiry.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_reset_until: Option<Timestamp>,
     /// Attributes a SCIM client may set (SCIM-2).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
     pub scim: ScimAttributes,
 }
 
@@ -83,7 +88,7 @@ pub struct Membership {
     pub org: Sid,
     pub role: OrgRole,
     pub status: MemberStatus,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
     pub sso_exempt: bool,
     pub joined_at: Timestamp,
 }
@@ -140,20 +145,20 @@ pub enum TwoFactor {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScimAttributes {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Bumped by every change through SCIM; the weak ETag.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
     pub version: u64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<Timestamp>,
 }
 
@@ -168,17 +173,17 @@ pub struct Account {
     /// The parent of a subaccount (SUB-1).
     pub parent: Option<Sid>,
     pub status: AccountStatus,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<Timestamp>,
     pub account_type: AccountType,
     pub usage: Usage,
     pub hipaa: bool,
     pub created_at: Timestamp,
     /// How a main account relates to an organization; subaccounts follow their parent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<OrgLink>,
     /// Account roles granted to users (USR-4, USR-5).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub access: BTreeMap<Sid, BTreeSet<AccountRole>>,
 }
 
@@ -335,14 +340,14 @@ pub struct Org {
     pub sid: Sid,
     pub name: String,
     pub created_at: Timestamp,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub domains: BTreeMap<String, Domain>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub invitations: BTreeMap<Sid, Invitation>,
     pub signup: SignupSetting,
     #[serde(default)]
     pub settings: OrgSettings,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso: Option<SsoProfile>,
     #[serde(default)]
     pub scim: ScimSettings,
@@ -357,9 +362,9 @@ pub struct Domain {
     /// The 32-hex verification token (DOM-7).
     pub token: String,
     pub added_at: Timestamp,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
     pub multi_verified: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
     pub sso_enforced: bool,
 }
 
@@ -401,7 +406,7 @@ pub struct Invitation {
     pub sid: Sid,
     pub email: String,
     pub role: OrgRole,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub accounts: BTreeMap<Sid, BTreeSet<AccountRole>>,
     pub invited_by: Sid,
     pub sent_at: Timestamp,
@@ -515,7 +520,7 @@ impl Default for ScimSettings {
 #[serde(deny_unknown_fields)]
 pub struct AuditEntry {
     pub at: Timestamp,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<Sid>,
     pub actor: String,
     pub action: String,
