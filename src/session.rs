@@ -6,7 +6,7 @@
 //! file takes a few hundred milliseconds to write, never blocks a keystroke: the change is handed
 //! to a saver thread at once, which writes the newest world atomically.
 
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -44,7 +44,7 @@ struct BackgroundSaver {
 
 impl BackgroundSaver {
     fn start(file: Arc<WorldFile>, generation: u64) -> BackgroundSaver {
-        let (tx, rx): (Sender<(u64, World)>, Receiver<(u64, World)>) = mpsc::channel();
+        let (tx, rx) = mpsc::channel::<(u64, World)>();
         let status = Arc::new(Mutex::new(SaveStatus {
             saved_generation: generation,
             error: None,
@@ -214,11 +214,11 @@ impl Session {
             }
             return Ok(());
         }
-        if let Some(f) = &self.file {
-            if let Err(e) = f.save(&self.world) {
-                self.sync_error = Some(e.to_string());
-                return Err(e);
-            }
+        if let Some(f) = &self.file
+            && let Err(e) = f.save(&self.world)
+        {
+            self.sync_error = Some(e.to_string());
+            return Err(e);
         }
         self.sync_error = None;
         Ok(())
