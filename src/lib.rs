@@ -10,3 +10,4 @@ pub mod model;
 pub mod persist;
 pub mod server;
 pub mod session;
+pub mod walkthrough;
