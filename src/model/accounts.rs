@@ -67,6 +67,39 @@ impl World {
         Ok(())
     }
 
+    /// Open subaccounts of a main account.
+    pub fn open_subaccounts(&self, parent: &Sid) -> usize {
+        self.accounts
+            .values()
+            .filter(|a| a.parent.as_ref() == Some(parent) && a.status != AccountStatus::Closed)
+            .count()
+    }
+
+    /// SUB-2 for accounts arriving in `org` (import, merge, a new Owner's accounts): each Full
+    /// parent's open subaccounts must fit the org's subaccount limit.
+    pub(crate) fn check_subaccounts_fit(&self, org: &Sid, accounts: &[Sid]) -> ActionResult<()> {
+        let limit = self.org(org)?.settings.subaccount_limit as usize;
+        for sid in accounts {
+            let open = self.open_subaccounts(sid);
+            if open > limit {
+                let name = self
+                    .accounts
+                    .get(sid)
+                    .map(|a| a.name.as_str())
+                    .unwrap_or("an account");
+                return refuse(
+                    rules::SUB_2,
+                    format!(
+                        "{name} has {open} open subaccounts, over the limit of {limit} in {}",
+                        self.org_name(org)
+                    ),
+                    "raise the subaccount limit first (tworg org set subaccount-limit N), or close subaccounts",
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn insert_account(
         &mut self,
         name: String,

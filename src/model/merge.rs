@@ -84,6 +84,19 @@ impl World {
                 ),
                 met: used + moving <= limit,
             },
+            Requirement {
+                rule: rules::SUB_2.id,
+                text: format!(
+                    "the Candidate's accounts fit {}'s limit of {} open subaccounts per account",
+                    prime.name, prime.settings.subaccount_limit
+                ),
+                met: self
+                    .org_accounts(&cand.sid)
+                    .filter(|a| a.parent.is_none())
+                    .all(|a| {
+                        self.open_subaccounts(&a.sid) <= prime.settings.subaccount_limit as usize
+                    }),
+            },
         ];
         let accounts = self
             .org_accounts(&cand.sid)

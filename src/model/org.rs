@@ -98,6 +98,7 @@ impl World {
             })
             .count();
         self.check_account_limit(&ctx.org, newly_counted)?;
+        self.check_subaccounts_fit(&ctx.org, &joining)?;
         let target_sid = target.sid.clone();
         for a in &joining {
             self.account_mut(a).link = Some(OrgLink {
