@@ -63,7 +63,7 @@ fn merging_respects_the_primes_subaccount_limit() {
         owner_role: tworg::model::OrgRole::Standard,
     };
     let err = w.apply(&owl, &merge).unwrap_err();
-    assert_eq!(err.rule(), Some("SUB-2"));
+    assert_eq!(err.rule(), Some("SUB-2"), "{err}");
     assert_eq!(w, before);
 
     w.apply(&owl, &Action::Set(Setting::SubaccountLimit(2)))

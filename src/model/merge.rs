@@ -9,6 +9,8 @@ use super::*;
 pub struct Requirement {
     pub rule: &'static str,
     pub text: String,
+    /// What would meet it.
+    pub hint: &'static str,
     pub met: bool,
 }
 
@@ -55,11 +57,13 @@ impl World {
                 rule: rules::MRG_1.id,
                 text: format!("{} is not {}", cand.name, prime.name),
                 met: cand.sid != prime.sid,
+                hint: "pick another organization",
             },
             Requirement {
                 rule: rules::MRG_1.id,
                 text: format!("{} has at least one verified domain", prime.name),
                 met: prime.domains.values().any(Domain::is_verified),
+                hint: "verify a domain of the Prime first",
             },
             Requirement {
                 rule: rules::MRG_1.id,
@@ -68,6 +72,7 @@ impl World {
                     .domains
                     .values()
                     .any(|d| !matches!(d.status, DomainStatus::Unverified)),
+                hint: "the Candidate must delete its verified domains first",
             },
             Requirement {
                 rule: rules::MRG_1.id,
@@ -76,6 +81,7 @@ impl World {
                     prime.name
                 ),
                 met: self.on_verified_domain(prime, &owner_email),
+                hint: "verify the Candidate Owner's domain in the Prime, or transfer the Candidate's ownership",
             },
             Requirement {
                 rule: rules::MRG_2.id,
@@ -83,6 +89,7 @@ impl World {
                     "{used} + {moving} managed and pending accounts fit the limit of {limit}"
                 ),
                 met: used + moving <= limit,
+                hint: "raise the Prime's account limit or close accounts first",
             },
             Requirement {
                 rule: rules::SUB_2.id,
@@ -96,6 +103,7 @@ impl World {
                     .all(|a| {
                         self.open_subaccounts(&a.sid) <= prime.settings.subaccount_limit as usize
                     }),
+                hint: "raise the Prime's subaccount limit first (tworg org set subaccount-limit N)",
             },
         ];
         let accounts = self
@@ -159,24 +167,8 @@ impl World {
         }
         let preview = self.merge_preview(ctx, candidate, owner_role)?;
         if let Some(r) = preview.requirements.iter().find(|r| !r.met) {
-            let rule = if r.rule == rules::MRG_2.id {
-                rules::MRG_2
-            } else {
-                rules::MRG_1
-            };
-            let hint = match r.text.as_str() {
-                t if t.contains("has no verified domain") => {
-                    "the Candidate must delete its verified domains first"
-                }
-                t if t.contains("fit the limit") => {
-                    "raise the Prime's account limit or close accounts first"
-                }
-                t if t.contains("Candidate Owner") => {
-                    "verify the Candidate Owner's domain in the Prime, or transfer the Candidate's ownership"
-                }
-                t if t.contains("at least one verified") => "verify a domain of the Prime first",
-                _ => "pick another organization",
-            };
+            let rule = rules::find(r.rule).copied().unwrap_or(rules::MRG_1);
+            let hint = r.hint;
             return refuse(
                 rule,
                 format!("cannot merge: it is not true that {}", r.text),
