@@ -285,6 +285,7 @@ impl World {
             owner.email.clone(),
         );
         self.check_account_limit(&ctx.org, 1)?;
+        self.check_subaccounts_fit(&ctx.org, std::slice::from_ref(&sid))?;
         let request = self.new_sid(SidKind::Notification);
         self.account_mut(&sid).link = Some(OrgLink {
             org: ctx.org.clone(),
@@ -850,11 +851,7 @@ impl World {
             AccountType::Trial => 1,
             AccountType::Full => self.org(&ctx.org)?.settings.subaccount_limit as usize,
         };
-        let open = self
-            .accounts
-            .values()
-            .filter(|a| a.parent.as_ref() == Some(&parent.sid) && a.status != AccountStatus::Closed)
-            .count();
+        let open = self.open_subaccounts(&parent.sid);
         if open >= limit {
             let hint = if parent.account_type == AccountType::Trial {
                 "upgrade the parent to Full (tworg account upgrade SID), or close a subaccount"

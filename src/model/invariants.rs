@@ -255,13 +255,7 @@ impl World {
                             ));
                         }
                     }
-                    let open = self
-                        .accounts
-                        .values()
-                        .filter(|s| {
-                            s.parent.as_ref() == Some(&a.sid) && s.status != AccountStatus::Closed
-                        })
-                        .count();
+                    let open = self.open_subaccounts(&a.sid);
                     let limit = match (a.account_type, &a.link) {
                         (AccountType::Trial, _) => 1,
                         (AccountType::Full, Some(l)) => self

@@ -174,15 +174,7 @@ impl World {
                 let most = self
                     .org_accounts(&ctx.org)
                     .filter(|a| a.parent.is_none() && a.account_type == AccountType::Full)
-                    .map(|p| {
-                        self.accounts
-                            .values()
-                            .filter(|s| {
-                                s.parent.as_ref() == Some(&p.sid)
-                                    && s.status != AccountStatus::Closed
-                            })
-                            .count()
-                    })
+                    .map(|p| self.open_subaccounts(&p.sid))
                     .max()
                     .unwrap_or(0);
                 if (*n as usize) < most {
