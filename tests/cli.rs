@@ -359,3 +359,18 @@ fn world_generate_builds_a_large_valid_world() {
     assert_eq!(v["summary"]["users"], 2000);
     assert_eq!(v["summary"]["orgs"], 2);
 }
+
+#[test]
+fn read_only_refuses_every_change_and_still_shows() {
+    let w = demo();
+    let before = fs::read(&w.path).unwrap();
+    let out = tworg(&w.path, &["--read-only", "account", "create", "X"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
+    assert_eq!(fs::read(&w.path).unwrap(), before);
+    assert!(
+        tworg(&w.path, &["--read-only", "show", "users"])
+            .status
+            .success()
+    );
+}

@@ -285,6 +285,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Demo(a) => crate::console::demo_cli(&a).map_err(Failure::Other),
         other => {
             let action = to_action(other)?;
+            if cli.read_only {
+                return Err(Failure::Usage(format!(
+                    "--read-only: {} would change the world",
+                    action.name()
+                )));
+            }
             apply_and_save(&target, &action, json)
         }
     }
