@@ -326,6 +326,20 @@ pub enum Action {
         token: String,
     },
     ScimDisable,
+    /// SCIM `POST /Users` (the actor is the org's SCIM token).
+    ScimCreateUser {
+        user: super::scim::ScimUserData,
+    },
+    /// SCIM `PUT /Users/{id}`, or `PATCH` with the operations already applied (`patch: true`).
+    ScimReplaceUser {
+        id: String,
+        user: super::scim::ScimUserData,
+        patch: bool,
+    },
+    /// SCIM `DELETE /Users/{id}`: the user leaves the organization.
+    ScimDeleteUser {
+        id: String,
+    },
 }
 
 impl Action {
@@ -385,6 +399,10 @@ impl Action {
             SsoUnexempt { .. } => "sso.unexempt",
             ScimEnable { .. } => "scim.enable",
             ScimDisable => "scim.disable",
+            ScimCreateUser { .. } => "scim.create",
+            ScimReplaceUser { patch: false, .. } => "scim.replace",
+            ScimReplaceUser { patch: true, .. } => "scim.patch",
+            ScimDeleteUser { .. } => "scim.delete",
         }
     }
 
@@ -489,6 +507,9 @@ impl World {
             } => self.sso_exempt(ctx, user, false, *confirm_lockout),
             ScimEnable { token } => self.scim_enable(ctx, token),
             ScimDisable => self.scim_disable(ctx),
+            ScimCreateUser { user } => self.scim_create_user(ctx, user),
+            ScimReplaceUser { id, user, patch } => self.scim_replace_user(ctx, id, user, *patch),
+            ScimDeleteUser { id } => self.scim_delete_user(ctx, id),
         }
     }
 }

@@ -160,6 +160,29 @@ pub struct ScimAttributes {
     pub version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<Timestamp>,
+    /// The SCIM `userName` when it differs from the email (only with `scim-twilio-rules off`).
+    #[serde(default)]
+    pub user_name: Option<String>,
+    /// The SCIM `displayName` (the user's `name` follows it).
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// The SCIM `emails`; the primary one is the Twilio user's email.
+    #[serde(default)]
+    pub emails: Vec<ScimEmail>,
+    /// The client removed `active` (an active member then shows no `active` attribute).
+    #[serde(default)]
+    pub active_omitted: bool,
+}
+
+/// One SCIM email of a user.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScimEmail {
+    pub value: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub primary: bool,
 }
 
 /// A Twilio account or subaccount.

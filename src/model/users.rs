@@ -27,7 +27,7 @@ pub fn name_from_email(email: &str) -> String {
 }
 
 impl World {
-    fn insert_user(&mut self, email: &str, name: Option<&str>) -> Sid {
+    pub(crate) fn insert_user(&mut self, email: &str, name: Option<&str>) -> Sid {
         let sid = self.new_sid(SidKind::User);
         let email = email.trim().to_ascii_lowercase();
         let name = name

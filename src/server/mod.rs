@@ -1,7 +1,542 @@
-//! The SCIM 2.0 server (built in the SCIM issue).
+//! The SCIM 2.0 server: Users only, at `http://ADDR/Organizations/{OrgSid}/scim` (Twilio's path
+//! shape; `/scim/v2` is an alias). Protocol only — JSON shapes, filters, PATCH paths, ETags,
+//! status codes; every change is a model [`Action`](crate::model::Action) applied through the
+//! shared [`Session`], so it is checked by the rules, audited as `scim-token` and saved at once.
+//!
+//! The server runs on its own tokio runtime in its own thread ([`spawn`]), so the synchronous
+//! console can run it too: both share one `Arc<Mutex<Session>>`, which the server locks only
+//! briefly, on the blocking pool, never across an `.await`.
+//!
+//! A bad client cannot exhaust the process: request bodies are capped at [`MAX_BODY`] (413),
+//! headers must arrive within [`HEADER_TIMEOUT`], bodies within [`BODY_TIMEOUT`] (408), a request
+//! gets [`REQUEST_TIMEOUT`] in all (503), and at most [`MAX_CONNECTIONS`] connections are served
+//! at once (the rest wait in the kernel's backlog).
+
+pub mod auth;
+pub mod discovery;
+pub mod filter;
+pub mod json;
+pub mod patch;
+pub mod users;
+
+use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{Semaphore, watch};
 
 use crate::cli::Target;
+use crate::model::{Sid, SidKind};
+use crate::session::{Session, SharedSession};
+use json::ScimError;
 
-pub fn serve_cli(_target: &Target, _listen: &str) -> anyhow::Result<()> {
-    anyhow::bail!("the SCIM server is not built yet")
+/// The largest request body accepted (413 beyond).
+pub const MAX_BODY: usize = 64 * 1024;
+/// The most resources one list page holds (`filter.maxResults`).
+pub const MAX_RESULTS: usize = 200;
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    session: SharedSession,
+    org: Sid,
+    /// `http://ADDR` as bound, for `Location` when a request has no `Host`.
+    origin: String,
+}
+
+impl AppState {
+    pub fn new(session: SharedSession, org: Sid, addr: SocketAddr) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                session,
+                org,
+                origin: format!("http://{addr}"),
+            }),
+        }
+    }
+
+    pub fn org(&self) -> &Sid {
+        &self.inner.org
+    }
+
+    /// Runs `f` with the session locked, on the blocking pool: the lock is never held across an
+    /// `.await`, and a slow save does not stall the runtime's workers.
+    pub async fn with_session<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Session) -> T + Send + 'static,
+    ) -> T {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = inner
+                .session
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .expect("a session task panicked")
+    }
+
+    /// The base URL clients use: from the `Host` header, else the bound address.
+    pub fn base_url(&self, headers: &HeaderMap) -> String {
+        let origin = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            })
+            .map(|h| format!("http://{h}"))
+            .unwrap_or_else(|| self.inner.origin.clone());
+        format!("{origin}/Organizations/{}/scim", self.inner.org)
+    }
+}
+
+/// The base URL for an address and org, as `tworg scim serve` prints it.
+pub fn base_url(addr: SocketAddr, org: &Sid) -> String {
+    format!("http://{addr}/Organizations/{org}/scim")
+}
+
+/// The whole HTTP surface: one dispatcher, so every answer (404, 405, 401…) is a SCIM error.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .fallback(dispatch)
+        .layer(middleware::from_fn(time_limit))
+        .with_state(state)
+}
+
+async fn time_limit(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ScimError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the request took too long and was abandoned",
+        )
+        .into_response(),
+    }
+}
+
+fn decode_segment(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn method_not_allowed(allow: &'static str) -> Response {
+    let mut r = ScimError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("this endpoint allows only {allow}"),
+    )
+    .into_response();
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    r
+}
+
+async fn dispatch(
+    State(st): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match route(st, method, uri, headers, body).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn route(
+    st: AppState,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ScimError> {
+    let segs: Vec<String> = uri
+        .path()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode_segment)
+        .collect();
+    let not_found = || {
+        ScimError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "nothing at {}; the SCIM base is /Organizations/{}/scim",
+                uri.path(),
+                st.org()
+            ),
+        )
+    };
+    if segs.len() < 3 || !segs[0].eq_ignore_ascii_case("Organizations") || segs[2] != "scim" {
+        return Err(not_found());
+    }
+    match Sid::parse(SidKind::Org, &segs[1]) {
+        Ok(sid) if &sid == st.org() => {}
+        _ => {
+            return Err(ScimError::new(
+                StatusCode::NOT_FOUND,
+                format!("organization {} is not served here", segs[1]),
+            ));
+        }
+    }
+    let mut rest: Vec<&str> = segs[3..].iter().map(String::as_str).collect();
+    if rest.first() == Some(&"v2") {
+        rest.remove(0);
+    }
+    // authenticate before saying anything about the organization's resources
+    let token_ok = {
+        let headers = headers.clone();
+        let org = st.org().clone();
+        st.with_session(move |s| auth::check(&headers, |t| s.world.scim_token_matches(&org, t)))
+            .await
+    };
+    token_ok?;
+    let base = st.base_url(&headers);
+    let lower: Vec<String> = rest.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    match lower.as_slice() {
+        ["serviceproviderconfig"] => match method {
+            Method::GET => Ok(json::scim_json(
+                StatusCode::OK,
+                &discovery::service_provider_config(&base),
+            )),
+            _ => Ok(method_not_allowed("GET")),
+        },
+        ["resourcetypes"] => match method {
+            Method::GET => Ok(json::scim_json(
+                StatusCode::OK,
+                &discovery::list(vec![discovery::user_resource_type(&base)]),
+            )),
+            _ => Ok(method_not_allowed("GET")),
+        },
+        ["resourcetypes", id] => match method {
+            Method::GET if *id == "user" => Ok(json::scim_json(
+                StatusCode::OK,
+                &discovery::user_resource_type(&base),
+            )),
+            Method::GET => Err(ScimError::new(
+                StatusCode::NOT_FOUND,
+                format!("no resource type {}; this server has User only", rest[1]),
+            )),
+            _ => Ok(method_not_allowed("GET")),
+        },
+        ["schemas"] => match method {
+            Method::GET => Ok(json::scim_json(
+                StatusCode::OK,
+                &discovery::list(vec![discovery::user_schema(&base)]),
+            )),
+            _ => Ok(method_not_allowed("GET")),
+        },
+        ["schemas", id] => match method {
+            Method::GET if id.eq_ignore_ascii_case(json::USER_URN) => Ok(json::scim_json(
+                StatusCode::OK,
+                &discovery::user_schema(&base),
+            )),
+            Method::GET => Err(ScimError::new(
+                StatusCode::NOT_FOUND,
+                format!(
+                    "no schema {}; this server publishes {}",
+                    rest[1],
+                    json::USER_URN
+                ),
+            )),
+            _ => Ok(method_not_allowed("GET")),
+        },
+        [".search"] => match method {
+            Method::POST => Err(ScimError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "search at the server root is not supported; use POST /Users/.search",
+            )),
+            _ => Ok(method_not_allowed("POST")),
+        },
+        ["users"] => match method {
+            Method::GET => users::list(&st, &base, uri.query()).await,
+            Method::POST => users::create(&st, &base, &headers, body).await,
+            _ => Ok(method_not_allowed("GET, POST")),
+        },
+        ["users", ".search"] => match method {
+            Method::POST => users::search(&st, &base, &headers, body).await,
+            _ => Ok(method_not_allowed("POST")),
+        },
+        ["users", _] => {
+            let id = rest[1].to_string();
+            match method {
+                Method::GET => users::get(&st, &base, &id, uri.query(), &headers).await,
+                Method::PUT => users::replace(&st, &base, &id, &headers, body).await,
+                Method::PATCH => users::patch(&st, &base, &id, &headers, body).await,
+                Method::DELETE => users::delete(&st, &id, &headers).await,
+                _ => Ok(method_not_allowed("GET, PUT, PATCH, DELETE")),
+            }
+        }
+        ["groups", ..] => Err(ScimError::new(
+            StatusCode::NOT_FOUND,
+            "Twilio's SCIM has no Groups; this server has Users only",
+        )),
+        _ => Err(not_found()),
+    }
+}
+
+/// A running server: its address, and a way to stop it.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    base_url: String,
+    stop: Option<watch::Sender<bool>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR/Organizations/{OrgSid}/scim`
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to 5 s), and joins the thread.
+    pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    fn stop_and_join(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}
+
+/// Resolves `--listen`: `HOST:PORT`, or a bare `PORT` on 127.0.0.1. Port 0 picks a free one.
+pub fn resolve_listen(listen: &str) -> anyhow::Result<SocketAddr> {
+    let l = listen.trim();
+    let text = if !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()) {
+        format!("127.0.0.1:{l}")
+    } else {
+        l.to_string()
+    };
+    text.to_socket_addrs()
+        .map_err(|e| anyhow::anyhow!("--listen {listen}: {e}"))?
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("--listen {listen}: no address"))
+}
+
+/// Starts the SCIM server for `org` on `addr`, in its own thread with its own tokio runtime.
+/// The console calls this with its own session; `tworg scim serve` calls it through
+/// [`serve_cli`]. Binding happens before this returns, so a taken port is an error here and
+/// `handle.addr()` is the real address (useful with port 0).
+pub fn spawn(session: SharedSession, org: Sid, addr: SocketAddr) -> anyhow::Result<ServerHandle> {
+    let listener =
+        StdListener::bind(addr).map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let base_url = base_url(addr, &org);
+    let state = AppState::new(session, org, addr);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(64)
+        .thread_name("tworg-scim")
+        .enable_all()
+        .build()?;
+    let thread = std::thread::Builder::new()
+        .name("tworg-scim".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                if let Err(e) = accept_loop(listener, router(state), stop_rx).await {
+                    eprintln!("tworg scim: the server stopped: {e}");
+                }
+            });
+        })?;
+    Ok(ServerHandle {
+        addr,
+        base_url,
+        stop: Some(stop_tx),
+        thread: Some(thread),
+    })
+}
+
+/// Accepts connections until told to stop; each connection is served by hyper with a header
+/// time-out, under a cap on concurrent connections.
+async fn accept_loop(
+    listener: StdListener,
+    app: Router,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p?,
+            _ = stop.changed() => break,
+        };
+        let (stream, _peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(s) => s,
+                Err(e) => {
+                    // e.g. too many open files: back off instead of spinning
+                    eprintln!("tworg scim: accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let mut stop = stop.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_BODY.max(8192) * 2)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stop.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+                }
+            }
+        });
+    }
+    // wait (a little) for connections in flight
+    let _ = tokio::time::timeout(
+        Duration::from_secs(5),
+        slots.acquire_many(MAX_CONNECTIONS as u32),
+    )
+    .await;
+    Ok(())
+}
+
+/// `tworg scim serve`: locks and loads the world file, serves the org chosen with `--org`,
+/// prints the base URL as the first line of stdout, and stops cleanly on Ctrl-C or SIGTERM.
+pub fn serve_cli(target: &Target, listen: &str) -> anyhow::Result<()> {
+    let addr = resolve_listen(listen)?;
+    let (file, world) = target.open().map_err(failure)?;
+    let ctx = crate::cli::resolve_ctx(&world, target.org.as_deref(), None).map_err(failure)?;
+    let org = world.org(&ctx.org)?.clone();
+    if !org.scim.enabled {
+        anyhow::bail!(
+            "SCIM is not enabled for {} (SCIM-1); run: tworg --org \"{}\" scim enable",
+            org.name,
+            org.name
+        );
+    }
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "tworg scim: warning: listening on {addr}, beyond this machine; the bearer token travels in clear text unless a TLS proxy fronts this server"
+        );
+    }
+    let session = Session::new(world, Some(file)).shared();
+    let handle = spawn(session, org.sid.clone(), addr)?;
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", handle.base_url())?;
+        out.flush()?;
+    }
+    eprintln!(
+        "tworg scim: serving {} ({}) at {} — Users only; Ctrl-C stops",
+        org.name,
+        org.sid,
+        handle.base_url()
+    );
+    if !org.scim.twilio_rules {
+        eprintln!(
+            "tworg scim: Twilio's userName/domain rules are OFF for this org (scim-twilio-rules off)"
+        );
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r?,
+            _ = term.recv() => {}
+        }
+        anyhow::Ok(())
+    })?;
+    eprintln!("tworg scim: stopping");
+    handle.shutdown();
+    Ok(())
+}
+
+fn failure(f: crate::cli::Failure) -> anyhow::Error {
+    match f {
+        crate::cli::Failure::Usage(m) => anyhow::anyhow!(m),
+        crate::cli::Failure::Action(e) => anyhow::anyhow!(e),
+        crate::cli::Failure::File(e) => anyhow::anyhow!(e),
+        crate::cli::Failure::Other(e) => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_addresses() {
+        assert_eq!(
+            resolve_listen("8087").unwrap(),
+            "127.0.0.1:8087".parse().unwrap()
+        );
+        assert_eq!(
+            resolve_listen("127.0.0.1:0").unwrap(),
+            "127.0.0.1:0".parse().unwrap()
+        );
+        assert!(resolve_listen("nonsense").is_err());
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(decode_segment("a%20b"), "a b");
+        assert_eq!(decode_segment("urn%3Aietf%3Aparams"), "urn:ietf:params");
+        assert_eq!(decode_segment("100%"), "100%");
+    }
 }
