@@ -169,9 +169,6 @@ pub struct ScimAttributes {
     /// The SCIM `emails`; the primary one is the Twilio user's email.
     #[serde(default)]
     pub emails: Vec<ScimEmail>,
-    /// The client removed `active` (an active member then shows no `active` attribute).
-    #[serde(default)]
-    pub active_omitted: bool,
 }
 
 /// One SCIM email of a user.

@@ -104,6 +104,7 @@ pub struct ScimUserData {
     pub family_name: Option<String>,
     pub emails: Vec<ScimEmail>,
     /// `None`: not given. On create the member is active; on update the status stays as it is.
+    /// A member always shows `Some`.
     pub active: Option<bool>,
     pub locale: Option<String>,
     pub timezone: Option<String>,
@@ -205,13 +206,7 @@ impl World {
             given_name: s.given_name.clone(),
             family_name: s.family_name.clone(),
             emails: s.emails.clone(),
-            active: if deactivated {
-                Some(false)
-            } else if s.active_omitted {
-                None
-            } else {
-                Some(true)
-            },
+            active: Some(!deactivated),
             locale: s.locale.clone(),
             timezone: s.timezone.clone(),
         }
@@ -439,7 +434,6 @@ impl World {
         s.emails = d.emails.clone();
         s.locale = d.locale.clone();
         s.timezone = d.timezone.clone();
-        s.active_omitted = d.active.is_none();
         s.version += 1;
         s.last_modified = Some(now);
         if let Some(active) = d.active
@@ -504,7 +498,11 @@ impl World {
         let sid = user.sid.clone();
         let before = self.scim_view(user);
         let m = user.membership.clone().expect("member");
-        if before == d {
+        let same_status = ScimUserData {
+            active: d.active.or(before.active),
+            ..d.clone()
+        };
+        if before == same_status {
             return Ok(Outcome::msg(format!("{}: nothing changed", user.email)));
         }
         if m.role == OrgRole::Owner {

@@ -117,7 +117,7 @@ pub fn user_schema(base: &str) -> Value {
             emails,
             attr("locale", "string", false, false, "none", "Language tag, e.g. en-US"),
             attr("timezone", "string", false, false, "none", "IANA time zone, e.g. Europe/Paris"),
-            attr("active", "boolean", false, false, "none", "false deactivates the user (SCIM-3)"),
+            attr("active", "boolean", true, false, "none", "false deactivates the user (SCIM-3); every member is active or not, so it cannot be removed (a create without it makes an active user)"),
         ],
         "meta": {"resourceType": "Schema", "location": format!("{base}/Schemas/{USER_URN}")}
     })

@@ -61,13 +61,14 @@ impl ScimError {
         ScimError::typed(StatusCode::BAD_REQUEST, "invalidFilter", detail).code(25001)
     }
 
+    /// The body. Twilio's `code` goes into `detail` (and the `Twilio-Error-Code` header), not into
+    /// a member of its own: strict clients (scim2-models, following §5.3 of the SCIM
+    /// interoperability profile) refuse an Error with members RFC 7644 does not define.
     pub fn body(&self) -> Value {
         let mut b = json!({
             "schemas": [ERROR_URN],
             "status": self.status.as_u16().to_string(),
-            "detail": self.detail,
-            "code": self.code,
-            "moreInfo": format!("https://www.twilio.com/docs/errors/{}", self.code),
+            "detail": format!("{} [Twilio error {}]", self.detail, self.code),
         });
         if let Some(t) = self.scim_type {
             b["scimType"] = json!(t);
@@ -79,6 +80,8 @@ impl ScimError {
 impl IntoResponse for ScimError {
     fn into_response(self) -> Response {
         let mut r = scim_json(self.status, &self.body());
+        r.headers_mut()
+            .insert("twilio-error-code", HeaderValue::from(self.code));
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -547,6 +550,6 @@ mod tests {
         let b = ScimError::invalid_filter("bad").body();
         assert_eq!(b["status"], "400");
         assert_eq!(b["scimType"], "invalidFilter");
-        assert_eq!(b["code"], 25001);
+        assert_eq!(b["detail"], "bad [Twilio error 25001]");
     }
 }

@@ -273,11 +273,9 @@ async fn route(
             )),
             _ => Ok(method_not_allowed("GET")),
         },
+        // Users are the only resource type, so a search at the root is a search of /Users
         [".search"] => match method {
-            Method::POST => Err(ScimError::new(
-                StatusCode::NOT_IMPLEMENTED,
-                "search at the server root is not supported; use POST /Users/.search",
-            )),
+            Method::POST => users::search(&st, &base, &headers, body).await,
             _ => Ok(method_not_allowed("POST")),
         },
         ["users"] => match method {

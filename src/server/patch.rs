@@ -242,10 +242,10 @@ fn apply_path(
         },
         None => None,
     };
-    if attr == "userName" && kind == Op::Remove {
+    if (attr == "userName" || attr == "active") && kind == Op::Remove {
         return Err(ScimError::bad_request(
             "mutability",
-            "userName is required and cannot be removed",
+            format!("{attr} is required and cannot be removed"),
         ));
     }
     let obj = resource.as_object_mut().expect("a resource is an object");
