@@ -27,7 +27,10 @@ pub struct Fixture {
 }
 
 pub fn owner_ctx(world: &World, org: &Sid) -> Ctx {
-    Ctx::new(org.clone(), world.owner_of_org(org).expect("owner").sid.clone())
+    Ctx::new(
+        org.clone(),
+        world.owner_of_org(org).expect("owner").sid.clone(),
+    )
 }
 
 /// The demo world with SCIM enabled for `org_name`; `twilio_rules` sets the userName/domain rule.
@@ -36,7 +39,12 @@ pub fn start(org_name: &str, twilio_rules: bool) -> Fixture {
     let org = world.find_org(org_name).expect("org").sid.clone();
     let ctx = owner_ctx(&world, &org);
     world
-        .apply(&ctx, &Action::ScimEnable { token: TOKEN.into() })
+        .apply(
+            &ctx,
+            &Action::ScimEnable {
+                token: TOKEN.into(),
+            },
+        )
         .expect("enable");
     if !twilio_rules {
         world
@@ -47,8 +55,8 @@ pub fn start(org_name: &str, twilio_rules: bool) -> Fixture {
     let path = dir.path().join("w.ron");
     let file = WorldFile::create(&path, &world).expect("create");
     let session = Session::new(world, Some(file)).shared();
-    let server = server::spawn(session.clone(), org.clone(), "127.0.0.1:0".parse().unwrap())
-        .expect("spawn");
+    let server =
+        server::spawn(session.clone(), org.clone(), "127.0.0.1:0".parse().unwrap()).expect("spawn");
     let base = format!("/Organizations/{org}/scim");
     Fixture {
         dir,
@@ -81,7 +89,13 @@ impl Resp {
 }
 
 /// Sends one request; `headers` are extra lines such as `("If-Match", "W/\"1\"")`.
-pub fn raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
+pub fn raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Resp {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -118,8 +132,16 @@ fn parse_response(buf: &[u8]) -> Resp {
     let chunked = headers
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    let body = if chunked { dechunk(body) } else { body.to_string() };
-    Resp { status, headers, body }
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Resp {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn dechunk(mut s: &str) -> String {
@@ -145,7 +167,13 @@ impl Fixture {
         self.req_with(method, path, &[], body)
     }
 
-    pub fn req_with(&self, method: &str, path: &str, extra: &[(&str, &str)], body: Option<&Value>) -> Resp {
+    pub fn req_with(
+        &self,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Resp {
         let auth = format!("Bearer {TOKEN}");
         let mut headers = vec![("Authorization", auth.as_str())];
         if body.is_some() {
@@ -184,7 +212,9 @@ pub fn user_body(email: &str) -> Value {
 pub fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
