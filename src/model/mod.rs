@@ -161,13 +161,13 @@ pub struct ScimAttributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<Timestamp>,
     /// The SCIM `userName` when it differs from the email (only with `scim-twilio-rules off`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The SCIM `displayName` (the user's `name` follows it).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The SCIM `emails`; the primary one is the Twilio user's email.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub emails: Vec<ScimEmail>,
 }
 
@@ -176,9 +176,9 @@ pub struct ScimAttributes {
 #[serde(deny_unknown_fields)]
 pub struct ScimEmail {
     pub value: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
     pub primary: bool,
 }
 
