@@ -268,7 +268,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Scim(ScimCmd::Serve { listen }) => {
-            crate::server::serve_cli(&target, &listen).map_err(Failure::Other)
+            crate::server::serve_cli(&target, &listen, cli.read_only).map_err(Failure::Other)
         }
         Command::Render(a) => {
             let screen = crate::console::render_headless(

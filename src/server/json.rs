@@ -146,9 +146,10 @@ pub fn from_apply_error(e: &ApplyError) -> ScimError {
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("the change applied but the world file could not be written: {s}"),
         ),
-        ApplyError::ReadOnly => {
-            ScimError::new(StatusCode::SERVICE_UNAVAILABLE, "this world is read-only")
-        }
+        ApplyError::ReadOnly => ScimError::new(
+            StatusCode::FORBIDDEN,
+            "this server is read-only (--read-only): it answers reads and refuses every change",
+        ),
     }
 }
 

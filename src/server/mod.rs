@@ -453,9 +453,15 @@ async fn accept_loop(
 
 /// `tworg scim serve`: locks and loads the world file, serves the org chosen with `--org`,
 /// prints the base URL as the first line of stdout, and stops cleanly on Ctrl-C or SIGTERM.
-pub fn serve_cli(target: &Target, listen: &str) -> anyhow::Result<()> {
+/// With `--read-only` the file is read without a lock and every change is refused (403).
+pub fn serve_cli(target: &Target, listen: &str, read_only: bool) -> anyhow::Result<()> {
     let addr = resolve_listen(listen)?;
-    let (file, world) = target.open().map_err(failure)?;
+    let (file, world) = if read_only {
+        (None, target.read().map_err(failure)?)
+    } else {
+        let (file, world) = target.open().map_err(failure)?;
+        (Some(file), world)
+    };
     let ctx = crate::cli::resolve_ctx(&world, target.org.as_deref(), None).map_err(failure)?;
     let org = world.org(&ctx.org)?.clone();
     if !org.scim.enabled {
@@ -470,7 +476,11 @@ pub fn serve_cli(target: &Target, listen: &str) -> anyhow::Result<()> {
             "tworg scim: warning: listening on {addr}, beyond this machine; the bearer token travels in clear text unless a TLS proxy fronts this server"
         );
     }
-    let session = Session::new(world, Some(file)).shared();
+    let session = match file {
+        Some(file) => Session::new(world, Some(file)),
+        None => Session::read_only(world),
+    }
+    .shared();
     let handle = spawn(session, org.sid.clone(), addr)?;
     {
         use std::io::Write;
