@@ -601,3 +601,121 @@ fn server_shuts_down_cleanly() {
     server.shutdown();
     assert!(std::net::TcpStream::connect(addr).is_err());
 }
+
+/// The checks of Okta's "SCIM 2.0 Spec Test" (2024 export), transcribed step by step.
+#[test]
+fn okta_spec_test_steps() {
+    let f = start("Owl Industries", true);
+    let timed = |method: &str, path: &str, body: Option<&Value>| {
+        let t = std::time::Instant::now();
+        let r = f.req(method, path, body);
+        assert!(
+            t.elapsed().as_millis() < 600,
+            "{method} {path} took {:?}",
+            t.elapsed()
+        );
+        r
+    };
+    // 1. a page of one existing user, with the fields Okta reads
+    let r = timed("GET", "/Users?count=1&startIndex=1", None);
+    assert_eq!(r.status, 200);
+    let page = r.json();
+    assert_eq!(
+        page["schemas"],
+        json!(["urn:ietf:params:scim:api:messages:2.0:ListResponse"])
+    );
+    for k in ["itemsPerPage", "startIndex", "totalResults"] {
+        assert!(page[k].is_number(), "{k}");
+    }
+    let first = page["Resources"][0].clone();
+    let id = first["id"].as_str().unwrap().to_string();
+    for field in [
+        &first["name"]["familyName"],
+        &first["name"]["givenName"],
+        &first["userName"],
+        &first["emails"][0]["value"],
+    ] {
+        assert!(field.is_string());
+    }
+    assert!(first["active"].is_boolean());
+    // 2. the same user by id
+    let r = timed("GET", &format!("/Users/{id}"), None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["id"], id.as_str());
+    // 3. an unknown userName, twice
+    for _ in 0..2 {
+        let r = timed(
+            "GET",
+            &format!(
+                "/Users?filter={}",
+                enc("userName eq \"unknown.okta@owl-industries.example\"")
+            ),
+            None,
+        );
+        assert_eq!(r.status, 200);
+        assert_eq!(r.json()["totalResults"], 0);
+    }
+    // 4. an unknown id
+    assert_scim_error(&timed("GET", "/Users/010101001010101010", None), 404);
+    // 5. create, sent as application/json
+    let body = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "okta.spec@owl-industries.example",
+        "name": {"givenName": "Okta", "familyName": "Spec"},
+        "emails": [{"primary": true, "value": "okta.spec@owl-industries.example", "type": "work"}],
+        "displayName": "Okta Spec", "active": true
+    });
+    let auth = format!("Bearer {TOKEN}");
+    let raw_body = body.to_string();
+    let r = raw(
+        f.addr(),
+        "POST",
+        &format!("{}/Users", f.base),
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        Some(raw_body.as_bytes()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let created = r.json();
+    assert_eq!(created["active"], true);
+    assert_eq!(created["userName"], body["userName"]);
+    assert_eq!(created["name"], body["name"]);
+    assert!(
+        created["schemas"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("urn:ietf:params:scim:schemas:core:2.0:User"))
+    );
+    let new_id = created["id"].as_str().unwrap();
+    // 6. read it back
+    let r = timed("GET", &format!("/Users/{new_id}"), None).json();
+    assert_eq!(r["userName"], body["userName"]);
+    assert_eq!(r["name"], body["name"]);
+    // 7. the same POST again
+    let r = timed("POST", "/Users", Some(&body));
+    assert_scim_error(&r, 409);
+    // 8. case-insensitive userName filter
+    let r = timed(
+        "GET",
+        &format!(
+            "/Users?filter={}",
+            enc("userName eq \"OKTA.SPEC@OWL-INDUSTRIES.EXAMPLE\"")
+        ),
+        None,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["totalResults"], 1);
+    // 10. a non-token Authorization header
+    let r = raw(
+        f.addr(),
+        "GET",
+        &format!("{}/Users?filter={}", f.base, enc("userName eq \"x\"")),
+        &[("Authorization", "non-token")],
+        None,
+    );
+    assert_eq!(assert_scim_error(&r, 401)["status"], "401");
+    // 11. an unknown numeric id
+    assert_scim_error(&timed("GET", "/Users/00919288221112222", None), 404);
+}
