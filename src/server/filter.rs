@@ -57,9 +57,17 @@ impl fmt::Display for AttrPath {
     }
 }
 
+/// Whether a name starts with `urn:` (any case).
+pub fn is_urn(text: &str) -> bool {
+    text.len() > 4
+        && text
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+}
+
 /// Drops a schema URN prefix: `urn:ietf:params:scim:schemas:core:2.0:User:userName` → `userName`.
 pub fn strip_urn(text: &str) -> &str {
-    if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
+    if is_urn(text) {
         text.rsplit(':').next().unwrap_or(text)
     } else {
         text
@@ -579,5 +587,36 @@ mod tests {
         let f = parse(r#"emails[type eq "work"] and name.givenName pr"#).unwrap();
         let paths: Vec<String> = f.paths().iter().map(|p| p.to_string()).collect();
         assert_eq!(paths, ["emails", "emails.type", "name.givenName"]);
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a client sends, parsing answers Ok or Err and never panics.
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,120}") {
+            let _ = super::parse(&s);
+        }
+
+        #[test]
+        fn parse_never_panics_on_filter_like_text(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("userName"), Just("emails[type eq \"work\"]"), Just("eq"), Just("ne"), Just("co"),
+                    Just("pr"), Just("and"), Just("or"), Just("not"), Just("("), Just(")"), Just("["),
+                    Just("]"), Just("\"x\""), Just("true"), Just("1.5"), Just("urn:a:b:c"), Just("\"\\"),
+                    Just("é"), Just("name.givenName"),
+                ],
+                0..20,
+            )
+        ) {
+            let s = parts.join(" ");
+            if let Ok(f) = super::parse(&s) {
+                let _ = f.matches(&serde_json::json!({"userName": "x", "emails": [{"type": "work"}]}));
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@ use crate::model::scim::{ScimUserData, is_uniqueness};
 use crate::model::{ActionError, ScimEmail, User, World, rules};
 use crate::session::ApplyError;
 
-use super::filter::{get_ci, strip_urn};
+use super::filter::{self, get_ci, strip_urn};
 
 pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -284,8 +284,7 @@ pub fn parse_user(body: &Value) -> Result<ScimUserData, ScimError> {
     let mut user_name = None;
     for (key, v) in obj {
         let k = strip_urn(key);
-        if key.len() > 4
-            && key[..4].eq_ignore_ascii_case("urn:")
+        if filter::is_urn(key)
             && !key
                 .to_ascii_lowercase()
                 .starts_with(&USER_URN.to_ascii_lowercase())

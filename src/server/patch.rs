@@ -57,7 +57,7 @@ impl PatchPath {
     pub fn parse(text: &str) -> Result<PatchPath, ScimError> {
         let t = text.trim();
         // a URN prefix may itself contain dots (core:2.0:User), so strip it before anything else
-        let t = if t.len() > 4 && t[..4].eq_ignore_ascii_case("urn:") {
+        let t = if filter::is_urn(t) {
             match t.find('[') {
                 Some(b) => {
                     let head = strip_urn(&t[..b]);
@@ -187,8 +187,7 @@ pub fn apply(resource: &mut Value, body: &Value) -> Result<(), ScimError> {
 }
 
 fn is_extension(path: &str) -> bool {
-    path.len() > 4
-        && path[..4].eq_ignore_ascii_case("urn:")
+    filter::is_urn(path)
         && !path
             .to_ascii_lowercase()
             .starts_with(&USER_URN.to_ascii_lowercase())
@@ -563,5 +562,20 @@ mod tests {
             patch(json!([{"op": "replace", "path": "title", "value": "x"}])).unwrap(),
             user()
         );
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    proptest! {
+        #[test]
+        fn paths_and_ops_never_panic(path in "\\PC{0,60}", op in "(add|remove|replace|Replace|x)") {
+            let _ = super::PatchPath::parse(&path);
+            let mut u = json!({"userName": "u", "emails": [{"value": "a@b.c"}], "name": {"givenName": "g"}});
+            let _ = super::apply(&mut u, &json!({"Operations": [{"op": op, "path": path, "value": "v"}]}));
+        }
     }
 }
