@@ -14,7 +14,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
-tworg=${TWORG:-$here/target/debug/tworg}
+tworg=${TWORG:-${CARGO_TARGET_DIR:-$here/target}/debug/tworg}
 venv=${SCIM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/tworg-scim-venv}
 [[ -x $tworg ]] || cargo build --quiet || exit 2
 

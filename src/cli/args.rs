@@ -397,8 +397,9 @@ pub enum ScimCmd {
     /// Enable SCIM; prints the bearer token once
     Enable,
     Disable,
-    /// Serve the org's SCIM 2.0 endpoint
+    /// Serve the org's SCIM 2.0 endpoint at http://ADDR/Organizations/{OrgSid}/scim (prints it first)
     Serve {
+        /// HOST:PORT or PORT; loopback unless another address is named; port 0 picks a free one
         #[arg(long, default_value = "127.0.0.1:8087")]
         listen: String,
     },
