@@ -248,6 +248,15 @@ fn apply_path(
         ));
     }
     let obj = resource.as_object_mut().expect("a resource is an object");
+    // Entra sends `remove` with a `value` naming the values to remove from a multi-valued
+    // attribute; anywhere else a remove's value is ignored
+    let removed_values = match (kind, attr, &path.filter, sub, &value) {
+        (Op::Remove, "emails", None, None, Some(Value::Array(a))) if !a.is_empty() => {
+            Some(a.clone())
+        }
+        (Op::Remove, "emails", None, None, Some(one @ Value::Object(_))) => Some(vec![one.clone()]),
+        _ => None,
+    };
     let value = match kind {
         Op::Remove => None,
         _ => Some(need_value(value)?),
@@ -261,9 +270,14 @@ fn apply_path(
                 Some(one) => vec![one],
             };
             match kind {
-                Op::Remove => {
-                    obj.remove("emails");
-                }
+                Op::Remove => match removed_values {
+                    Some(gone) => {
+                        emails_mut(obj).retain(|e| !gone.iter().any(|g| same_value(e, g)));
+                    }
+                    None => {
+                        obj.remove("emails");
+                    }
+                },
                 Op::Replace => {
                     obj.insert("emails".into(), Value::Array(new));
                 }
@@ -535,6 +549,16 @@ mod tests {
         assert_eq!(u["displayName"], "Z");
         assert_eq!(u["name"]["familyName"], "Q");
         assert_eq!(u["active"], "False");
+    }
+
+    #[test]
+    fn remove_with_a_value_removes_only_those_values() {
+        let u = patch(json!([
+            {"op": "add", "path": "emails", "value": [{"value": "b@x.example", "type": "home"}]},
+            {"op": "remove", "path": "emails", "value": [{"value": "B@x.example"}]}
+        ]))
+        .unwrap();
+        assert_eq!(u["emails"], user()["emails"]);
     }
 
     #[test]
