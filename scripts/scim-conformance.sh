@@ -10,11 +10,12 @@
 # loopback port and stopped by its PID. Prints each suite's result and one closing
 # 'N passed, N failed' line; exits non-zero unless both suites report 0 failed.
 #
-#   bash scripts/scim-conformance.sh            (SCIM_VENV picks the virtualenv; TWORG the binary)
+#   bash scripts/scim-conformance.sh     (SCIM_VENV picks the virtualenv; TWORG_BIN the binary,
+#                                         as .ci/run exports it; else target/debug/tworg)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
-tworg=${TWORG:-${CARGO_TARGET_DIR:-$here/target}/debug/tworg}
+tworg=${TWORG_BIN:-${CARGO_TARGET_DIR:-$here/target}/debug/tworg}
 venv=${SCIM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/tworg-scim-venv}
 [[ -x $tworg ]] || cargo build --quiet || exit 2
 
