@@ -262,6 +262,30 @@ impl World {
 
     /// ACC-4: import by SID; becomes Pending until the owner confirms.
     pub(crate) fn import_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        let account = self.check_import(ctx, key)?;
+        let owner = self.user(account.owner.as_ref().expect("main account has an owner"))?;
+        let (sid, name, owner_email) = (
+            account.sid.clone(),
+            account.name.clone(),
+            owner.email.clone(),
+        );
+        let request = self.new_sid(SidKind::Notification);
+        self.account_mut(&sid).link = Some(OrgLink {
+            org: ctx.org.clone(),
+            state: LinkState::PendingImport {
+                request: request.clone(),
+                since: self.clock,
+            },
+        });
+        let detail =
+            format!("import of {sid} '{name}' requested; pending until {owner_email} confirms");
+        self.audit(ctx, "account.import", detail.clone());
+        Ok(Outcome::msg(detail).created(SidKind::Notification, request))
+    }
+
+    /// Every check of an import by SID (ACC-3, ACC-4) without changing anything, so a form can
+    /// tell as the SID is typed whether the import would be accepted.
+    pub fn check_import(&self, ctx: &Ctx, key: &str) -> ActionResult<&Account> {
         self.require_admin(ctx, "import accounts")?;
         let account = self.check_addable(ctx, key)?;
         let owner = self.user(account.owner.as_ref().expect("main account has an owner"))?;
@@ -279,25 +303,9 @@ impl World {
                 ),
             );
         }
-        let (sid, name, owner_email) = (
-            account.sid.clone(),
-            account.name.clone(),
-            owner.email.clone(),
-        );
         self.check_account_limit(&ctx.org, 1)?;
-        self.check_subaccounts_fit(&ctx.org, std::slice::from_ref(&sid))?;
-        let request = self.new_sid(SidKind::Notification);
-        self.account_mut(&sid).link = Some(OrgLink {
-            org: ctx.org.clone(),
-            state: LinkState::PendingImport {
-                request: request.clone(),
-                since: self.clock,
-            },
-        });
-        let detail =
-            format!("import of {sid} '{name}' requested; pending until {owner_email} confirms");
-        self.audit(ctx, "account.import", detail.clone());
-        Ok(Outcome::msg(detail).created(SidKind::Notification, request))
+        self.check_subaccounts_fit(&ctx.org, std::slice::from_ref(&account.sid))?;
+        Ok(account)
     }
 
     /// ACC-6: invite an outside owner to share an account as independent.

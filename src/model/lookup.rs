@@ -341,6 +341,21 @@ impl World {
         }
     }
 
+    /// Whether the acting user holds a capability, asked before an action is tried so a face can
+    /// show it as unavailable with the reason. The same checks the actions themselves run.
+    pub fn permission(&self, ctx: &Ctx, cap: Capability) -> Result<(), Refusal> {
+        let res = match cap {
+            Capability::Member => self.require_member(ctx, "do this"),
+            Capability::Admin(what) => self.require_admin(ctx, what),
+            Capability::Owner(what) => self.require_owner(ctx, what),
+        };
+        match res {
+            Ok(()) => Ok(()),
+            Err(ActionError::Refused(r)) => Err(r),
+            Err(e) => Err(Refusal::new(rules::ORG_4, e.to_string(), "pick another organization")),
+        }
+    }
+
     /// Managing one account: the Owner and Administrators, or the account's own owner (ORG-3).
     pub(crate) fn require_account_manager(
         &self,
@@ -468,6 +483,17 @@ impl World {
             detail: detail.into(),
         });
     }
+}
+
+/// What an action needs of the acting user (see [`World::permission`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// Any active member of the org.
+    Member,
+    /// The Owner or an Administrator; the text says what, for the reason.
+    Admin(&'static str),
+    /// Only the Owner.
+    Owner(&'static str),
 }
 
 /// A basic email check shared by invitations, sign-ups and SCIM.

@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use action::{Action, Actor, Ctx, Outcome};
 pub use error::{ActionError, ActionResult, Refusal};
 pub use sid::{Sid, SidKind};
+pub use lookup::Capability;
 
 mod serde_compact;
 
