@@ -1,7 +1,36 @@
-//! The ratatui console (built in the console issue). Until it lands, these entry points say so.
+//! The ratatui console: a person administers an organization with the keyboard alone. It drives
+//! the shared model through the same actions as the CLI and holds no rule of its own.
+//!
+//! Layout: [`app`] (state and update, no terminal), [`keymap`] (the one key table), [`keys`]
+//! (key names and the `--keys` syntax), [`modal`] (forms, confirmations, pickers), [`view`] (row
+//! models), [`theme`] (colour and monochrome), `ui` (drawing). The terminal loop here and
+//! [`render_headless`] drive the same `App`.
 
-use crate::cli::Target;
+pub mod app;
+pub mod keymap;
+pub mod keys;
+pub mod modal;
+pub mod theme;
+mod ui;
+pub mod view;
+
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::execute;
+
+pub use app::App;
+pub use ui::{MIN_HEIGHT, MIN_WIDTH};
+
 use crate::cli::args::{Cli, DemoArgs};
+use crate::cli::{Failure, Target, resolve_ctx};
+use crate::model::{Ctx, World};
+use crate::persist::WorldFile;
+use crate::session::Session;
+use theme::Theme;
 
 pub struct ConsoleOptions {
     pub read_only: bool,
@@ -13,7 +42,7 @@ impl ConsoleOptions {
     pub fn from_cli(cli: &Cli) -> ConsoleOptions {
         ConsoleOptions {
             read_only: cli.read_only,
-            no_color: cli.no_color || std::env::var_os("NO_COLOR").is_some(),
+            no_color: cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             mouse: cli.mouse,
         }
     }
@@ -26,18 +55,151 @@ impl ConsoleOptions {
     }
 }
 
-pub fn run_terminal(_target: &Target, _opts: &ConsoleOptions) -> anyhow::Result<()> {
-    anyhow::bail!("the console is not built yet; use the CLI commands (tworg --help)")
+fn failure(f: Failure) -> anyhow::Error {
+    match f {
+        Failure::Usage(m) => anyhow!(m),
+        Failure::Action(e) => anyhow!(e),
+        Failure::File(e) => anyhow!(e),
+        Failure::Other(e) => e,
+    }
 }
 
+/// Loads the world (locked for writing unless read-only or `lock` is false) and the context.
+fn open(target: &Target, read_only: bool, lock: bool) -> anyhow::Result<(World, Option<WorldFile>, Ctx)> {
+    let (world, file) = if read_only || !lock {
+        (target.read().map_err(failure)?, None)
+    } else {
+        let (f, w) = target.open().map_err(failure)?;
+        (w, Some(f))
+    };
+    let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref()).map_err(failure)?;
+    Ok((world, file, ctx))
+}
+
+/// Restores the terminal when dropped, so `?` and early returns restore it too (a panic is
+/// covered by the hook `ratatui::init` installs).
+struct TerminalGuard {
+    mouse: bool,
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let mut out = std::io::stdout();
+        let _ = execute!(out, event::DisableBracketedPaste);
+        if self.mouse {
+            let _ = execute!(out, event::DisableMouseCapture);
+        }
+        ratatui::restore();
+    }
+}
+
+/// `tworg` with no command: the console on the world file, saving every change at once.
+pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()> {
+    let (world, file, ctx) = open(target, opts.read_only, true)?;
+    let session = if opts.read_only {
+        Session::read_only(world)
+    } else {
+        Session::new(world, file)
+    };
+    let mut app = App::new(session.shared(), ctx, Theme::new(opts.no_color));
+    app.mouse = opts.mouse;
+    if opts.read_only {
+        app.file_label = format!("{} · read-only", target.path.display());
+    }
+    let mut terminal = ratatui::try_init().context("cannot open the terminal")?;
+    let _guard = TerminalGuard { mouse: opts.mouse };
+    let mut out = std::io::stdout();
+    execute!(out, event::EnableBracketedPaste)?;
+    if opts.mouse {
+        execute!(out, event::EnableMouseCapture)?;
+    }
+    let mut seen = None;
+    let mut dirty = true;
+    loop {
+        // Changes by the SCIM server in the shared session show up within one poll.
+        let generation = app.lock().generation();
+        if dirty || seen != Some(generation) {
+            terminal.draw(|f| app.render(f))?;
+            seen = Some(generation);
+            dirty = false;
+        }
+        if app.quit {
+            break;
+        }
+        if event::poll(Duration::from_millis(250))? {
+            match event::read()? {
+                Event::Key(k) => app.handle_key(k),
+                Event::Paste(s) => app.paste(&s),
+                Event::Mouse(m) if app.mouse => app.mouse_event(m),
+                _ => {}
+            }
+            dirty = true;
+        }
+    }
+    Ok(())
+}
+
+/// Parses `COLSxROWS`.
+fn parse_size(size: &str) -> anyhow::Result<(u16, u16)> {
+    let (w, h) = size
+        .split_once(['x', 'X'])
+        .ok_or_else(|| anyhow!("--size takes COLSxROWS such as 100x30, not '{size}'"))?;
+    let w: u16 = w.trim().parse().map_err(|_| anyhow!("bad width in --size '{size}'"))?;
+    let h: u16 = h.trim().parse().map_err(|_| anyhow!("bad height in --size '{size}'"))?;
+    if w == 0 || h == 0 || w > 1000 || h > 1000 {
+        return Err(anyhow!("--size must be between 1x1 and 1000x1000"));
+    }
+    Ok((w, h))
+}
+
+/// The screen as plain text: one line per row, trailing spaces trimmed.
+pub fn screen_text(backend: &TestBackend) -> String {
+    let buf = backend.buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Feeds keys to an app drawn on a test backend, drawing after each key as the terminal would.
+pub fn drive(app: &mut App, terminal: &mut Terminal<TestBackend>, keys: &[event::KeyEvent]) {
+    let _ = terminal.draw(|f| app.render(f));
+    for k in keys {
+        if app.quit {
+            break;
+        }
+        app.handle_key(*k);
+        let _ = terminal.draw(|f| app.render(f));
+    }
+}
+
+/// `tworg render`: the console with no terminal. Never saves unless `save`.
 pub fn render_headless(
-    _target: &Target,
-    _opts: &ConsoleOptions,
-    _keys: &str,
-    _size: &str,
-    _save: bool,
+    target: &Target,
+    opts: &ConsoleOptions,
+    keys: &str,
+    size: &str,
+    save: bool,
 ) -> anyhow::Result<String> {
-    anyhow::bail!("the console is not built yet")
+    let (w, h) = parse_size(size)?;
+    let keys = keys::parse_keys(keys).map_err(|e| anyhow!("--keys: {e}"))?;
+    let (world, file, ctx) = open(target, opts.read_only, save)?;
+    let session = if opts.read_only {
+        Session::read_only(world)
+    } else {
+        Session::new(world, file)
+    };
+    let mut app = App::new(session.shared(), ctx, Theme::new(opts.no_color));
+    app.file_label = format!("{} · render: changes are not saved", target.path.display());
+    let mut terminal = Terminal::new(TestBackend::new(w, h))?;
+    drive(&mut app, &mut terminal, &keys);
+    Ok(screen_text(terminal.backend()))
 }
 
 pub fn demo_cli(_args: &DemoArgs) -> anyhow::Result<()> {

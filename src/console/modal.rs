@@ -1,0 +1,306 @@
+//! Modals are data: a stack whose top gets every key. Each modal carries what to do on submit
+//! (its continuation), so a refusal can be shown inside it with everything typed kept.
+
+use ratatui::crossterm::event::{Event, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::model::{Action, ActionError, Refusal, Sid};
+
+/// A refusal or an error shown inside a modal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub rule: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn from_action(e: &ActionError) -> Problem {
+        match e {
+            ActionError::Refused(r) => Problem::from_refusal(r),
+            other => Problem {
+                rule: None,
+                message: other.to_string(),
+                hint: None,
+            },
+        }
+    }
+    pub fn from_refusal(r: &Refusal) -> Problem {
+        Problem {
+            rule: Some(r.rule.to_string()),
+            message: r.message.clone(),
+            hint: Some(r.hint.clone()),
+        }
+    }
+    pub fn invalid(message: impl Into<String>) -> Problem {
+        Problem {
+            rule: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    /// One line: `refused [USR-1]: … — hint`.
+    pub fn line(&self) -> String {
+        let mut s = match &self.rule {
+            Some(r) => format!("refused [{r}]: {}", self.message),
+            None => format!("error: {}", self.message),
+        };
+        if let Some(h) = &self.hint {
+            s.push_str(" — ");
+            s.push_str(h);
+        }
+        s
+    }
+}
+
+/// One field of a form: free text (a tui-input) or a choice among fixed values.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub label: &'static str,
+    pub input: Input,
+    /// `(label, value)`; `None` for a text field.
+    pub choices: Option<Vec<(&'static str, &'static str)>>,
+    pub choice: usize,
+    pub hint: &'static str,
+}
+
+impl Field {
+    pub fn text(label: &'static str, value: &str, hint: &'static str) -> Field {
+        Field {
+            label,
+            input: Input::new(value.to_string()),
+            choices: None,
+            choice: 0,
+            hint,
+        }
+    }
+    pub fn choice(
+        label: &'static str,
+        choices: Vec<(&'static str, &'static str)>,
+        choice: usize,
+        hint: &'static str,
+    ) -> Field {
+        Field {
+            label,
+            input: Input::default(),
+            choices: Some(choices),
+            choice,
+            hint,
+        }
+    }
+    /// The text typed, or the value of the chosen option.
+    pub fn value(&self) -> &str {
+        match &self.choices {
+            Some(c) => c[self.choice].1,
+            None => self.input.value(),
+        }
+    }
+    pub fn cycle(&mut self, forward: bool) {
+        if let Some(c) = &self.choices {
+            let n = c.len();
+            self.choice = if forward {
+                (self.choice + 1) % n
+            } else {
+                (self.choice + n - 1) % n
+            };
+        }
+    }
+}
+
+/// Which action a form builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    CreateAccount,
+    ImportAccount,
+    LinkAccount,
+    RenameAccount(Sid),
+    CloseAccount(Sid),
+    Subaccount(Sid),
+    Grant(Sid),
+    AddDomain,
+    SignupSetting,
+    SsoEnforce(String),
+    Invite,
+    SetRole(String),
+    ImportCsv,
+    Signup,
+    SsoUnexempt(String),
+    RenameOrg,
+    SetNumber(&'static str),
+    SsoConfigure,
+    Merge(String),
+    Clock,
+    WorldUser,
+    WorldAccount,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub title: String,
+    pub intro: Vec<String>,
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    pub problem: Option<Problem>,
+    pub danger: bool,
+}
+
+impl Form {
+    pub fn new(title: impl Into<String>, kind: FormKind, fields: Vec<Field>) -> Form {
+        Form {
+            title: title.into(),
+            intro: Vec::new(),
+            kind,
+            fields,
+            focus: 0,
+            problem: None,
+            danger: false,
+        }
+    }
+    pub fn intro(mut self, lines: Vec<String>) -> Form {
+        self.intro = lines;
+        self
+    }
+    pub fn danger(mut self) -> Form {
+        self.danger = true;
+        self
+    }
+    pub fn value(&self, i: usize) -> &str {
+        self.fields[i].value()
+    }
+    pub fn focused(&mut self) -> &mut Field {
+        &mut self.fields[self.focus]
+    }
+    pub fn next(&mut self, forward: bool) {
+        let n = self.fields.len();
+        self.focus = if forward {
+            (self.focus + 1) % n
+        } else {
+            (self.focus + n - 1) % n
+        };
+    }
+    /// Gives a key to the focused field: editing keys to a text field, ←/→/Space to a choice.
+    pub fn edit(&mut self, key: KeyEvent) {
+        use ratatui::crossterm::event::KeyCode;
+        let f = self.focused();
+        if f.choices.is_some() {
+            match key.code {
+                KeyCode::Right | KeyCode::Char(' ') => f.cycle(true),
+                KeyCode::Left => f.cycle(false),
+                _ => {}
+            }
+        } else {
+            f.input.handle_event(&Event::Key(key));
+        }
+    }
+    pub fn paste(&mut self, text: &str) {
+        let f = self.focused();
+        if f.choices.is_none() {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                f.input.handle(tui_input::InputRequest::InsertChar(c));
+            }
+        }
+    }
+}
+
+/// What a confirmation does on yes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    Apply(Action),
+    /// The token is made at the edge when confirmed, then shown once.
+    ScimEnable,
+}
+
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub pending: Pending,
+    pub danger: bool,
+    pub problem: Option<Problem>,
+}
+
+/// What a picker does with the chosen key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickThen {
+    ActAs,
+    Org,
+    TransferAccount(Sid),
+    TransferOrg,
+    MergeCandidate,
+    Revoke(Sid),
+    Exempt,
+}
+
+/// A filterable list to choose from (members, orgs, …). Items are `(label, key)`.
+#[derive(Debug, Clone)]
+pub struct Picker {
+    pub title: String,
+    pub items: Vec<(String, String)>,
+    pub filter: Input,
+    pub shown: Vec<usize>,
+    pub sel: usize,
+    pub then: PickThen,
+    pub problem: Option<Problem>,
+}
+
+impl Picker {
+    pub fn new(title: impl Into<String>, items: Vec<(String, String)>, then: PickThen) -> Picker {
+        let shown = (0..items.len()).collect();
+        Picker {
+            title: title.into(),
+            items,
+            filter: Input::default(),
+            shown,
+            sel: 0,
+            then,
+            problem: None,
+        }
+    }
+    pub fn refilter(&mut self) {
+        let f = self.filter.value().trim().to_lowercase();
+        self.shown = (0..self.items.len())
+            .filter(|&i| f.is_empty() || self.items[i].0.to_lowercase().contains(&f))
+            .collect();
+        self.sel = self.sel.min(self.shown.len().saturating_sub(1));
+    }
+    pub fn chosen(&self) -> Option<&(String, String)> {
+        self.shown.get(self.sel).map(|&i| &self.items[i])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Form(Form),
+    Confirm(Confirm),
+    Picker(Picker),
+    Message(Message),
+    Help { scroll: usize },
+}
+
+impl Modal {
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Modal::Form(f) => f.problem.as_ref(),
+            Modal::Confirm(c) => c.problem.as_ref(),
+            Modal::Picker(p) => p.problem.as_ref(),
+            _ => None,
+        }
+    }
+    pub fn set_problem(&mut self, p: Problem) {
+        match self {
+            Modal::Form(f) => f.problem = Some(p),
+            Modal::Confirm(c) => c.problem = Some(p),
+            Modal::Picker(x) => x.problem = Some(p),
+            _ => {}
+        }
+    }
+}

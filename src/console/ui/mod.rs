@@ -1,0 +1,267 @@
+//! Drawing. Reads the app, never changes it. The frame: header, tabs, the tab's body, status
+//! line, footer; then the modal stack on top; below a minimum size, a "too small" screen.
+
+mod accounts;
+mod domains;
+mod help;
+mod modal;
+mod settings;
+mod users;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::app::{App, StatusKind, Tab};
+use super::keymap::{self, KeyCtx};
+use crate::model::{MemberStatus, World};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+struct Areas {
+    header: Rect,
+    tabs: Rect,
+    body: Rect,
+    status: Rect,
+    footer: Rect,
+}
+
+fn areas(area: Rect) -> Areas {
+    let [header, tabs, body, status, footer] = area.layout(&Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(2),
+    ]));
+    Areas {
+        header,
+        tabs,
+        body,
+        status,
+        footer,
+    }
+}
+
+/// The list block and the detail block of a tab's body.
+fn body_split(body: Rect, app: &App) -> (Rect, Rect) {
+    if app.zoom {
+        return (Rect::new(body.x, body.y, body.width, 0), body);
+    }
+    let detail = (body.height * 2 / 5).max(5);
+    let [list, det] = body.layout(&Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(detail),
+    ]));
+    (list, det)
+}
+
+/// Where the list's rows are drawn (inside the border, below the column headers).
+pub fn list_area(area: Rect, app: &App) -> Rect {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return Rect::default();
+    }
+    let (list, _) = body_split(areas(area).body, app);
+    let inner = Block::bordered().inner(list);
+    let header = u16::from(app.tab != Tab::Settings);
+    Rect::new(
+        inner.x,
+        inner.y + header.min(inner.height),
+        inner.width,
+        inner.height.saturating_sub(header),
+    )
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return too_small(frame, area);
+    }
+    let a = areas(area);
+    let s = app.lock();
+    let w = &s.world;
+    header(frame, a.header, app, w, s.file().map(|f| f.path().display().to_string()), s.is_saved());
+    tabs(frame, a.tabs, app);
+    let (list, detail) = body_split(a.body, app);
+    match app.tab {
+        Tab::Accounts => accounts::draw(frame, list, detail, app, w),
+        Tab::Domains => domains::draw(frame, list, detail, app, w),
+        Tab::Users => users::draw(frame, list, detail, app, w),
+        Tab::Settings => settings::draw(frame, list, detail, app, w),
+    }
+    status(frame, a.status, app);
+    footer(frame, a.footer, app, w);
+    for m in &app.modals {
+        modal::draw(frame, area, app, w, m);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::from("Terminal too small"),
+        Line::from(format!(
+            "{}x{} here; tworg needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+            area.width, area.height
+        )),
+        Line::from("Enlarge the window, or press q to quit."),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), area);
+}
+
+fn header(frame: &mut Frame, area: Rect, app: &App, w: &World, file: Option<String>, saved: bool) {
+    let t = &app.theme;
+    let org = w.org_name(&app.ctx.org);
+    let actor = app.ctx.actor_sid();
+    let role = match w.membership_in(&actor, &app.ctx.org) {
+        Some(m) if m.status == MemberStatus::Deactivated => format!("{}, deactivated", m.role.label()),
+        Some(m) => m.role.label().to_string(),
+        None => "outside this org".into(),
+    };
+    let file = match file {
+        Some(p) if saved => format!("{p} · saved"),
+        Some(p) => format!("{p} · NOT SAVED"),
+        None => app.file_label.clone(),
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!(" {org}"), t.title),
+            Span::raw("  ·  acting as "),
+            Span::styled(w.email_of(&actor), t.header),
+            Span::raw(format!(" ({role})")),
+        ]),
+        Line::from(vec![
+            Span::raw(format!(" clock {}", crate::model::time::format_time(w.clock))),
+            Span::styled(format!("  ·  {file}"), t.dim),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut spans = vec![Span::raw(" ")];
+    for tab in Tab::ALL {
+        let label = format!("{} {}", tab.index() + 1, tab.title());
+        if tab == app.tab {
+            spans.push(Span::styled(format!("[{label}]"), t.tab_active));
+        } else {
+            spans.push(Span::raw(format!(" {label} ")));
+        }
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn status(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let line = match &app.status {
+        None => Line::from(Span::styled(" ready", t.dim)),
+        Some(s) => {
+            let (mark, style) = match s.kind {
+                StatusKind::Ok => ("✓ ", t.ok),
+                StatusKind::Refused => ("", t.bad),
+                StatusKind::Unavailable => ("✗ ", t.warn),
+                StatusKind::Info => ("· ", Style::new()),
+            };
+            Line::from(Span::styled(format!(" {mark}{}", s.text), style))
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keys that work here, from the keymap: help first, then the innermost context, then the
+/// outer ones, wrapped over two lines. Unavailable ones are dimmed and marked `✗` (the help
+/// says why).
+fn footer(frame: &mut Frame, area: Rect, app: &App, w: &World) {
+    let t = &app.theme;
+    let chain = app.chain();
+    let mut spans = vec![Span::raw(" ")];
+    if chain.contains(&KeyCtx::Global) {
+        spans.push(Span::styled("?", t.key));
+        spans.push(Span::raw(" help  "));
+    }
+    if chain == [KeyCtx::Filter] {
+        spans.push(Span::styled("type to filter  ", t.dim));
+    }
+    for ctx in &chain {
+        for b in keymap::of(*ctx).filter(|b| b.footer && b.cmd != keymap::Cmd::Help) {
+            let ok = match b.need {
+                keymap::Need::Any => true,
+                keymap::Need::Cap(c) => w.permission(&app.ctx, c).is_ok(),
+            };
+            let keys = keymap::keys_label(b);
+            if ok {
+                spans.push(Span::styled(keys, t.key));
+                spans.push(Span::raw(format!(" {}  ", b.label)));
+            } else {
+                spans.push(Span::styled(format!("{keys} {}✗  ", b.label), t.dim));
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
+}
+
+/// A bordered block whose title marks focus with text, not only colour.
+fn block<'a>(title: String, app: &App) -> Block<'a> {
+    Block::bordered()
+        .title(Span::styled(format!(" {title} "), app.theme.title))
+}
+
+/// The list block's title: name, counts, filter.
+fn list_title(name: &str, shown: usize, total: usize, app: &App) -> String {
+    let f = app.lists[app.tab.index()].filter.value();
+    if app.filtering {
+        format!("{name} {shown}/{total} · filter: {f}▏")
+    } else if !f.is_empty() {
+        format!("{name} {shown}/{total} · filter: {f} (Esc clears)")
+    } else {
+        format!("{name} ({total})")
+    }
+}
+
+/// First characters of a SID, enough to tell rows apart; the detail shows it whole.
+fn short_sid(s: &str) -> String {
+    format!("{}…", &s[..s.len().min(10)])
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// Simple word wrap for modal text (lines never exceed `width`).
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        for word in para.split(' ') {
+            let wl = word.chars().count();
+            let ll = line.chars().count();
+            if ll > 0 && ll + 1 + wl > width {
+                out.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            if wl > width {
+                let chars: Vec<char> = word.chars().collect();
+                for chunk in chars.chunks(width) {
+                    if !line.is_empty() {
+                        out.push(std::mem::take(&mut line));
+                    }
+                    line = chunk.iter().collect();
+                }
+            } else {
+                line.push_str(word);
+            }
+        }
+        out.push(line);
+    }
+    out
+}

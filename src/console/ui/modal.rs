@@ -1,0 +1,272 @@
+//! Modals: forms (tui-input fields, the cursor in the focused one), confirmations, pickers,
+//! messages and help, each drawn over a cleared, centered box.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::wrap;
+use crate::console::app::App;
+use crate::console::modal::*;
+use crate::model::{OrgRole, Sid, SidKind, World};
+
+const LABEL_W: usize = 16;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World, m: &Modal) {
+    match m {
+        Modal::Form(f) => form(frame, area, app, w, f),
+        Modal::Confirm(c) => confirm(frame, area, app, c),
+        Modal::Picker(p) => picker(frame, area, app, p),
+        Modal::Message(msg) => message(frame, area, app, msg),
+        Modal::Help { scroll } => super::help::draw(frame, area, app, w, *scroll),
+    }
+}
+
+/// A centered box of `height` inner lines, cleared, with a title; returns the inner area.
+fn boxed(frame: &mut Frame, area: Rect, app: &App, title: &str, danger: bool, height: usize) -> Rect {
+    let width = area.width.saturating_sub(4).min(86);
+    let height = (height as u16 + 2).min(area.height.saturating_sub(2));
+    let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
+    frame.render_widget(Clear, rect);
+    let title = if danger { format!(" ⚠ {title} ") } else { format!(" {title} ") };
+    let style = if danger { app.theme.bad } else { app.theme.title };
+    let block = Block::bordered().title(Span::styled(title, style));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+fn inner_width(area: Rect) -> usize {
+    area.width.saturating_sub(4).min(86).saturating_sub(2) as usize
+}
+
+fn problem_lines(app: &App, p: &Option<Problem>, width: usize) -> Vec<Line<'static>> {
+    let Some(p) = p else {
+        return vec![];
+    };
+    let mut lines = Vec::new();
+    let head = match &p.rule {
+        Some(r) => format!("refused [{r}]: {}", p.message),
+        None => format!("error: {}", p.message),
+    };
+    lines.extend(wrap(&head, width).into_iter().map(|l| Line::from(Span::styled(l, app.theme.bad))));
+    if let Some(h) = &p.hint {
+        lines.extend(
+            wrap(&format!("→ {h}"), width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, app.theme.warn))),
+        );
+    }
+    lines.push(Line::from("Nothing was changed; fix the input and press Enter again."));
+    lines
+}
+
+fn key_line(app: &App, text: &str) -> Line<'static> {
+    Line::from(Span::styled(text.to_string(), app.theme.dim))
+}
+
+/// Lines a form computes from what is typed: the import check, the merge preview.
+fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
+    match &f.kind {
+        FormKind::ImportAccount | FormKind::LinkAccount => {
+            let v = f.value(0).trim();
+            if v.is_empty() {
+                return vec!["The SID is checked as you type.".into()];
+            }
+            if let Err(r) = Sid::parse(SidKind::Account, v) {
+                return vec![format!("✗ [{}] {}", r.rule, r.message)];
+            }
+            if f.kind == FormKind::ImportAccount {
+                match w.check_import(&app.ctx, v) {
+                    Ok(a) => vec![format!(
+                        "✓ {} (owner {}) can be imported",
+                        a.name,
+                        a.owner.as_ref().map(|o| w.email_of(o)).unwrap_or_default()
+                    )],
+                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e).line())],
+                }
+            } else {
+                match w.find_account(v) {
+                    Ok(a) => vec![format!(
+                        "found: {} (owner {})",
+                        a.name,
+                        a.owner.as_ref().map(|o| w.email_of(o)).unwrap_or_default()
+                    )],
+                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e).line())],
+                }
+            }
+        }
+        FormKind::Merge(candidate) => {
+            let role = OrgRole::parse_assignable(f.value(0)).unwrap_or(OrgRole::Standard);
+            match w.merge_preview(&app.ctx, candidate, role) {
+                Err(e) => vec![Problem::from_action(&e).line()],
+                Ok(p) => {
+                    let mut v = vec!["Requirements:".to_string()];
+                    for r in &p.requirements {
+                        v.push(format!(
+                            "  {} [{}] {}",
+                            if r.met { "✓ met    " } else { "✗ NOT met" },
+                            r.rule,
+                            r.text
+                        ));
+                    }
+                    let accounts: Vec<String> = p.accounts.iter().map(|(_, n, k)| format!("{n} ({})", k.label())).collect();
+                    v.push(format!("Accounts that move: {}", if accounts.is_empty() { "none".into() } else { accounts.join(", ") }));
+                    v.push("Members that move:".into());
+                    for (email, now, after) in p.users.iter().take(6) {
+                        v.push(format!("  {email}: {} → {}", now.label(), after.label()));
+                    }
+                    if p.users.len() > 6 {
+                        v.push(format!("  … and {} more", p.users.len() - 6));
+                    }
+                    if !p.sso_applies_to.is_empty() {
+                        v.push(format!("SSO of this org will apply to: {}", p.sso_applies_to.join(", ")));
+                    }
+                    if !p.discarded_domains.is_empty() {
+                        v.push(format!("Domains discarded: {}", p.discarded_domains.join(", ")));
+                    }
+                    v.push(format!("Type '{}' to confirm (MRG-3).", p.candidate_name));
+                    v
+                }
+            }
+        }
+        _ => vec![],
+    }
+}
+
+fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
+    let width = inner_width(area);
+    let mut lines: Vec<Line> = Vec::new();
+    for t in f.intro.iter().chain(live(app, w, f).iter()) {
+        lines.extend(wrap(t, width).into_iter().map(Line::from));
+    }
+    if !lines.is_empty() {
+        lines.push(Line::from(""));
+    }
+    let first_field = lines.len();
+    let input_w = width.saturating_sub(LABEL_W + 4).max(4);
+    let mut cursor = None;
+    for (i, field) in f.fields.iter().enumerate() {
+        let focused = i == f.focus;
+        let marker = if focused { "▸ " } else { "  " };
+        let label = format!("{marker}{:<LABEL_W$}", field.label);
+        let style = if focused { app.theme.focus } else { Style::new() };
+        let value = match &field.choices {
+            Some(choices) => {
+                let all: Vec<&str> = choices.iter().map(|c| c.0).collect();
+                Line::from(vec![
+                    Span::raw(label),
+                    Span::styled(format!("‹ {} ›", choices[field.choice].0), style),
+                    Span::styled(format!("  ({})", all.join(" / ")), app.theme.dim),
+                ])
+            }
+            None => {
+                let scroll = field.input.visual_scroll(input_w.saturating_sub(1));
+                let text: String = field.input.value().chars().skip(scroll).take(input_w).collect();
+                let pad = input_w.saturating_sub(text.chars().count());
+                if focused {
+                    cursor = Some((i, field.input.visual_cursor().saturating_sub(scroll)));
+                }
+                Line::from(vec![
+                    Span::raw(label),
+                    Span::raw("["),
+                    Span::styled(format!("{text}{}", " ".repeat(pad)), style),
+                    Span::raw("]"),
+                ])
+            }
+        };
+        lines.push(value);
+    }
+    lines.push(Line::from(""));
+    if let Some(field) = f.fields.get(f.focus) {
+        lines.extend(
+            wrap(&format!("{}: {}", field.label, field.hint), width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, app.theme.dim))),
+        );
+    }
+    lines.extend(problem_lines(app, &f.problem, width));
+    lines.push(key_line(app, "Enter submit · Esc cancel · Tab/↓ next field · Shift-Tab/↑ previous"));
+    let inner = boxed(frame, area, app, &f.title, f.danger, lines.len());
+    // Keep the fields in view when the box is shorter than its content.
+    let overflow = lines.len().saturating_sub(inner.height as usize);
+    let skip = overflow.min(first_field);
+    frame.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), inner);
+    if let Some((i, col)) = cursor {
+        let y = inner.y as usize + first_field - skip + i;
+        let x = inner.x as usize + LABEL_W + 2 + 1 + col;
+        if y < (inner.y + inner.height) as usize {
+            frame.set_cursor_position((x as u16, y as u16));
+        }
+    }
+}
+
+fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm) {
+    let width = inner_width(area);
+    let mut lines: Vec<Line> = Vec::new();
+    for t in &c.lines {
+        lines.extend(wrap(t, width).into_iter().map(Line::from));
+    }
+    lines.push(Line::from(""));
+    lines.extend(problem_lines(app, &c.problem, width));
+    lines.push(key_line(app, "y/Enter yes · n/Esc no"));
+    let inner = boxed(frame, area, app, &c.title, c.danger, lines.len());
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn picker(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
+    let width = inner_width(area);
+    let list_h = (area.height as usize).saturating_sub(10).clamp(3, 12);
+    let mut lines: Vec<Line> = Vec::new();
+    let input_w = width.saturating_sub(10);
+    let scroll = p.filter.visual_scroll(input_w.saturating_sub(1));
+    let text: String = p.filter.value().chars().skip(scroll).take(input_w).collect();
+    lines.push(Line::from(vec![
+        Span::raw("Filter: "),
+        Span::styled(format!("{text}{}", " ".repeat(input_w.saturating_sub(text.chars().count()))), app.theme.focus),
+    ]));
+    let start = p.sel.saturating_sub(list_h.saturating_sub(1));
+    for (n, &i) in p.shown.iter().enumerate().skip(start).take(list_h) {
+        let label: String = p.items[i].0.chars().take(width.saturating_sub(2)).collect();
+        if n == p.sel {
+            lines.push(Line::from(Span::styled(format!("▶ {label}"), app.theme.selected)));
+        } else {
+            lines.push(Line::from(format!("  {label}")));
+        }
+    }
+    if p.shown.is_empty() {
+        lines.push(Line::from("  (nothing matches)"));
+    }
+    lines.push(Line::from(Span::styled(
+        format!("{} of {}", p.shown.len(), p.items.len()),
+        app.theme.dim,
+    )));
+    lines.extend(problem_lines(app, &p.problem, width));
+    lines.push(key_line(app, "type to filter · ↑/↓ move · Enter choose · Esc cancel"));
+    let inner = boxed(frame, area, app, &p.title, false, lines.len());
+    frame.render_widget(Paragraph::new(lines), inner);
+    let col = p.filter.visual_cursor().saturating_sub(scroll);
+    frame.set_cursor_position((inner.x + 8 + col as u16, inner.y));
+}
+
+fn message(frame: &mut Frame, area: Rect, app: &App, m: &Message) {
+    let width = inner_width(area);
+    let max = (area.height as usize).saturating_sub(5);
+    let mut wrapped: Vec<String> = Vec::new();
+    for t in &m.lines {
+        wrapped.extend(wrap(t, width));
+    }
+    let mut lines: Vec<Line> = wrapped.iter().skip(m.scroll).take(max).map(|l| Line::from(l.clone())).collect();
+    if wrapped.len() > max {
+        lines.push(key_line(
+            app,
+            &format!("lines {}-{} of {} · j/k scroll · Esc close", m.scroll + 1, (m.scroll + max).min(wrapped.len()), wrapped.len()),
+        ));
+    } else {
+        lines.push(key_line(app, "Enter/Esc close"));
+    }
+    let inner = boxed(frame, area, app, &m.title, false, lines.len());
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,279 @@
+//! Row models of the four tabs. A list holds the keys of its rows (SIDs, names) and a lowercase
+//! search text per row; filtering keeps indices into it. Nothing here copies the world, and
+//! rows are rebuilt only when the world's generation or the acting context changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Ctx, MemberStatus, Sid, World};
+
+/// The rows of one list and which of them the filter shows.
+#[derive(Debug, Clone)]
+pub struct Rows<T> {
+    pub items: Vec<T>,
+    hay: Vec<String>,
+    shown: Vec<u32>,
+    filter: String,
+}
+
+impl<T> Default for Rows<T> {
+    fn default() -> Self {
+        Rows::new(Vec::new(), Vec::new())
+    }
+}
+
+impl<T> Rows<T> {
+    pub fn new(items: Vec<T>, hay: Vec<String>) -> Rows<T> {
+        debug_assert_eq!(items.len(), hay.len());
+        let shown = (0..items.len() as u32).collect();
+        Rows {
+            items,
+            hay,
+            shown,
+            filter: String::new(),
+        }
+    }
+
+    /// Shows the rows whose text contains `filter` (case-insensitive). Cheap when unchanged.
+    pub fn set_filter(&mut self, filter: &str) {
+        let f = filter.trim().to_lowercase();
+        if f == self.filter {
+            return;
+        }
+        self.shown = if f.is_empty() {
+            (0..self.items.len() as u32).collect()
+        } else {
+            self.hay
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.contains(&f))
+                .map(|(i, _)| i as u32)
+                .collect()
+        };
+        self.filter = f;
+    }
+
+    /// The `n`th shown row.
+    pub fn get(&self, n: usize) -> Option<&T> {
+        self.shown.get(n).map(|&i| &self.items[i as usize])
+    }
+
+    pub fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+
+    pub fn total(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The shown rows from `start`, at most `n`.
+    pub fn window(&self, start: usize, n: usize) -> impl Iterator<Item = &T> {
+        self.shown
+            .iter()
+            .skip(start)
+            .take(n)
+            .map(|&i| &self.items[i as usize])
+    }
+}
+
+/// An account row; subaccounts follow their parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccRow {
+    pub sid: Sid,
+    pub sub: bool,
+}
+
+/// A row of the Users tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRow {
+    Member(Sid),
+    /// A pending invitation (its NF SID).
+    Invitation(Sid),
+    /// Has access to an account of the org but is no member (USR-5).
+    External(Sid),
+}
+
+/// A row of the Settings tab: each opens its own modal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingRow {
+    Name,
+    Owner,
+    AccountLimit,
+    SubaccountLimit,
+    DomainLimit,
+    InviteDays,
+    ResetLinkHours,
+    Baa,
+    SsoEntitlement,
+    BulkImport,
+    SsoProfile,
+    SsoTest,
+    SsoEnforce(String),
+    SsoExemptions,
+    Scim,
+    ScimTwilioRules,
+    Merge,
+    Clock,
+    Audit,
+    WorldUser,
+    WorldAccount,
+    DeleteOrg,
+}
+
+/// Accounts of the org that the acting user may see (ORG-3), parents then their subaccounts.
+pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
+    let viewer = ctx.acting_user();
+    let visible = |a: &crate::model::Account| viewer.is_none_or(|v| w.can_see_account(v, &ctx.org, a));
+    let mut subs: BTreeMap<&Sid, Vec<&crate::model::Account>> = BTreeMap::new();
+    let mut mains = Vec::new();
+    for a in w.org_accounts(&ctx.org) {
+        match &a.parent {
+            Some(p) => subs.entry(p).or_default().push(a),
+            None => mains.push(a),
+        }
+    }
+    let (mut items, mut hay) = (Vec::new(), Vec::new());
+    for m in mains.into_iter().filter(|a| visible(a)) {
+        for (a, sub) in std::iter::once((m, false))
+            .chain(subs.get(&m.sid).into_iter().flatten().map(|s| (*s, true)))
+        {
+            let owner = w.owner_of(a).map(|o| w.email_of(&o)).unwrap_or_default();
+            hay.push(format!("{} {} {}", a.name, a.sid, owner).to_lowercase());
+            items.push(AccRow {
+                sid: a.sid.clone(),
+                sub,
+            });
+        }
+    }
+    Rows::new(items, hay)
+}
+
+/// Members, then pending invitations, then external collaborators.
+pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
+    let (mut items, mut hay) = (Vec::new(), Vec::new());
+    for u in w.members(org) {
+        let m = u.membership.as_ref().expect("member");
+        let status = match m.status {
+            MemberStatus::Active => "active",
+            MemberStatus::Deactivated => "deactivated",
+        };
+        hay.push(format!("{} {} {} {}", u.name, u.email, m.role.label(), status).to_lowercase());
+        items.push(UserRow::Member(u.sid.clone()));
+    }
+    if let Some(o) = w.orgs.get(org) {
+        for i in o.invitations.values() {
+            hay.push(format!("{} invited pending", i.email).to_lowercase());
+            items.push(UserRow::Invitation(i.sid.clone()));
+        }
+    }
+    let externals: BTreeSet<&Sid> = w
+        .org_accounts(org)
+        .flat_map(|a| a.access.keys())
+        .filter(|u| w.membership_in(u, org).is_none())
+        .collect();
+    for sid in externals {
+        if let Some(u) = w.users.get(sid) {
+            hay.push(format!("{} {} external", u.name, u.email).to_lowercase());
+            items.push(UserRow::External(sid.clone()));
+        }
+    }
+    Rows::new(items, hay)
+}
+
+pub fn domain_rows(w: &World, org: &Sid) -> Rows<String> {
+    let names: Vec<String> = w
+        .orgs
+        .get(org)
+        .map(|o| o.domains.keys().cloned().collect())
+        .unwrap_or_default();
+    let hay = names.clone();
+    Rows::new(names, hay)
+}
+
+pub fn setting_rows(w: &World, org: &Sid) -> Rows<SettingRow> {
+    use SettingRow::*;
+    let mut items = vec![
+        Name,
+        Owner,
+        AccountLimit,
+        SubaccountLimit,
+        DomainLimit,
+        InviteDays,
+        ResetLinkHours,
+        Baa,
+        SsoEntitlement,
+        BulkImport,
+        SsoProfile,
+        SsoTest,
+    ];
+    if let Some(o) = w.orgs.get(org) {
+        items.extend(
+            o.domains
+                .values()
+                .filter(|d| d.is_verified())
+                .map(|d| SsoEnforce(d.name.clone())),
+        );
+    }
+    items.extend([
+        SsoExemptions,
+        Scim,
+        ScimTwilioRules,
+        Merge,
+        Clock,
+        Audit,
+        WorldUser,
+        WorldAccount,
+        DeleteOrg,
+    ]);
+    let hay = items.iter().map(|r| setting_label(r).to_lowercase()).collect();
+    Rows::new(items, hay)
+}
+
+pub fn setting_label(r: &SettingRow) -> String {
+    use SettingRow::*;
+    match r {
+        Name => "Organization name".into(),
+        Owner => "Owner (transfer ownership)".into(),
+        AccountLimit => "Account limit".into(),
+        SubaccountLimit => "Subaccount limit".into(),
+        DomainLimit => "Domain limit".into(),
+        InviteDays => "Invitation lifetime (days)".into(),
+        ResetLinkHours => "Reset link lifetime (hours)".into(),
+        Baa => "BAA on record (HIPAA entitlement)".into(),
+        SsoEntitlement => "SSO entitlement".into(),
+        BulkImport => "Bulk user import".into(),
+        SsoProfile => "SSO profile".into(),
+        SsoTest => "SSO connection test".into(),
+        SsoEnforce(d) => format!("SSO enforced on {d}"),
+        SsoExemptions => "SSO exemptions".into(),
+        Scim => "SCIM provisioning".into(),
+        ScimTwilioRules => "SCIM Twilio userName rules".into(),
+        Merge => "Merge another organization into this one".into(),
+        Clock => "World clock (simulation)".into(),
+        Audit => "Audit log".into(),
+        WorldUser => "Add a Twilio user outside every org (simulation)".into(),
+        WorldAccount => "Add an account outside every org (simulation)".into(),
+        DeleteOrg => "Delete the organization".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::persist::demo_world;
+
+    #[test]
+    fn filter_keeps_indices_and_is_case_insensitive() {
+        let w = demo_world();
+        let org = w.home_org.clone().unwrap();
+        let mut rows = user_rows(&w, &org);
+        let all = rows.len();
+        rows.set_filter("ADAM");
+        assert_eq!(rows.len(), 1);
+        rows.set_filter("");
+        assert_eq!(rows.len(), all);
+    }
+}
