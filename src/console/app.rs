@@ -847,6 +847,7 @@ impl App {
                 }
             }
             Cmd::Filter => {
+                self.list().filter.reset();
                 self.filtering = true;
                 self.zoom = false;
             }
