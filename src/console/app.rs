@@ -1184,7 +1184,7 @@ impl App {
             Cmd::DomDelete => {
                 let mut lines = vec![format!("Delete {name}? (DOM-10)")];
                 if leaving.is_empty() {
-                    lines.push("No member's address is on it.".into());
+                    lines.push("I acknowledge the deletion; no managed user's address is on it.".into());
                 } else {
                     lines.push(format!(
                         "I acknowledge that these {} managed user(s) leave the organization:",

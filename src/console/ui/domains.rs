@@ -38,14 +38,14 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         let table = Table::new(
             visible,
             [
-                Constraint::Fill(2),
-                Constraint::Length(30),
-                Constraint::Length(12),
-                Constraint::Length(14),
+                Constraint::Fill(3),
+                Constraint::Fill(3),
+                Constraint::Length(4),
+                Constraint::Length(5),
                 Constraint::Length(13),
             ],
         )
-        .header(Row::new(["Domain", "Status", "SSO enforced", "Multi-verified", "Managed users"]).style(app.theme.header))
+        .header(Row::new(["Domain", "Status", "SSO", "Multi", "Managed users"]).style(app.theme.header))
         .row_highlight_style(app.theme.selected)
         .highlight_symbol("▶ ")
         .block(block(title, app));
@@ -58,20 +58,30 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         Some(d) => {
             let published = w.dns_has_record(d);
             vec![
-                Line::from(format!("{}  {} · added {}", d.name, d.sid, format_time(d.added_at))),
-                Line::from("Publish this TXT record in your DNS, then verify (DOM-7, DOM-8):"),
-                Line::from(format!("  host  {}", d.txt_host())),
-                Line::from(format!("  value {}", d.txt_value())),
-                Line::from("  TTL   3600"),
+                Line::from(format!("{}  {}", d.name, d.sid)),
+                Line::from(format!("  TXT host  {}", d.txt_host())),
+                Line::from(format!("  TXT value {}", d.txt_value())),
+                Line::from("  TTL       3600"),
+                Line::from(format!(
+                    "Status: {} · SSO enforced: {} · multi-verified: {} · managed users: {}",
+                    status(w, &d.status),
+                    yes_no(d.sso_enforced),
+                    yes_no(d.multi_verified),
+                    w.members_on_domain(&org.sid, &d.name).len()
+                )),
                 Line::from(format!(
                     "Simulated DNS (not real DNS): the record is {} — p publishes, P unpublishes.",
                     if published { "PUBLISHED" } else { "not published" }
                 )),
-                Line::from(format!("Status: {}", status(w, &d.status))),
+                Line::from(format!("Added {}", format_time(d.added_at))),
             ]
         }
     };
-    let title = if app.zoom { "Domain detail (Esc returns)" } else { "Domain detail (Enter expands)" };
+    let title = if app.zoom {
+        "Domain: publish this TXT record, then verify (DOM-7, DOM-8) · Esc returns"
+    } else {
+        "Domain: publish this TXT record, then verify (DOM-7, DOM-8) · Enter expands"
+    };
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(title.into(), app)),
         detail,

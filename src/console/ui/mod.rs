@@ -29,12 +29,15 @@ struct Areas {
     footer: Rect,
 }
 
-fn areas(area: Rect) -> Areas {
+fn areas(area: Rect, app: &App) -> Areas {
+    // A long status (a refusal with its hint) takes a second line rather than being cut.
+    let status_len = app.status.as_ref().map_or(0, |s| s.text.chars().count() + 3);
+    let status_h = if status_len > area.width as usize { 2 } else { 1 };
     let [header, tabs, body, status, footer] = area.layout(&Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(status_h),
         Constraint::Length(2),
     ]));
     Areas {
@@ -64,7 +67,7 @@ pub fn list_area(area: Rect, app: &App) -> Rect {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Rect::default();
     }
-    let (list, _) = body_split(areas(area).body, app);
+    let (list, _) = body_split(areas(area, app).body, app);
     let inner = Block::bordered().inner(list);
     let header = u16::from(app.tab != Tab::Settings);
     Rect::new(
@@ -80,7 +83,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return too_small(frame, area);
     }
-    let a = areas(area);
+    let a = areas(area, app);
     let s = app.lock();
     let w = &s.world;
     header(frame, a.header, app, w, s.file().map(|f| f.path().display().to_string()), s.is_saved());
@@ -169,7 +172,7 @@ fn status(frame: &mut Frame, area: Rect, app: &App) {
             Line::from(Span::styled(format!(" {mark}{}", s.text), style))
         }
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: false }), area);
 }
 
 /// The keys that work here, from the keymap: help first, then the innermost context, then the
@@ -239,23 +242,25 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(10);
     let mut out = Vec::new();
     for para in text.split('\n') {
-        let mut line = String::new();
-        for word in para.split(' ') {
+        // Continuation lines keep the paragraph's indentation.
+        let indent: String = para.chars().take_while(|c| *c == ' ').collect();
+        let mut line = indent.clone();
+        for word in para.trim_start_matches(' ').split(' ') {
             let wl = word.chars().count();
             let ll = line.chars().count();
-            if ll > 0 && ll + 1 + wl > width {
-                out.push(std::mem::take(&mut line));
+            if ll > indent.len() && ll + 1 + wl > width {
+                out.push(std::mem::replace(&mut line, indent.clone()));
             }
-            if !line.is_empty() {
+            if line.len() > indent.len() {
                 line.push(' ');
             }
-            if wl > width {
+            if wl + indent.len() > width {
                 let chars: Vec<char> = word.chars().collect();
-                for chunk in chars.chunks(width) {
-                    if !line.is_empty() {
-                        out.push(std::mem::take(&mut line));
+                for chunk in chars.chunks(width.saturating_sub(indent.len()).max(1)) {
+                    if line.len() > indent.len() {
+                        out.push(std::mem::replace(&mut line, indent.clone()));
                     }
-                    line = chunk.iter().collect();
+                    line.extend(chunk.iter());
                 }
             } else {
                 line.push_str(word);
@@ -264,4 +269,16 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
         out.push(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_keeps_indentation_and_width() {
+        let lines = wrap("  one two three four five six", 12);
+        assert!(lines.iter().all(|l| l.chars().count() <= 12 && l.starts_with("  ")), "{lines:?}");
+        assert_eq!(wrap("", 20), vec![String::new()]);
+    }
 }

@@ -1,0 +1,56 @@
+//! Console benchmarks: drawing one frame (the demo world and a world of 100,000 users) and
+//! filtering 100,000 users by a typed string. Run with `cargo bench --bench console`.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tworg::console::App;
+use tworg::console::view::user_rows;
+use tworg::model::generate::{GenerateSpec, generate_world};
+
+fn main() {
+    divan::main();
+}
+
+fn big() -> tworg::model::World {
+    generate_world(GenerateSpec {
+        users: 100_000,
+        accounts: 2_000,
+        orgs: 1,
+        seed: 1,
+    })
+}
+
+#[divan::bench]
+fn render_frame_demo(b: divan::Bencher) {
+    let mut app = App::demo();
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    b.bench_local(|| {
+        term.draw(|f| app.render(f)).unwrap();
+    });
+}
+
+#[divan::bench(args = ["accounts", "users"])]
+fn render_frame_100k_users(b: divan::Bencher, tab: &str) {
+    let mut app = App::on_world(big());
+    if tab == "users" {
+        app.handle_key(tworg::console::keys::parse_key("3").unwrap());
+    }
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    b.bench_local(|| {
+        term.draw(|f| app.render(f)).unwrap();
+    });
+}
+
+#[divan::bench]
+fn filter_100k_users(b: divan::Bencher) {
+    let w = big();
+    let org = w.home_org.clone().unwrap();
+    let mut rows = user_rows(&w, &org);
+    let mut flip = false;
+    b.bench_local(|| {
+        // Alternate so every call really filters (an unchanged filter is free).
+        flip = !flip;
+        rows.set_filter(if flip { "oak" } else { "ada elm" });
+        rows.len()
+    });
+}
