@@ -7,7 +7,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tworg::console::app::{App, StatusKind, Tab};
 use tworg::console::modal::Modal;
 use tworg::console::{drive, keys, screen_text};
-use tworg::model::{AccountKind, AccountStatus, AccountType, DomainStatus, MemberStatus, OrgRole, World};
+use tworg::model::{
+    AccountKind, AccountStatus, AccountType, DomainStatus, MemberStatus, OrgRole, World,
+};
 
 const TOKEN: &str = "tworg_test_token_0123456789abcdef0123456789abcdef";
 
@@ -42,10 +44,23 @@ impl H {
         self.app.lock().world.clone()
     }
     fn sid(&self, name: &str) -> String {
-        self.w(|w| w.accounts.values().find(|a| a.name == name).unwrap().sid.to_string())
+        self.w(|w| {
+            w.accounts
+                .values()
+                .find(|a| a.name == name)
+                .unwrap()
+                .sid
+                .to_string()
+        })
     }
     fn account(&self, name: &str) -> tworg::model::Account {
-        self.w(|w| w.accounts.values().find(|a| a.name == name).cloned().unwrap())
+        self.w(|w| {
+            w.accounts
+                .values()
+                .find(|a| a.name == name)
+                .cloned()
+                .unwrap()
+        })
     }
     fn kind(&self, name: &str) -> Option<AccountKind> {
         let a = self.account(name);
@@ -59,10 +74,18 @@ impl H {
         self.keys(&format!("/ \"{text}\" enter"))
     }
     fn status(&self) -> String {
-        self.app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+        self.app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
     }
     fn top_problem(&self) -> Option<String> {
-        self.app.modals.last().and_then(|m| m.problem()).map(|p| p.line())
+        self.app
+            .modals
+            .last()
+            .and_then(|m| m.problem())
+            .map(|p| p.line())
     }
     /// The refusal must leave the world exactly as it was and keep the modal open.
     fn refused_in_modal(&mut self, keys: &str, rule: &str) {
@@ -71,7 +94,11 @@ impl H {
         let p = self.top_problem().expect("a problem inside the modal");
         assert!(p.contains(&format!("[{rule}]")), "{p}");
         assert_eq!(self.world(), before, "a refusal changes nothing");
-        assert!(self.screen().contains(&format!("refused [{rule}]")), "{}", self.screen());
+        assert!(
+            self.screen().contains(&format!("refused [{rule}]")),
+            "{}",
+            self.screen()
+        );
     }
 }
 
@@ -120,7 +147,9 @@ fn q_quits_but_not_while_typing_and_ctrl_c_always_quits() {
     let mut h = H::new();
     h.keys("n \"q\"");
     assert!(!h.app.quit);
-    let Some(Modal::Form(f)) = h.app.modals.last() else { panic!("form") };
+    let Some(Modal::Form(f)) = h.app.modals.last() else {
+        panic!("form")
+    };
     assert_eq!(f.value(0), "q");
     h.keys("ctrl-c");
     assert!(h.app.quit);
@@ -179,7 +208,9 @@ fn paste_goes_into_the_focused_field() {
     let mut h = H::new();
     h.keys("n");
     h.app.paste("Pasted Name");
-    let Some(Modal::Form(f)) = h.app.modals.last() else { panic!("form") };
+    let Some(Modal::Form(f)) = h.app.modals.last() else {
+        panic!("form")
+    };
     assert_eq!(f.value(0), "Pasted Name");
 }
 
@@ -206,7 +237,10 @@ fn organization_switcher_changes_the_org_and_actor() {
     let mut h = H::new();
     h.keys("O \"heron\" enter");
     assert!(h.screen().contains("Heron Logistics"));
-    assert!(h.screen().contains("hana.heron@heron-logistics.example (Owner)"));
+    assert!(
+        h.screen()
+            .contains("hana.heron@heron-logistics.example (Owner)")
+    );
 }
 
 // ---- accounts ----
@@ -220,7 +254,10 @@ fn create_account_and_refusal_keeps_the_modal() {
     assert!(h.app.modals.is_empty());
     let a = h.account("Owl Research");
     assert_eq!(a.usage, tworg::model::Usage::Flex);
-    assert_eq!(h.w(|w| w.email_of(a.owner.as_ref().unwrap())), "sam.standard@owl-industries.example");
+    assert_eq!(
+        h.w(|w| w.email_of(a.owner.as_ref().unwrap())),
+        "sam.standard@owl-industries.example"
+    );
 }
 
 #[test]
@@ -237,7 +274,9 @@ fn import_by_sid_checks_as_typed_then_imports() {
     h.keys(&format!("i \"{proto}\""));
     assert!(h.screen().contains("✗ refused [ACC-4]"));
     h.refused_in_modal("enter", "ACC-4");
-    let Some(Modal::Form(f)) = h.app.modals.last() else { panic!("form") };
+    let Some(Modal::Form(f)) = h.app.modals.last() else {
+        panic!("form")
+    };
     assert_eq!(f.value(0), proto, "what was typed is kept");
 }
 
@@ -269,13 +308,17 @@ fn cancel_a_pending_import() {
 #[test]
 fn rename_transfer_suspend_resume_close_upgrade_hipaa() {
     let mut h = H::new();
-    h.select("Staging").keys(&format!("r {} \"Owl QA\" enter", backspaces(20)));
+    h.select("Staging")
+        .keys(&format!("r {} \"Owl QA\" enter", backspaces(20)));
     assert_eq!(h.account("Owl QA").status, AccountStatus::Active);
     h.keys("esc").select("Owl QA").keys("U y");
     assert_eq!(h.account("Owl QA").account_type, AccountType::Full);
     h.keys("t \"adam\" enter y");
     let owner = h.account("Owl QA").owner.unwrap();
-    assert_eq!(h.w(|w| w.email_of(&owner)), "adam.admin@owl-industries.example");
+    assert_eq!(
+        h.w(|w| w.email_of(&owner)),
+        "adam.admin@owl-industries.example"
+    );
     h.keys("s y");
     assert_eq!(h.account("Owl QA").status, AccountStatus::Suspended);
     h.keys("R");
@@ -292,10 +335,18 @@ fn rename_transfer_suspend_resume_close_upgrade_hipaa() {
 fn subaccounts_and_access() {
     let mut h = H::new();
     h.select("Owl Production").keys("b \"Owl Prod APAC\" enter");
-    assert_eq!(h.account("Owl Prod APAC").parent.map(|p| p.to_string()), Some(h.sid("Owl Production")));
+    assert_eq!(
+        h.account("Owl Prod APAC").parent.map(|p| p.to_string()),
+        Some(h.sid("Owl Production"))
+    );
     h.keys("esc").select("Owl Production");
     h.keys("+ \"ava.admin@owl-industries.example\" enter");
-    let ava = h.w(|w| w.user_by_email("ava.admin@owl-industries.example").unwrap().sid.clone());
+    let ava = h.w(|w| {
+        w.user_by_email("ava.admin@owl-industries.example")
+            .unwrap()
+            .sid
+            .clone()
+    });
     assert!(h.account("Owl Production").access.contains_key(&ava));
     h.keys("- \"ava\" enter y");
     assert!(!h.account("Owl Production").access.contains_key(&ava));
@@ -320,10 +371,16 @@ fn add_publish_verify_recheck_unpublish_delete() {
     h.select("owl-new").keys("v");
     assert!(h.status().contains("[DOM-8]"), "{}", h.status());
     h.keys("p v");
-    assert_eq!(domain(&h, "owl-new.example").unwrap().status, DomainStatus::Verified);
+    assert_eq!(
+        domain(&h, "owl-new.example").unwrap().status,
+        DomainStatus::Verified
+    );
     assert!(h.screen().contains("Simulated DNS"));
     h.keys("P c");
-    assert!(matches!(domain(&h, "owl-new.example").unwrap().status, DomainStatus::VerifiedUncertain { .. }));
+    assert!(matches!(
+        domain(&h, "owl-new.example").unwrap().status,
+        DomainStatus::VerifiedUncertain { .. }
+    ));
     assert!(h.screen().contains("days left"));
     h.keys("D y");
     assert!(domain(&h, "owl-new.example").is_none());
@@ -333,7 +390,10 @@ fn add_publish_verify_recheck_unpublish_delete() {
 fn signup_setting_multi_verified_and_enforcement_refusal() {
     let mut h = H::new();
     h.keys("2 S right enter");
-    assert_eq!(h.w(|w| w.orgs[&h.app.ctx.org].signup), tworg::model::SignupSetting::AutoEnrollment);
+    assert_eq!(
+        h.w(|w| w.orgs[&h.app.ctx.org].signup),
+        tworg::model::SignupSetting::AutoEnrollment
+    );
     h.keys("S right enter");
     h.keys("m");
     assert!(domain(&h, "owl-industries.example").unwrap().multi_verified);
@@ -353,13 +413,23 @@ fn invite_with_accounts_accept_resend_cancel() {
         backspaces(20)
     ));
     assert!(h.app.modals.is_empty(), "{:?}", h.top_problem());
-    let inv = h.w(|w| w.orgs[&h.app.ctx.org].invitations.values().find(|i| i.email == "nina@owl-industries.example").cloned().unwrap());
+    let inv = h.w(|w| {
+        w.orgs[&h.app.ctx.org]
+            .invitations
+            .values()
+            .find(|i| i.email == "nina@owl-industries.example")
+            .cloned()
+            .unwrap()
+    });
     assert_eq!(inv.role, OrgRole::Administrator);
     assert_eq!(inv.accounts.len(), 1);
     h.select("nina").keys("s");
     assert!(h.status().contains("nina"), "{}", h.status());
     h.keys("a y");
-    assert_eq!(h.member("nina@owl-industries.example").unwrap().role, OrgRole::Administrator);
+    assert_eq!(
+        h.member("nina@owl-industries.example").unwrap().role,
+        OrgRole::Administrator
+    );
     h.keys("esc").select("paula").keys("x y");
     assert!(h.w(|w| w.orgs[&h.app.ctx.org].invitations.is_empty()));
 }
@@ -368,19 +438,41 @@ fn invite_with_accounts_accept_resend_cancel() {
 fn role_resets_deactivate_reactivate_remove_delete() {
     let mut h = H::new();
     h.keys("3").select("sara.standard").keys("r right enter");
-    assert_eq!(h.member("sara.standard@owl-industries.example").unwrap().role, OrgRole::Administrator);
+    assert_eq!(
+        h.member("sara.standard@owl-industries.example")
+            .unwrap()
+            .role,
+        OrgRole::Administrator
+    );
     h.keys("p y f y");
-    let sara = h.w(|w| w.user_by_email("sara.standard@owl-industries.example").cloned().unwrap());
+    let sara = h.w(|w| {
+        w.user_by_email("sara.standard@owl-industries.example")
+            .cloned()
+            .unwrap()
+    });
     assert!(sara.password_reset_until.is_some());
     assert_eq!(sara.two_factor, tworg::model::TwoFactor::EnrolmentRequired);
     h.keys("d y");
-    assert_eq!(h.member("sara.standard@owl-industries.example").unwrap().status, MemberStatus::Deactivated);
+    assert_eq!(
+        h.member("sara.standard@owl-industries.example")
+            .unwrap()
+            .status,
+        MemberStatus::Deactivated
+    );
     h.keys("e");
-    assert_eq!(h.member("sara.standard@owl-industries.example").unwrap().status, MemberStatus::Active);
+    assert_eq!(
+        h.member("sara.standard@owl-industries.example")
+            .unwrap()
+            .status,
+        MemberStatus::Active
+    );
     h.keys("esc").select("ava.admin").keys("R y");
     assert!(h.member("ava.admin@owl-industries.example").is_none());
     h.keys("esc").select("dan.departed").keys("D y");
-    assert!(h.w(|w| w.user_by_email("dan.departed@owl-industries.example").is_none()));
+    assert!(h.w(|w| {
+        w.user_by_email("dan.departed@owl-industries.example")
+            .is_none()
+    }));
     // The Owner cannot be removed (USR-8).
     h.keys("esc").select("olivia").keys("R");
     h.refused_in_modal("y", "USR-8");
@@ -412,12 +504,23 @@ fn simulated_signup_and_sso_exemption() {
     let mut h = H::new();
     h.keys("3 n \"zoe@owl-industries.example\"");
     h.refused_in_modal("enter", "SIGN-2");
-    h.keys(&format!("{} \"zoe@elsewhere.example\" enter", backspaces(30)));
+    h.keys(&format!(
+        "{} \"zoe@elsewhere.example\" enter",
+        backspaces(30)
+    ));
     assert!(h.w(|w| w.user_by_email("zoe@elsewhere.example").is_some()));
     h.select("adam.admin").keys("E");
-    assert!(h.member("adam.admin@owl-industries.example").unwrap().sso_exempt);
+    assert!(
+        h.member("adam.admin@owl-industries.example")
+            .unwrap()
+            .sso_exempt
+    );
     h.keys("E enter");
-    assert!(!h.member("adam.admin@owl-industries.example").unwrap().sso_exempt);
+    assert!(
+        !h.member("adam.admin@owl-industries.example")
+            .unwrap()
+            .sso_exempt
+    );
 }
 
 // ---- settings ----
@@ -425,15 +528,29 @@ fn simulated_signup_and_sso_exemption() {
 #[test]
 fn org_name_transfer_and_limits() {
     let mut h = H::new();
-    h.keys(&format!("4 enter {} \"Owl Holdings\" enter", backspaces(20)));
+    h.keys(&format!(
+        "4 enter {} \"Owl Holdings\" enter",
+        backspaces(20)
+    ));
     assert_eq!(h.w(|w| w.orgs[&h.app.ctx.org].name.clone()), "Owl Holdings");
-    h.select("account limit").keys(&format!("enter {} \"20\" enter", backspaces(4)));
+    h.select("account limit")
+        .keys(&format!("enter {} \"20\" enter", backspaces(4)));
     assert_eq!(h.w(|w| w.orgs[&h.app.ctx.org].settings.account_limit), 20);
-    h.keys("esc").select("subaccount").keys("enter ctrl-u \"x\" enter");
+    h.keys("esc")
+        .select("subaccount")
+        .keys("enter ctrl-u \"x\" enter");
     assert!(h.top_problem().unwrap().contains("whole number"));
-    h.keys("esc esc").select("Owner").keys("enter \"adam\" enter y");
-    assert_eq!(h.member("adam.admin@owl-industries.example").unwrap().role, OrgRole::Owner);
-    assert_eq!(h.member("olivia.owl@owl-industries.example").unwrap().role, OrgRole::Administrator);
+    h.keys("esc esc")
+        .select("Owner")
+        .keys("enter \"adam\" enter y");
+    assert_eq!(
+        h.member("adam.admin@owl-industries.example").unwrap().role,
+        OrgRole::Owner
+    );
+    assert_eq!(
+        h.member("olivia.owl@owl-industries.example").unwrap().role,
+        OrgRole::Administrator
+    );
 }
 
 #[test]
@@ -442,7 +559,9 @@ fn baa_sso_profile_test_enforce_and_scim() {
     h.keys("4").select("BAA").keys("enter y");
     assert!(!h.w(|w| w.orgs[&h.app.ctx.org].settings.baa));
     let cert = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo-idp-cert.pem");
-    h.keys("esc").select("SSO profile").keys("enter \"http://idp\"");
+    h.keys("esc")
+        .select("SSO profile")
+        .keys("enter \"http://idp\"");
     h.refused_in_modal("enter", "SSO-2");
     h.keys(&format!(
         "{} \"https://idp.example/entity\" tab \"https://idp.example/sso\" tab \"{cert}\" enter",
@@ -454,7 +573,11 @@ fn baa_sso_profile_test_enforce_and_scim() {
     h.keys("esc").select("enforced on").keys("enter");
     h.refused_in_modal("enter", "SSO-5");
     h.keys("right enter");
-    assert!(domain(&h, "owl-industries.example").unwrap().sso_enforced, "{:?}", h.top_problem());
+    assert!(
+        domain(&h, "owl-industries.example").unwrap().sso_enforced,
+        "{:?}",
+        h.top_problem()
+    );
     h.keys("esc").select("SCIM provisioning").keys("enter y");
     assert!(h.screen().contains(TOKEN), "the token is shown once");
     assert!(h.w(|w| w.orgs[&h.app.ctx.org].scim.enabled));
@@ -481,14 +604,25 @@ fn merge_lists_requirements_and_needs_the_name_typed() {
 fn clock_audit_world_simulation_and_delete_org() {
     let mut h = H::new();
     let before = h.w(|w| w.clock);
-    h.keys("4").select("clock").keys(&format!("enter {} \"7d\" enter", backspaces(4)));
-    assert_eq!(h.w(|w| w.clock), before + jiff::SignedDuration::from_hours(24 * 7));
+    h.keys("4")
+        .select("clock")
+        .keys(&format!("enter {} \"7d\" enter", backspaces(4)));
+    assert_eq!(
+        h.w(|w| w.clock),
+        before + jiff::SignedDuration::from_hours(24 * 7)
+    );
     h.keys("esc").select("Audit").keys("enter");
     assert!(h.screen().contains("Audit log"), "{}", h.screen());
-    h.keys("esc esc").select("Twilio user outside").keys("enter \"walt@walrus.example\" enter");
+    h.keys("esc esc")
+        .select("Twilio user outside")
+        .keys("enter \"walt@walrus.example\" enter");
     assert!(h.w(|w| w.user_by_email("walt@walrus.example").is_some()));
-    h.keys("esc").select("account outside").keys("enter \"Walrus Main\" tab \"walt@walrus.example\" enter");
+    h.keys("esc")
+        .select("account outside")
+        .keys("enter \"Walrus Main\" tab \"walt@walrus.example\" enter");
     assert!(h.account("Walrus Main").link.is_none());
-    h.keys("esc").select("Delete the organization").keys("enter");
+    h.keys("esc")
+        .select("Delete the organization")
+        .keys("enter");
     h.refused_in_modal("y", "ORG-6");
 }

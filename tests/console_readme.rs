@@ -8,7 +8,10 @@ const END: &str = "<!-- keys:end -->";
 fn readme_key_table_matches_the_keymap() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let readme = std::fs::read_to_string(path).unwrap();
-    let start = readme.find(BEGIN).expect("README has the keys:begin marker") + BEGIN.len();
+    let start = readme
+        .find(BEGIN)
+        .expect("README has the keys:begin marker")
+        + BEGIN.len();
     let end = readme.find(END).expect("README has the keys:end marker");
     let table = tworg::console::keymap::markdown();
     if std::env::var_os("TWORG_UPDATE_README").is_some() {

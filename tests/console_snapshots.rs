@@ -29,16 +29,46 @@ fn snap(name: &str, w: u16, h: u16, script: &str, must: &[&str]) {
 #[test]
 fn tabs_at_both_sizes() {
     for (w, h) in [(100, 30), (80, 24)] {
-        snap(&format!("accounts_{w}x{h}"), w, h, "", &["[1 Accounts]", "Owl Production", "Pending"]);
-        snap(&format!("domains_{w}x{h}"), w, h, "2", &["owl-labs.example", "_twilio.owl-industries.example"]);
-        snap(&format!("users_{w}x{h}"), w, h, "3", &["paula.pending", "pending", "external"]);
-        snap(&format!("settings_{w}x{h}"), w, h, "4", &["Organization name", "Owl Industries"]);
+        snap(
+            &format!("accounts_{w}x{h}"),
+            w,
+            h,
+            "",
+            &["[1 Accounts]", "Owl Production", "Pending"],
+        );
+        snap(
+            &format!("domains_{w}x{h}"),
+            w,
+            h,
+            "2",
+            &["owl-labs.example", "_twilio.owl-industries.example"],
+        );
+        snap(
+            &format!("users_{w}x{h}"),
+            w,
+            h,
+            "3",
+            &["paula.pending", "pending", "external"],
+        );
+        snap(
+            &format!("settings_{w}x{h}"),
+            w,
+            h,
+            "4",
+            &["Organization name", "Owl Industries"],
+        );
     }
 }
 
 #[test]
 fn account_detail_expanded() {
-    snap("account_detail_100x30", 100, 30, "j enter", &["Billing its own", "History:"]);
+    snap(
+        "account_detail_100x30",
+        100,
+        30,
+        "j enter",
+        &["Billing its own", "History:"],
+    );
 }
 
 #[test]
@@ -59,13 +89,24 @@ fn standard_user_view() {
         100,
         30,
         "A \"sam.standard\" enter i",
-        &["(Standard)", "Accounts (2)", "import by SID✗", "unavailable"],
+        &[
+            "(Standard)",
+            "Accounts (2)",
+            "import by SID✗",
+            "unavailable",
+        ],
     );
 }
 
 #[test]
 fn modals() {
-    snap("form_create_account_100x30", 100, 30, "n \"Owl Research\"", &["Create an account", "‹ Twilio ›"]);
+    snap(
+        "form_create_account_100x30",
+        100,
+        30,
+        "n \"Owl Research\"",
+        &["Create an account", "‹ Twilio ›"],
+    );
     snap(
         "form_import_check_100x30",
         100,
@@ -73,7 +114,13 @@ fn modals() {
         "i \"AC0000000000000000000000000000000000\"",
         &["Import an account by SID", "✗"],
     );
-    snap("form_invite_100x30", 100, 30, "3 i", &["Invite a user", "Org role"]);
+    snap(
+        "form_invite_100x30",
+        100,
+        30,
+        "3 i",
+        &["Invite a user", "Org role"],
+    );
     snap(
         "form_invite_refused_100x30",
         100,
@@ -88,10 +135,34 @@ fn modals() {
         "3 i \"x@gmail.com\" enter",
         &["refused [USR-1]"],
     );
-    snap("form_close_account_100x30", 100, 30, "j C", &["Close Owl Production", "irreversible"]);
-    snap("confirm_suspend_100x30", 100, 30, "j s", &["Suspend account", "y/Enter yes"]);
-    snap("confirm_delete_domain_100x30", 100, 30, "2 j D", &["Delete domain", "acknowledge"]);
-    snap("picker_act_as_100x30", 100, 30, "A \"owl\"", &["Act as", "adam.admin"]);
+    snap(
+        "form_close_account_100x30",
+        100,
+        30,
+        "j C",
+        &["Close Owl Production", "irreversible"],
+    );
+    snap(
+        "confirm_suspend_100x30",
+        100,
+        30,
+        "j s",
+        &["Suspend account", "y/Enter yes"],
+    );
+    snap(
+        "confirm_delete_domain_100x30",
+        100,
+        30,
+        "2 j D",
+        &["Delete domain", "acknowledge"],
+    );
+    snap(
+        "picker_act_as_100x30",
+        100,
+        30,
+        "A \"owl\"",
+        &["Act as", "adam.admin"],
+    );
     snap(
         "message_scim_token_100x30",
         100,
@@ -113,7 +184,13 @@ fn modals() {
         "4 / \"merge\" enter enter \"heron\" enter",
         &["✗ NOT met"],
     );
-    snap("form_signup_setting_100x30", 100, 30, "2 S", &["Sign-up setting", "‹ Restricted ›"]);
+    snap(
+        "form_signup_setting_100x30",
+        100,
+        30,
+        "2 S",
+        &["Sign-up setting", "‹ Restricted ›"],
+    );
 }
 
 #[test]
@@ -131,15 +208,39 @@ fn monochrome_theme_marks_selection_without_colour() {
 fn cursor_sits_in_the_focused_field() {
     let (mut term, _) = screen(100, 30, "3 i \"ab\"");
     let text = screen_text(term.backend());
-    let row = text.lines().position(|l| l.contains("▸ Email")).expect("focused field");
-    let col = text.lines().nth(row).unwrap().chars().position(|c| c == '[').unwrap() + 1 + 2;
-    term.backend_mut().assert_cursor_position((col as u16, row as u16));
+    let row = text
+        .lines()
+        .position(|l| l.contains("▸ Email"))
+        .expect("focused field");
+    let col = text
+        .lines()
+        .nth(row)
+        .unwrap()
+        .chars()
+        .position(|c| c == '[')
+        .unwrap()
+        + 1
+        + 2;
+    term.backend_mut()
+        .assert_cursor_position((col as u16, row as u16));
     // After Tab the next text field (Accounts, past the Org role choice) has it.
     let (mut term, _) = screen(100, 30, "3 i \"ab\" tab tab \"xyz\"");
     let text = screen_text(term.backend());
-    let row = text.lines().position(|l| l.contains("▸ Accounts")).expect("focused field");
-    let col = text.lines().nth(row).unwrap().chars().position(|c| c == '[').unwrap() + 1 + 3;
-    term.backend_mut().assert_cursor_position((col as u16, row as u16));
+    let row = text
+        .lines()
+        .position(|l| l.contains("▸ Accounts"))
+        .expect("focused field");
+    let col = text
+        .lines()
+        .nth(row)
+        .unwrap()
+        .chars()
+        .position(|c| c == '[')
+        .unwrap()
+        + 1
+        + 3;
+    term.backend_mut()
+        .assert_cursor_position((col as u16, row as u16));
 }
 
 #[test]

@@ -166,7 +166,11 @@ impl App {
     pub fn on_world(world: World) -> App {
         let org = world.home_org.clone().expect("home org");
         let owner = world.owner_of_org(&org).expect("owner").sid.clone();
-        App::new(Session::new(world, None).shared(), Ctx::new(org, owner), Theme::mono())
+        App::new(
+            Session::new(world, None).shared(),
+            Ctx::new(org, owner),
+            Theme::mono(),
+        )
     }
 
     pub fn with_token_source(mut self, f: impl FnMut() -> String + Send + 'static) -> App {
@@ -209,7 +213,8 @@ impl App {
             let owner = w.owner_of_org(&home).map(|u| u.sid.clone());
             self.ctx = Ctx::new(home, owner.unwrap_or_else(|| self.ctx.actor_sid()));
         }
-        if self.cache.generation != Some(s.generation()) || self.cache.ctx.as_ref() != Some(&self.ctx)
+        if self.cache.generation != Some(s.generation())
+            || self.cache.ctx.as_ref() != Some(&self.ctx)
         {
             self.cache.accounts = view::account_rows(w, &self.ctx);
             self.cache.users = view::user_rows(w, &self.ctx.org);
@@ -322,7 +327,11 @@ impl App {
             MouseEventKind::ScrollUp => self.command(Cmd::Up),
             MouseEventKind::Down(MouseButton::Left) => {
                 let a = self.list_area;
-                if m.column >= a.x && m.column < a.x + a.width && m.row >= a.y && m.row < a.y + a.height {
+                if m.column >= a.x
+                    && m.column < a.x + a.width
+                    && m.row >= a.y
+                    && m.row < a.y + a.height
+                {
                     let l = &mut self.lists[self.tab.index()];
                     l.sel = l.offset + (m.row - a.y) as usize;
                 }
@@ -505,7 +514,13 @@ impl App {
         }
     }
 
-    fn confirm(&mut self, title: impl Into<String>, lines: Vec<String>, action: Action, danger: bool) {
+    fn confirm(
+        &mut self,
+        title: impl Into<String>,
+        lines: Vec<String>,
+        action: Action,
+        danger: bool,
+    ) {
         self.open(Modal::Confirm(Confirm {
             title: title.into(),
             lines,
@@ -573,7 +588,8 @@ impl App {
             },
             FormKind::AddDomain => Action::AddDomain { name: v(0) },
             FormKind::SignupSetting => Action::SetSignup {
-                setting: SignupSetting::parse(&v(0)).ok_or_else(|| Problem::invalid("pick a setting"))?,
+                setting: SignupSetting::parse(&v(0))
+                    .ok_or_else(|| Problem::invalid("pick a setting"))?,
             },
             FormKind::SsoEnforce(domain) => Action::SsoEnforce {
                 domain: domain.clone(),
@@ -663,7 +679,10 @@ impl App {
                     .find(|a| a.name.eq_ignore_ascii_case(acc))
                     .map(|a| a.sid.to_string())
                     .unwrap_or_else(|| acc.to_string());
-                Ok((sid, AccountRole::parse_list(roles).map_err(Problem::invalid)?))
+                Ok((
+                    sid,
+                    AccountRole::parse_list(roles).map_err(Problem::invalid)?,
+                ))
             })
             .collect()
     }
@@ -734,7 +753,11 @@ impl App {
                                 0,
                                 "the role the Candidate's Owner takes here (MRG-4); ←/→ to change",
                             ),
-                            Field::text("Type its name", "", "the Candidate's name, exactly (MRG-3)"),
+                            Field::text(
+                                "Type its name",
+                                "",
+                                "the Candidate's name, exactly (MRG-3)",
+                            ),
                         ],
                     )
                     .danger(),
@@ -908,8 +931,15 @@ impl App {
                 .members(org)
                 .map(|u| {
                     let m = u.membership.as_ref().expect("member");
-                    let state = if m.status == MemberStatus::Active { "" } else { ", deactivated" };
-                    (format!("{} ({}{state})", u.email, m.role.label()), u.sid.to_string())
+                    let state = if m.status == MemberStatus::Active {
+                        ""
+                    } else {
+                        ", deactivated"
+                    };
+                    (
+                        format!("{} ({}{state})", u.email, m.role.label()),
+                        u.sid.to_string(),
+                    )
                 })
                 .collect();
             items.extend(
@@ -942,7 +972,11 @@ impl App {
                 .map(|o| (o.name.clone(), o.sid.to_string()))
                 .collect()
         };
-        self.open(Modal::Picker(Picker::new("Organization", items, PickThen::Org)));
+        self.open(Modal::Picker(Picker::new(
+            "Organization",
+            items,
+            PickThen::Org,
+        )));
     }
 
     /// Active members of the org, for transfers.
@@ -959,7 +993,10 @@ impl App {
             .map(|u| {
                 let m = u.membership.as_ref().expect("member");
                 let ex = if m.sso_exempt { ", SSO exempt" } else { "" };
-                (format!("{} ({}{ex})", u.email, m.role.label()), u.email.clone())
+                (
+                    format!("{} ({}{ex})", u.email, m.role.label()),
+                    u.email.clone(),
+                )
             })
             .collect()
     }
@@ -980,7 +1017,12 @@ impl App {
                 FormKind::CreateAccount,
                 vec![
                     Field::text("Name", "", "1-64 characters (ACC-1)"),
-                    Field::choice("Usage", vec![("Twilio", "twilio"), ("Flex", "flex")], 0, "←/→ to change"),
+                    Field::choice(
+                        "Usage",
+                        vec![("Twilio", "twilio"), ("Flex", "flex")],
+                        0,
+                        "←/→ to change",
+                    ),
                     Field::text("Owner", "", "email of an active member; empty: you"),
                 ],
             )));
@@ -1001,8 +1043,16 @@ impl App {
                 )
             };
             self.open(Modal::Form(
-                Form::new(title, kind, vec![Field::text("Account SID", "", "AC followed by 32 hex digits")])
-                    .intro(vec![intro.into()]),
+                Form::new(
+                    title,
+                    kind,
+                    vec![Field::text(
+                        "Account SID",
+                        "",
+                        "AC followed by 32 hex digits",
+                    )],
+                )
+                .intro(vec![intro.into()]),
             ));
             return Ok(());
         }
@@ -1127,7 +1177,11 @@ impl App {
                 self.open(Modal::Form(Form::new(
                     "Add a domain",
                     FormKind::AddDomain,
-                    vec![Field::text("Domain", "", "e.g. corp.example (no www., DOM-1)")],
+                    vec![Field::text(
+                        "Domain",
+                        "",
+                        "e.g. corp.example (no www., DOM-1)",
+                    )],
                 )));
                 return Ok(());
             }
@@ -1139,7 +1193,10 @@ impl App {
                     .get(&self.ctx.org)
                     .map(|o| o.signup)
                     .unwrap_or(SignupSetting::Restricted);
-                let idx = SignupSetting::ALL.iter().position(|s| *s == current).unwrap_or(0);
+                let idx = SignupSetting::ALL
+                    .iter()
+                    .position(|s| *s == current)
+                    .unwrap_or(0);
                 self.open(Modal::Form(
                     Form::new(
                         "Sign-up setting",
@@ -1184,7 +1241,9 @@ impl App {
             Cmd::DomDelete => {
                 let mut lines = vec![format!("Delete {name}? (DOM-10)")];
                 if leaving.is_empty() {
-                    lines.push("I acknowledge the deletion; no managed user's address is on it.".into());
+                    lines.push(
+                        "I acknowledge the deletion; no managed user's address is on it.".into(),
+                    );
                 } else {
                     lines.push(format!(
                         "I acknowledge that these {} managed user(s) leave the organization:",
@@ -1219,7 +1278,9 @@ impl App {
         if enforced {
             self.confirm(
                 "Stop enforcing SSO",
-                vec![format!("Stop enforcing SSO on {domain}? Its users sign in with passwords again.")],
+                vec![format!(
+                    "Stop enforcing SSO on {domain}? Its users sign in with passwords again."
+                )],
                 Action::SsoUnenforce { domain },
                 true,
             );
@@ -1270,9 +1331,15 @@ impl App {
                     Form::new(
                         "Bulk import users from a CSV file",
                         FormKind::ImportCsv,
-                        vec![Field::text("CSV path", "", "a file with the header email,first_name,last_name")],
+                        vec![Field::text(
+                            "CSV path",
+                            "",
+                            "a file with the header email,first_name,last_name",
+                        )],
                     )
-                    .intro(vec!["Existing users of verified domains join as Standard (USR-9).".into()]),
+                    .intro(vec![
+                        "Existing users of verified domains join as Standard (USR-9).".into(),
+                    ]),
                 ));
                 return Ok(());
             }
@@ -1302,7 +1369,11 @@ impl App {
                 UserRow::Member(u) | UserRow::External(u) => {
                     let user = &w.users[u];
                     let m = user.membership.as_ref();
-                    (user.email.clone(), m.map(|m| m.role), m.is_some_and(|m| m.sso_exempt))
+                    (
+                        user.email.clone(),
+                        m.map(|m| m.role),
+                        m.is_some_and(|m| m.sso_exempt),
+                    )
                 }
                 UserRow::Invitation(i) => {
                     let inv = &w.orgs[&self.ctx.org].invitations[i];
@@ -1327,7 +1398,9 @@ impl App {
                 true,
             ),
             Cmd::UsrAccept | Cmd::UsrResend | Cmd::UsrCancel => return need_invite(),
-            _ if is_invite => return Err("select a member first (this row is an invitation)".into()),
+            _ if is_invite => {
+                return Err("select a member first (this row is an invitation)".into());
+            }
             Cmd::UsrRole => {
                 let idx = usize::from(role == Some(OrgRole::Standard));
                 self.open(Modal::Form(Form::new(
@@ -1349,20 +1422,26 @@ impl App {
             ),
             Cmd::UsrReset2fa => self.confirm(
                 "Reset 2FA",
-                vec![format!("Reset {email}'s 2FA? They enrol again at the next sign-in (USR-6).")],
+                vec![format!(
+                    "Reset {email}'s 2FA? They enrol again at the next sign-in (USR-6)."
+                )],
                 Action::Reset2fa { user: email },
                 true,
             ),
             Cmd::UsrDeactivate => self.confirm(
                 "Deactivate user",
-                vec![format!("Deactivate {email}? They cannot sign in until reactivated (USR-7).")],
+                vec![format!(
+                    "Deactivate {email}? They cannot sign in until reactivated (USR-7)."
+                )],
                 Action::Deactivate { user: email },
                 true,
             ),
             Cmd::UsrReactivate => self.act(Action::Reactivate { user: email }),
             Cmd::UsrRemove => self.confirm(
                 "Remove user",
-                vec![format!("Remove {email} from the organization? The Twilio user remains (USR-8).")],
+                vec![format!(
+                    "Remove {email} from the organization? The Twilio user remains (USR-8)."
+                )],
                 Action::RemoveUser { user: email },
                 true,
             ),
@@ -1393,7 +1472,10 @@ impl App {
                 o.name.clone(),
                 o.settings.clone(),
                 o.scim.clone(),
-                s.world.owner_of_org(&o.sid).map(|u| u.email.clone()).unwrap_or_default(),
+                s.world
+                    .owner_of_org(&o.sid)
+                    .map(|u| u.email.clone())
+                    .unwrap_or_default(),
             )
         };
         let number = |title: &str, key: &'static str, value: u32| {
@@ -1410,7 +1492,11 @@ impl App {
             )
         };
         let flag = match row {
-            SettingRow::Baa => Some(toggle("BAA on record", settings.baa, Setting::Baa(!settings.baa))),
+            SettingRow::Baa => Some(toggle(
+                "BAA on record",
+                settings.baa,
+                Setting::Baa(!settings.baa),
+            )),
             SettingRow::SsoEntitlement => Some(toggle(
                 "SSO entitlement",
                 settings.sso_entitlement,
@@ -1429,7 +1515,12 @@ impl App {
             _ => None,
         };
         if let Some((title, setting)) = flag {
-            self.confirm(title.clone(), vec![format!("{title}?")], Action::Set(setting), false);
+            self.confirm(
+                title.clone(),
+                vec![format!("{title}?")],
+                Action::Set(setting),
+                false,
+            );
             return Ok(());
         }
         match row {
@@ -1450,15 +1541,31 @@ impl App {
                     PickThen::TransferOrg,
                 )));
             }
-            SettingRow::AccountLimit => self.open(number("Account limit", "account-limit", settings.account_limit)),
-            SettingRow::SubaccountLimit => {
-                self.open(number("Subaccount limit", "subaccount-limit", settings.subaccount_limit))
-            }
-            SettingRow::DomainLimit => self.open(number("Domain limit", "domain-limit", settings.domain_limit)),
-            SettingRow::InviteDays => self.open(number("Invitation lifetime (days)", "invite-days", settings.invite_days)),
-            SettingRow::ResetLinkHours => {
-                self.open(number("Reset link lifetime (hours)", "reset-link-hours", settings.reset_link_hours))
-            }
+            SettingRow::AccountLimit => self.open(number(
+                "Account limit",
+                "account-limit",
+                settings.account_limit,
+            )),
+            SettingRow::SubaccountLimit => self.open(number(
+                "Subaccount limit",
+                "subaccount-limit",
+                settings.subaccount_limit,
+            )),
+            SettingRow::DomainLimit => self.open(number(
+                "Domain limit",
+                "domain-limit",
+                settings.domain_limit,
+            )),
+            SettingRow::InviteDays => self.open(number(
+                "Invitation lifetime (days)",
+                "invite-days",
+                settings.invite_days,
+            )),
+            SettingRow::ResetLinkHours => self.open(number(
+                "Reset link lifetime (hours)",
+                "reset-link-hours",
+                settings.reset_link_hours,
+            )),
             SettingRow::SsoProfile => {
                 let (e, u) = {
                     let s = self.lock();
@@ -1482,7 +1589,9 @@ impl App {
                             ),
                         ],
                     )
-                    .intro(vec!["Needs the SSO entitlement and a verified domain (SSO-1).".into()]),
+                    .intro(vec![
+                        "Needs the SSO entitlement and a verified domain (SSO-1).".into(),
+                    ]),
                 ));
             }
             SettingRow::SsoTest => self.act(Action::SsoTest),
@@ -1546,7 +1655,9 @@ impl App {
                     FormKind::Clock,
                     vec![Field::text("By", "1d", "a duration such as 36h, 7d or 30d")],
                 )
-                .intro(vec!["Every expiry that falls due is applied and logged (CLK-1).".into()]),
+                .intro(vec![
+                    "Every expiry that falls due is applied and logged (CLK-1).".into(),
+                ]),
             )),
             SettingRow::Audit => {
                 let lines = {
@@ -1578,9 +1689,14 @@ impl App {
                 Form::new(
                     "Add a Twilio user outside every org",
                     FormKind::WorldUser,
-                    vec![Field::text("Email", "", "the user's address"), Field::text("Name", "", "optional")],
+                    vec![
+                        Field::text("Email", "", "the user's address"),
+                        Field::text("Name", "", "optional"),
+                    ],
                 )
-                .intro(vec!["Simulation: someone who already has a Twilio login.".into()]),
+                .intro(vec![
+                    "Simulation: someone who already has a Twilio login.".into(),
+                ]),
             )),
             SettingRow::WorldAccount => self.open(Modal::Form(
                 Form::new(
@@ -1589,10 +1705,17 @@ impl App {
                     vec![
                         Field::text("Name", "", "1-64 characters"),
                         Field::text("Owner", "", "email of an existing Twilio user"),
-                        Field::choice("Type", vec![("Trial", "trial"), ("Full", "full")], 0, "←/→ to change"),
+                        Field::choice(
+                            "Type",
+                            vec![("Trial", "trial"), ("Full", "full")],
+                            0,
+                            "←/→ to change",
+                        ),
                     ],
                 )
-                .intro(vec!["Simulation: an account that can later be imported or linked.".into()]),
+                .intro(vec![
+                    "Simulation: an account that can later be imported or linked.".into(),
+                ]),
             )),
             SettingRow::DeleteOrg => self.confirm(
                 "Delete the organization",

@@ -218,11 +218,29 @@ pub const BINDINGS: &[Binding] = &[
         need: Need::Cap(Capability::Member),
         ..b(K::Accounts, &["n"], C::AccCreate, "new", true)
     },
-    admin(K::Accounts, &["i"], C::AccImport, "import by SID", "import accounts"),
-    admin(K::Accounts, &["L"], C::AccLink, "link independent", "link independent accounts"),
+    admin(
+        K::Accounts,
+        &["i"],
+        C::AccImport,
+        "import by SID",
+        "import accounts",
+    ),
+    admin(
+        K::Accounts,
+        &["L"],
+        C::AccLink,
+        "link independent",
+        "link independent accounts",
+    ),
     b(K::Accounts, &["c"], C::AccConfirm, "confirm (owner)", true),
     b(K::Accounts, &["x"], C::AccDecline, "decline (owner)", true),
-    admin(K::Accounts, &["X"], C::AccCancel, "cancel pending / relinquish", "cancel pending accounts"),
+    admin(
+        K::Accounts,
+        &["X"],
+        C::AccCancel,
+        "cancel pending / relinquish",
+        "cancel pending accounts",
+    ),
     b(K::Accounts, &["r"], C::AccRename, "rename", true),
     b(K::Accounts, &["t"], C::AccTransfer, "transfer", true),
     b(K::Accounts, &["s"], C::AccSuspend, "suspend", true),
@@ -236,28 +254,106 @@ pub const BINDINGS: &[Binding] = &[
     // domains
     admin(K::Domains, &["n"], C::DomAdd, "add", "manage domains"),
     admin(K::Domains, &["v"], C::DomVerify, "verify", "manage domains"),
-    admin(K::Domains, &["c"], C::DomRecheck, "re-check", "manage domains"),
+    admin(
+        K::Domains,
+        &["c"],
+        C::DomRecheck,
+        "re-check",
+        "manage domains",
+    ),
     admin(K::Domains, &["D"], C::DomDelete, "delete", "manage domains"),
-    b(K::Domains, &["p"], C::DomPublish, "publish TXT (simulated DNS)", true),
-    b(K::Domains, &["P"], C::DomUnpublish, "unpublish TXT (simulated DNS)", true),
-    admin(K::Domains, &["S"], C::DomSignup, "sign-up setting", "change the sign-up setting"),
-    admin(K::Domains, &["m"], C::DomMulti, "multi-verified on/off", "change settings"),
-    admin(K::Domains, &["e"], C::DomEnforce, "SSO enforce on/off", "manage SSO"),
+    b(
+        K::Domains,
+        &["p"],
+        C::DomPublish,
+        "publish TXT (simulated DNS)",
+        true,
+    ),
+    b(
+        K::Domains,
+        &["P"],
+        C::DomUnpublish,
+        "unpublish TXT (simulated DNS)",
+        true,
+    ),
+    admin(
+        K::Domains,
+        &["S"],
+        C::DomSignup,
+        "sign-up setting",
+        "change the sign-up setting",
+    ),
+    admin(
+        K::Domains,
+        &["m"],
+        C::DomMulti,
+        "multi-verified on/off",
+        "change settings",
+    ),
+    admin(
+        K::Domains,
+        &["e"],
+        C::DomEnforce,
+        "SSO enforce on/off",
+        "manage SSO",
+    ),
     // users
     admin(K::Users, &["i"], C::UsrInvite, "invite", "invite users"),
     b(K::Users, &["a"], C::UsrAccept, "accept (invitee)", true),
-    admin(K::Users, &["s"], C::UsrResend, "resend", "resend invitations"),
-    admin(K::Users, &["x"], C::UsrCancel, "cancel invitation", "cancel invitations"),
+    admin(
+        K::Users,
+        &["s"],
+        C::UsrResend,
+        "resend",
+        "resend invitations",
+    ),
+    admin(
+        K::Users,
+        &["x"],
+        C::UsrCancel,
+        "cancel invitation",
+        "cancel invitations",
+    ),
     admin(K::Users, &["r"], C::UsrRole, "role", "change roles"),
-    admin(K::Users, &["p"], C::UsrResetPw, "reset password", "reset passwords"),
+    admin(
+        K::Users,
+        &["p"],
+        C::UsrResetPw,
+        "reset password",
+        "reset passwords",
+    ),
     admin(K::Users, &["f"], C::UsrReset2fa, "reset 2FA", "reset 2FA"),
-    admin(K::Users, &["d"], C::UsrDeactivate, "deactivate", "deactivate users"),
-    admin(K::Users, &["e"], C::UsrReactivate, "reactivate", "reactivate users"),
+    admin(
+        K::Users,
+        &["d"],
+        C::UsrDeactivate,
+        "deactivate",
+        "deactivate users",
+    ),
+    admin(
+        K::Users,
+        &["e"],
+        C::UsrReactivate,
+        "reactivate",
+        "reactivate users",
+    ),
     admin(K::Users, &["R"], C::UsrRemove, "remove", "remove users"),
     admin(K::Users, &["D"], C::UsrDelete, "delete", "delete users"),
-    admin(K::Users, &["I"], C::UsrImport, "bulk import CSV", "import users"),
+    admin(
+        K::Users,
+        &["I"],
+        C::UsrImport,
+        "bulk import CSV",
+        "import users",
+    ),
     b(K::Users, &["n"], C::UsrSignup, "simulate sign-up", true),
-    admin(K::Users, &["E"], C::UsrExempt, "SSO exempt on/off", "manage SSO"),
+    admin(
+        K::Users,
+        &["E"],
+        C::UsrExempt,
+        "SSO exempt on/off",
+        "manage SSO",
+    ),
     // settings
     b(K::Settings, &["enter"], C::SetOpen, "change / open", true),
     // filter
@@ -267,7 +363,13 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Form, &["enter"], C::Submit, "submit", true),
     b(K::Form, &["esc"], C::Cancel, "cancel", true),
     b(K::Form, &["tab", "down"], C::NextField, "next field", true),
-    b(K::Form, &["shift-tab", "up"], C::PrevField, "previous field", true),
+    b(
+        K::Form,
+        &["shift-tab", "up"],
+        C::PrevField,
+        "previous field",
+        true,
+    ),
     b(K::Confirm, &["y", "enter"], C::Yes, "yes, do it", true),
     b(K::Confirm, &["n", "esc"], C::No, "no", true),
     b(K::Picker, &["down"], C::Down, "down", true),
@@ -310,7 +412,10 @@ pub fn keys_label(b: &Binding) -> String {
 pub fn markdown() -> String {
     let mut out = String::new();
     for ctx in KeyCtx::ALL {
-        out.push_str(&format!("\n**{}**\n\n| keys | action |\n|---|---|\n", ctx.title()));
+        out.push_str(&format!(
+            "\n**{}**\n\n| keys | action |\n|---|---|\n",
+            ctx.title()
+        ));
         for b in of(ctx) {
             let keys = keys_label(b).replace('|', "\\|");
             let who = match b.need {

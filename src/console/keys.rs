@@ -169,7 +169,10 @@ mod tests {
         assert_eq!(keys[0].code, KeyCode::Char('j'));
         assert_eq!(keys[1].code, KeyCode::Char('G'));
         assert_eq!(keys[2].code, KeyCode::Enter);
-        assert_eq!(normalize(&keys[3]), (KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(
+            normalize(&keys[3]),
+            (KeyCode::Char('c'), KeyModifiers::CONTROL)
+        );
         assert_eq!(keys[4].code, KeyCode::BackTab);
         assert_eq!(keys[6].code, KeyCode::Char(' '));
         assert_eq!(keys[8].code, KeyCode::F(1));

@@ -65,14 +65,19 @@ fn failure(f: Failure) -> anyhow::Error {
 }
 
 /// Loads the world (locked for writing unless read-only or `lock` is false) and the context.
-fn open(target: &Target, read_only: bool, lock: bool) -> anyhow::Result<(World, Option<WorldFile>, Ctx)> {
+fn open(
+    target: &Target,
+    read_only: bool,
+    lock: bool,
+) -> anyhow::Result<(World, Option<WorldFile>, Ctx)> {
     let (world, file) = if read_only || !lock {
         (target.read().map_err(failure)?, None)
     } else {
         let (f, w) = target.open().map_err(failure)?;
         (w, Some(f))
     };
-    let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref()).map_err(failure)?;
+    let ctx =
+        resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref()).map_err(failure)?;
     Ok((world, file, ctx))
 }
 
@@ -144,8 +149,14 @@ fn parse_size(size: &str) -> anyhow::Result<(u16, u16)> {
     let (w, h) = size
         .split_once(['x', 'X'])
         .ok_or_else(|| anyhow!("--size takes COLSxROWS such as 100x30, not '{size}'"))?;
-    let w: u16 = w.trim().parse().map_err(|_| anyhow!("bad width in --size '{size}'"))?;
-    let h: u16 = h.trim().parse().map_err(|_| anyhow!("bad height in --size '{size}'"))?;
+    let w: u16 = w
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("bad width in --size '{size}'"))?;
+    let h: u16 = h
+        .trim()
+        .parse()
+        .map_err(|_| anyhow!("bad height in --size '{size}'"))?;
     if w == 0 || h == 0 || w > 1000 || h > 1000 {
         return Err(anyhow!("--size must be between 1x1 and 1000x1000"));
     }

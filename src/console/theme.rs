@@ -21,11 +21,7 @@ pub struct Theme {
 
 impl Theme {
     pub fn new(mono: bool) -> Theme {
-        if mono {
-            Theme::mono()
-        } else {
-            Theme::color()
-        }
+        if mono { Theme::mono() } else { Theme::color() }
     }
 
     pub fn color() -> Theme {
@@ -71,7 +67,17 @@ mod tests {
     #[test]
     fn monochrome_uses_no_colour() {
         let t = Theme::mono();
-        for s in [t.title, t.dim, t.selected, t.tab_active, t.key, t.ok, t.bad, t.warn, t.focus] {
+        for s in [
+            t.title,
+            t.dim,
+            t.selected,
+            t.tab_active,
+            t.key,
+            t.ok,
+            t.bad,
+            t.warn,
+            t.focus,
+        ] {
             assert_eq!(s.fg, None);
             assert_eq!(s.bg, None);
         }

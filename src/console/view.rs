@@ -126,7 +126,8 @@ pub enum SettingRow {
 /// Accounts of the org that the acting user may see (ORG-3), parents then their subaccounts.
 pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
     let viewer = ctx.acting_user();
-    let visible = |a: &crate::model::Account| viewer.is_none_or(|v| w.can_see_account(v, &ctx.org, a));
+    let visible =
+        |a: &crate::model::Account| viewer.is_none_or(|v| w.can_see_account(v, &ctx.org, a));
     let mut subs: BTreeMap<&Sid, Vec<&crate::model::Account>> = BTreeMap::new();
     let mut mains = Vec::new();
     for a in w.org_accounts(&ctx.org) {
@@ -228,7 +229,10 @@ pub fn setting_rows(w: &World, org: &Sid) -> Rows<SettingRow> {
         WorldAccount,
         DeleteOrg,
     ]);
-    let hay = items.iter().map(|r| setting_label(r).to_lowercase()).collect();
+    let hay = items
+        .iter()
+        .map(|r| setting_label(r).to_lowercase())
+        .collect();
     Rows::new(items, hay)
 }
 

@@ -352,7 +352,11 @@ impl World {
         match res {
             Ok(()) => Ok(()),
             Err(ActionError::Refused(r)) => Err(r),
-            Err(e) => Err(Refusal::new(rules::ORG_4, e.to_string(), "pick another organization")),
+            Err(e) => Err(Refusal::new(
+                rules::ORG_4,
+                e.to_string(),
+                "pick another organization",
+            )),
         }
     }
 

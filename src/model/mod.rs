@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use action::{Action, Actor, Ctx, Outcome};
 pub use error::{ActionError, ActionResult, Refusal};
-pub use sid::{Sid, SidKind};
 pub use lookup::Capability;
+pub use sid::{Sid, SidKind};
 
 mod serde_compact;
 

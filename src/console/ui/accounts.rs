@@ -20,7 +20,11 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
             .map(|r| {
                 let a = &w.accounts[&r.sid];
                 let kind = w.kind_in(a, &app.ctx.org).map(|k| k.label()).unwrap_or("-");
-                let name = if r.sub { format!("└ {}", a.name) } else { a.name.clone() };
+                let name = if r.sub {
+                    format!("└ {}", a.name)
+                } else {
+                    a.name.clone()
+                };
                 let subs = if r.sub {
                     String::new()
                 } else {
@@ -55,13 +59,20 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                 Constraint::Length(4),
             ],
         )
-        .header(Row::new(["Name", "SID", "Kind", "Status", "Type", "HIPAA", "Owner", "Subs"]).style(app.theme.header))
+        .header(
+            Row::new([
+                "Name", "SID", "Kind", "Status", "Type", "HIPAA", "Owner", "Subs",
+            ])
+            .style(app.theme.header),
+        )
         .row_highlight_style(app.theme.selected)
         .highlight_symbol("▶ ")
-        .block(block(list_title("Accounts", rows.len(), rows.total(), app), app));
-        let mut state = TableState::default().with_selected(
-            (!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)),
-        );
+        .block(block(
+            list_title("Accounts", rows.len(), rows.total(), app),
+            app,
+        ));
+        let mut state = TableState::default()
+            .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(table, list, &mut state);
     }
     let lines = match rows.get(l.sel) {
@@ -72,7 +83,11 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         })],
         Some(r) => detail_lines(w, app, &r.sid),
     };
-    let title = if app.zoom { "Account detail (Esc returns)" } else { "Account detail (Enter expands)" };
+    let title = if app.zoom {
+        "Account detail (Esc returns)"
+    } else {
+        "Account detail (Enter expands)"
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -109,7 +124,9 @@ fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'
     let owner = w.owner_of(a).map(|o| w.email_of(&o)).unwrap_or_default();
     let billing = match &a.parent {
         Some(p) => format!("via its parent {} {} (ACC-10)", main.name, p),
-        None if kind == "Managed" => format!("its own ({} account, ACC-10)", type_label(a.account_type)),
+        None if kind == "Managed" => {
+            format!("its own ({} account, ACC-10)", type_label(a.account_type))
+        }
         None => "its owner's, outside the organization".into(),
     };
     lines.push(Line::from(format!("Owner {owner} · Billing {billing}")));
@@ -117,7 +134,11 @@ fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'
     for acc in [main, a] {
         for (u, roles) in &acc.access {
             let r: Vec<&str> = roles.iter().map(|r| r.label()).collect();
-            let via = if acc.sid != a.sid { " (on the parent)" } else { "" };
+            let via = if acc.sid != a.sid {
+                " (on the parent)"
+            } else {
+                ""
+            };
             access.push(format!("{} {}{via}", w.email_of(u), r.join(", ")));
         }
         if main.sid == a.sid {
@@ -126,7 +147,11 @@ fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'
     }
     lines.push(Line::from(format!(
         "Access: {}",
-        if access.is_empty() { "only the owner and the org's administrators".into() } else { access.join("; ") }
+        if access.is_empty() {
+            "only the owner and the org's administrators".into()
+        } else {
+            access.join("; ")
+        }
     )));
     lines.push(Line::from("History:"));
     let sid_text = a.sid.as_str();
@@ -136,7 +161,12 @@ fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'
         .filter(|e| e.detail.contains(sid_text) || e.detail.contains(&format!("'{}'", a.name)))
         .collect();
     for e in history.iter().rev().take(12) {
-        lines.push(Line::from(format!("  {}  {}  {}", format_time(e.at), e.action, e.actor)));
+        lines.push(Line::from(format!(
+            "  {}  {}  {}",
+            format_time(e.at),
+            e.action,
+            e.actor
+        )));
     }
     if history.is_empty() {
         lines.push(Line::from("  (none recorded)"));

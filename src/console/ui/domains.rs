@@ -45,7 +45,9 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                 Constraint::Length(13),
             ],
         )
-        .header(Row::new(["Domain", "Status", "SSO", "Multi", "Managed users"]).style(app.theme.header))
+        .header(
+            Row::new(["Domain", "Status", "SSO", "Multi", "Managed users"]).style(app.theme.header),
+        )
         .row_highlight_style(app.theme.selected)
         .highlight_symbol("▶ ")
         .block(block(title, app));
@@ -54,7 +56,9 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         frame.render_stateful_widget(table, list, &mut state);
     }
     let lines: Vec<Line> = match rows.get(l.sel).and_then(|n| org.domains.get(n)) {
-        None => vec![Line::from("No domain. n adds one; then publish its TXT record and verify it.")],
+        None => vec![Line::from(
+            "No domain. n adds one; then publish its TXT record and verify it.",
+        )],
         Some(d) => {
             let published = w.dns_has_record(d);
             vec![
@@ -71,7 +75,11 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                 )),
                 Line::from(format!(
                     "Simulated DNS (not real DNS): the record is {} — p publishes, P unpublishes.",
-                    if published { "PUBLISHED" } else { "not published" }
+                    if published {
+                        "PUBLISHED"
+                    } else {
+                        "not published"
+                    }
                 )),
                 Line::from(format!("Added {}", format_time(d.added_at))),
             ]
@@ -83,7 +91,9 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         "Domain: publish this TXT record, then verify (DOM-7, DOM-8) · Enter expands"
     };
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(title.into(), app)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(title.into(), app)),
         detail,
     );
 }
@@ -91,7 +101,10 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
 fn status(w: &World, s: &DomainStatus) -> String {
     match s {
         DomainStatus::VerifiedUncertain { deadline } => {
-            format!("verified-uncertain ({} days left)", days_left(w.clock, *deadline))
+            format!(
+                "verified-uncertain ({} days left)",
+                days_left(w.clock, *deadline)
+            )
         }
         other => other.label().to_string(),
     }

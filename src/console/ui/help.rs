@@ -13,20 +13,29 @@ use crate::model::World;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World, scroll: usize) {
     let rect = area.centered(Constraint::Percentage(94), Constraint::Percentage(92));
     frame.render_widget(Clear, rect);
-    let block = Block::bordered().title(Span::styled(" Help — keys here (Esc closes) ", app.theme.title));
+    let block = Block::bordered().title(Span::styled(
+        " Help — keys here (Esc closes) ",
+        app.theme.title,
+    ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut lines: Vec<Line> = Vec::new();
     let chain = app.chain_at(app.modals.len().saturating_sub(1));
     for ctx in chain {
-        lines.push(Line::from(Span::styled(ctx.title().to_string(), app.theme.header)));
+        lines.push(Line::from(Span::styled(
+            ctx.title().to_string(),
+            app.theme.header,
+        )));
         for b in keymap::of(ctx) {
             let keys = format!("  {:<16}", keymap::keys_label(b));
             let why = match b.need {
                 Need::Any => None,
                 Need::Cap(c) => w.permission(&app.ctx, c).err(),
             };
-            let mut spans = vec![Span::styled(keys, app.theme.key), Span::raw(b.label.to_string())];
+            let mut spans = vec![
+                Span::styled(keys, app.theme.key),
+                Span::raw(b.label.to_string()),
+            ];
             if let Some(r) = why {
                 spans.push(Span::styled(
                     format!("  ✗ unavailable [{}]: {}", r.rule, r.message),
@@ -42,5 +51,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World, scroll: usize) 
     )));
     let max_scroll = lines.len().saturating_sub(inner.height as usize);
     let skip = scroll.min(max_scroll);
-    frame.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), inner);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+        inner,
+    );
 }

@@ -31,8 +31,15 @@ struct Areas {
 
 fn areas(area: Rect, app: &App) -> Areas {
     // A long status (a refusal with its hint) takes a second line rather than being cut.
-    let status_len = app.status.as_ref().map_or(0, |s| s.text.chars().count() + 3);
-    let status_h = if status_len > area.width as usize { 2 } else { 1 };
+    let status_len = app
+        .status
+        .as_ref()
+        .map_or(0, |s| s.text.chars().count() + 3);
+    let status_h = if status_len > area.width as usize {
+        2
+    } else {
+        1
+    };
     let [header, tabs, body, status, footer] = area.layout(&Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
@@ -86,7 +93,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let a = areas(area, app);
     let s = app.lock();
     let w = &s.world;
-    header(frame, a.header, app, w, s.file().map(|f| f.path().display().to_string()), s.is_saved());
+    header(
+        frame,
+        a.header,
+        app,
+        w,
+        s.file().map(|f| f.path().display().to_string()),
+        s.is_saved(),
+    );
     tabs(frame, a.tabs, app);
     let (list, detail) = body_split(a.body, app);
     match app.tab {
@@ -111,7 +125,10 @@ fn too_small(frame: &mut Frame, area: Rect) {
         )),
         Line::from("Enlarge the window, or press q to quit."),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }), area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }
 
 fn header(frame: &mut Frame, area: Rect, app: &App, w: &World, file: Option<String>, saved: bool) {
@@ -119,7 +136,9 @@ fn header(frame: &mut Frame, area: Rect, app: &App, w: &World, file: Option<Stri
     let org = w.org_name(&app.ctx.org);
     let actor = app.ctx.actor_sid();
     let role = match w.membership_in(&actor, &app.ctx.org) {
-        Some(m) if m.status == MemberStatus::Deactivated => format!("{}, deactivated", m.role.label()),
+        Some(m) if m.status == MemberStatus::Deactivated => {
+            format!("{}, deactivated", m.role.label())
+        }
         Some(m) => m.role.label().to_string(),
         None => "outside this org".into(),
     };
@@ -136,7 +155,10 @@ fn header(frame: &mut Frame, area: Rect, app: &App, w: &World, file: Option<Stri
             Span::raw(format!(" ({role})")),
         ]),
         Line::from(vec![
-            Span::raw(format!(" clock {}", crate::model::time::format_time(w.clock))),
+            Span::raw(format!(
+                " clock {}",
+                crate::model::time::format_time(w.clock)
+            )),
             Span::styled(format!("  ·  {file}"), t.dim),
         ]),
     ];
@@ -172,7 +194,10 @@ fn status(frame: &mut Frame, area: Rect, app: &App) {
             Line::from(Span::styled(format!(" {mark}{}", s.text), style))
         }
     };
-    frame.render_widget(Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
 }
 
 /// The keys that work here, from the keymap: help first, then the innermost context, then the
@@ -212,8 +237,7 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, w: &World) {
 
 /// A bordered block whose title marks focus with text, not only colour.
 fn block<'a>(title: String, app: &App) -> Block<'a> {
-    Block::bordered()
-        .title(Span::styled(format!(" {title} "), app.theme.title))
+    Block::bordered().title(Span::styled(format!(" {title} "), app.theme.title))
 }
 
 /// The list block's title: name, counts, filter.
@@ -278,7 +302,12 @@ mod tests {
     #[test]
     fn wrap_keeps_indentation_and_width() {
         let lines = wrap("  one two three four five six", 12);
-        assert!(lines.iter().all(|l| l.chars().count() <= 12 && l.starts_with("  ")), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() <= 12 && l.starts_with("  ")),
+            "{lines:?}"
+        );
         assert_eq!(wrap("", 20), vec![String::new()]);
     }
 }

@@ -25,13 +25,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World, m: &Modal) {
 }
 
 /// A centered box of `height` inner lines, cleared, with a title; returns the inner area.
-fn boxed(frame: &mut Frame, area: Rect, app: &App, title: &str, danger: bool, height: usize) -> Rect {
+fn boxed(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: &str,
+    danger: bool,
+    height: usize,
+) -> Rect {
     let width = area.width.saturating_sub(4).min(86);
     let height = (height as u16 + 2).min(area.height.saturating_sub(2));
     let rect = area.centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, rect);
-    let title = if danger { format!(" ⚠ {title} ") } else { format!(" {title} ") };
-    let style = if danger { app.theme.bad } else { app.theme.title };
+    let title = if danger {
+        format!(" ⚠ {title} ")
+    } else {
+        format!(" {title} ")
+    };
+    let style = if danger {
+        app.theme.bad
+    } else {
+        app.theme.title
+    };
     let block = Block::bordered().title(Span::styled(title, style));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -51,7 +66,11 @@ fn problem_lines(app: &App, p: &Option<Problem>, width: usize) -> Vec<Line<'stat
         Some(r) => format!("refused [{r}]: {}", p.message),
         None => format!("error: {}", p.message),
     };
-    lines.extend(wrap(&head, width).into_iter().map(|l| Line::from(Span::styled(l, app.theme.bad))));
+    lines.extend(
+        wrap(&head, width)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, app.theme.bad))),
+    );
     if let Some(h) = &p.hint {
         lines.extend(
             wrap(&format!("→ {h}"), width)
@@ -59,7 +78,9 @@ fn problem_lines(app: &App, p: &Option<Problem>, width: usize) -> Vec<Line<'stat
                 .map(|l| Line::from(Span::styled(l, app.theme.warn))),
         );
     }
-    lines.push(Line::from("Nothing was changed; fix the input and press Enter again."));
+    lines.push(Line::from(
+        "Nothing was changed; fix the input and press Enter again.",
+    ));
     lines
 }
 
@@ -112,8 +133,19 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                             r.text
                         ));
                     }
-                    let accounts: Vec<String> = p.accounts.iter().map(|(_, n, k)| format!("{n} ({})", k.label())).collect();
-                    v.push(format!("Accounts that move: {}", if accounts.is_empty() { "none".into() } else { accounts.join(", ") }));
+                    let accounts: Vec<String> = p
+                        .accounts
+                        .iter()
+                        .map(|(_, n, k)| format!("{n} ({})", k.label()))
+                        .collect();
+                    v.push(format!(
+                        "Accounts that move: {}",
+                        if accounts.is_empty() {
+                            "none".into()
+                        } else {
+                            accounts.join(", ")
+                        }
+                    ));
                     v.push("Members that move:".into());
                     for (email, now, after) in p.users.iter().take(6) {
                         v.push(format!("  {email}: {} → {}", now.label(), after.label()));
@@ -122,10 +154,16 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                         v.push(format!("  … and {} more", p.users.len() - 6));
                     }
                     if !p.sso_applies_to.is_empty() {
-                        v.push(format!("SSO of this org will apply to: {}", p.sso_applies_to.join(", ")));
+                        v.push(format!(
+                            "SSO of this org will apply to: {}",
+                            p.sso_applies_to.join(", ")
+                        ));
                     }
                     if !p.discarded_domains.is_empty() {
-                        v.push(format!("Domains discarded: {}", p.discarded_domains.join(", ")));
+                        v.push(format!(
+                            "Domains discarded: {}",
+                            p.discarded_domains.join(", ")
+                        ));
                     }
                     v.push(format!("Type '{}' to confirm (MRG-3).", p.candidate_name));
                     v
@@ -152,7 +190,11 @@ fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
         let focused = i == f.focus;
         let marker = if focused { "▸ " } else { "  " };
         let label = format!("{marker}{:<LABEL_W$}", field.label);
-        let style = if focused { app.theme.focus } else { Style::new() };
+        let style = if focused {
+            app.theme.focus
+        } else {
+            Style::new()
+        };
         let value = match &field.choices {
             Some(choices) => {
                 let all: Vec<&str> = choices.iter().map(|c| c.0).collect();
@@ -164,7 +206,13 @@ fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
             }
             None => {
                 let scroll = field.input.visual_scroll(input_w.saturating_sub(1));
-                let text: String = field.input.value().chars().skip(scroll).take(input_w).collect();
+                let text: String = field
+                    .input
+                    .value()
+                    .chars()
+                    .skip(scroll)
+                    .take(input_w)
+                    .collect();
                 let pad = input_w.saturating_sub(text.chars().count());
                 if focused {
                     cursor = Some((i, field.input.visual_cursor().saturating_sub(scroll)));
@@ -188,12 +236,18 @@ fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
         );
     }
     lines.extend(problem_lines(app, &f.problem, width));
-    lines.push(key_line(app, "Enter submit · Esc cancel · Tab/↓ next field · Shift-Tab/↑ previous"));
+    lines.push(key_line(
+        app,
+        "Enter submit · Esc cancel · Tab/↓ next field · Shift-Tab/↑ previous",
+    ));
     let inner = boxed(frame, area, app, &f.title, f.danger, lines.len());
     // Keep the fields in view when the box is shorter than its content.
     let overflow = lines.len().saturating_sub(inner.height as usize);
     let skip = overflow.min(first_field);
-    frame.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), inner);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+        inner,
+    );
     if let Some((i, col)) = cursor {
         let y = inner.y as usize + first_field - skip + i;
         let x = inner.x as usize + LABEL_W + 2 + 1 + col;
@@ -222,16 +276,31 @@ fn picker(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
     let mut lines: Vec<Line> = Vec::new();
     let input_w = width.saturating_sub(10);
     let scroll = p.filter.visual_scroll(input_w.saturating_sub(1));
-    let text: String = p.filter.value().chars().skip(scroll).take(input_w).collect();
+    let text: String = p
+        .filter
+        .value()
+        .chars()
+        .skip(scroll)
+        .take(input_w)
+        .collect();
     lines.push(Line::from(vec![
         Span::raw("Filter: "),
-        Span::styled(format!("{text}{}", " ".repeat(input_w.saturating_sub(text.chars().count()))), app.theme.focus),
+        Span::styled(
+            format!(
+                "{text}{}",
+                " ".repeat(input_w.saturating_sub(text.chars().count()))
+            ),
+            app.theme.focus,
+        ),
     ]));
     let start = p.sel.saturating_sub(list_h.saturating_sub(1));
     for (n, &i) in p.shown.iter().enumerate().skip(start).take(list_h) {
         let label: String = p.items[i].0.chars().take(width.saturating_sub(2)).collect();
         if n == p.sel {
-            lines.push(Line::from(Span::styled(format!("▶ {label}"), app.theme.selected)));
+            lines.push(Line::from(Span::styled(
+                format!("▶ {label}"),
+                app.theme.selected,
+            )));
         } else {
             lines.push(Line::from(format!("  {label}")));
         }
@@ -244,7 +313,10 @@ fn picker(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
         app.theme.dim,
     )));
     lines.extend(problem_lines(app, &p.problem, width));
-    lines.push(key_line(app, "type to filter · ↑/↓ move · Enter choose · Esc cancel"));
+    lines.push(key_line(
+        app,
+        "type to filter · ↑/↓ move · Enter choose · Esc cancel",
+    ));
     let inner = boxed(frame, area, app, &p.title, false, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
     let col = p.filter.visual_cursor().saturating_sub(scroll);
@@ -258,11 +330,21 @@ fn message(frame: &mut Frame, area: Rect, app: &App, m: &Message) {
     for t in &m.lines {
         wrapped.extend(wrap(t, width));
     }
-    let mut lines: Vec<Line> = wrapped.iter().skip(m.scroll).take(max).map(|l| Line::from(l.clone())).collect();
+    let mut lines: Vec<Line> = wrapped
+        .iter()
+        .skip(m.scroll)
+        .take(max)
+        .map(|l| Line::from(l.clone()))
+        .collect();
     if wrapped.len() > max {
         lines.push(key_line(
             app,
-            &format!("lines {}-{} of {} · j/k scroll · Esc close", m.scroll + 1, (m.scroll + max).min(wrapped.len()), wrapped.len()),
+            &format!(
+                "lines {}-{} of {} · j/k scroll · Esc close",
+                m.scroll + 1,
+                (m.scroll + max).min(wrapped.len()),
+                wrapped.len()
+            ),
         ));
     } else {
         lines.push(key_line(app, "Enter/Esc close"));

@@ -24,14 +24,19 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
             .map(|r| {
                 let label = setting_label(r);
                 let value = value(w, org, r);
-                let pad = width.saturating_sub(label.chars().count() + value.chars().count()).max(2);
+                let pad = width
+                    .saturating_sub(label.chars().count() + value.chars().count())
+                    .max(2);
                 ListItem::new(format!("{label}{}{value}", " ".repeat(pad)))
             })
             .collect();
         let widget = List::new(items)
             .highlight_symbol("▶ ")
             .highlight_style(app.theme.selected)
-            .block(block(list_title("Settings", rows.len(), rows.total(), app), app));
+            .block(block(
+                list_title("Settings", rows.len(), rows.total(), app),
+                app,
+            ));
         let mut state = ListState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(widget, list, &mut state);
@@ -56,8 +61,15 @@ fn value(w: &World, org: &Org, r: &SettingRow) -> String {
     let s = &org.settings;
     match r {
         SettingRow::Name => org.name.clone(),
-        SettingRow::Owner => w.owner_of_org(&org.sid).map(|u| u.email.clone()).unwrap_or_default(),
-        SettingRow::AccountLimit => format!("{} ({} used)", s.account_limit, w.accounts_toward_limit(&org.sid)),
+        SettingRow::Owner => w
+            .owner_of_org(&org.sid)
+            .map(|u| u.email.clone())
+            .unwrap_or_default(),
+        SettingRow::AccountLimit => format!(
+            "{} ({} used)",
+            s.account_limit,
+            w.accounts_toward_limit(&org.sid)
+        ),
         SettingRow::SubaccountLimit => s.subaccount_limit.to_string(),
         SettingRow::DomainLimit => s.domain_limit.to_string(),
         SettingRow::InviteDays => s.invite_days.to_string(),
@@ -76,7 +88,11 @@ fn value(w: &World, org: &Org, r: &SettingRow) -> String {
         },
         SettingRow::SsoEnforce(d) => {
             let e = org.domains.get(d).is_some_and(|d| d.sso_enforced);
-            if e { "enforced".into() } else { "not enforced".into() }
+            if e {
+                "enforced".into()
+            } else {
+                "not enforced".into()
+            }
         }
         SettingRow::SsoExemptions => format!(
             "{} exempt",
@@ -84,13 +100,22 @@ fn value(w: &World, org: &Org, r: &SettingRow) -> String {
                 .filter(|u| u.membership.as_ref().is_some_and(|m| m.sso_exempt))
                 .count()
         ),
-        SettingRow::Scim => if org.scim.enabled { "enabled".into() } else { "disabled".into() },
+        SettingRow::Scim => {
+            if org.scim.enabled {
+                "enabled".into()
+            } else {
+                "disabled".into()
+            }
+        }
         SettingRow::ScimTwilioRules => on(org.scim.twilio_rules),
         SettingRow::Merge => "pick a candidate…".into(),
         SettingRow::Clock => format_time(w.clock),
         SettingRow::Audit => format!(
             "{} entries",
-            w.audit.iter().filter(|e| e.org.as_ref().is_none_or(|o| o == &org.sid)).count()
+            w.audit
+                .iter()
+                .filter(|e| e.org.as_ref().is_none_or(|o| o == &org.sid))
+                .count()
         ),
         SettingRow::WorldUser | SettingRow::WorldAccount => "simulation".into(),
         SettingRow::DeleteOrg => "-".into(),

@@ -12,7 +12,11 @@ use crate::model::time::format_time;
 use crate::model::{MemberStatus, Sid, TwoFactor, World};
 
 /// Accounts of the org a user owns or has roles on.
-fn accounts_of<'a>(w: &'a World, org: &'a Sid, user: &'a Sid) -> impl Iterator<Item = &'a crate::model::Account> + 'a {
+fn accounts_of<'a>(
+    w: &'a World,
+    org: &'a Sid,
+    user: &'a Sid,
+) -> impl Iterator<Item = &'a crate::model::Account> + 'a {
     w.org_accounts(org)
         .filter(move |a| a.owner.as_ref() == Some(user) || a.access.contains_key(user))
 }
@@ -89,10 +93,16 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                 Constraint::Length(5),
             ],
         )
-        .header(Row::new(["Name", "Email", "Org role", "Status", "SSO", "2FA", "Accts"]).style(app.theme.header))
+        .header(
+            Row::new(["Name", "Email", "Org role", "Status", "SSO", "2FA", "Accts"])
+                .style(app.theme.header),
+        )
         .row_highlight_style(app.theme.selected)
         .highlight_symbol("▶ ")
-        .block(block(list_title("Users", rows.len(), rows.total(), app), app));
+        .block(block(
+            list_title("Users", rows.len(), rows.total(), app),
+            app,
+        ));
         let mut state = TableState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(table, list, &mut state);
@@ -101,9 +111,15 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         None => vec![Line::from("No user matches.")],
         Some(r) => detail_lines(w, &org.sid, r),
     };
-    let title = if app.zoom { "User detail (Esc returns)" } else { "User detail (Enter expands)" };
+    let title = if app.zoom {
+        "User detail (Esc returns)"
+    } else {
+        "User detail (Enter expands)"
+    };
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(title.into(), app)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(title.into(), app)),
         detail,
     );
 }
@@ -140,9 +156,19 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
                 Some(m) if &m.org == org => lines.push(Line::from(format!(
                     "{} · {} · joined {} · SSO {} · 2FA {}",
                     m.role.label(),
-                    if m.status == MemberStatus::Active { "active" } else { "deactivated (cannot sign in)" },
+                    if m.status == MemberStatus::Active {
+                        "active"
+                    } else {
+                        "deactivated (cannot sign in)"
+                    },
                     format_time(m.joined_at),
-                    if m.sso_exempt { "exempt" } else if w.sso_required(u) { "required" } else { "not required" },
+                    if m.sso_exempt {
+                        "exempt"
+                    } else if w.sso_required(u) {
+                        "required"
+                    } else {
+                        "not required"
+                    },
                     two_fa(u.two_factor)
                 ))),
                 _ => lines.push(Line::from(
@@ -150,12 +176,19 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
                 )),
             }
             if let Some(until) = u.password_reset_until {
-                lines.push(Line::from(format!("Password reset link valid until {}", format_time(until))));
+                lines.push(Line::from(format!(
+                    "Password reset link valid until {}",
+                    format_time(until)
+                )));
             }
             let acc = roles_on(sid);
             lines.push(Line::from(format!(
                 "Accounts: {}",
-                if acc.is_empty() { "none".to_string() } else { acc.join("; ") }
+                if acc.is_empty() {
+                    "none".to_string()
+                } else {
+                    acc.join("; ")
+                }
             )));
         }
         UserRow::Invitation(i) => {
@@ -179,9 +212,15 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
                 .collect();
             lines.push(Line::from(format!(
                 "Accounts: {}",
-                if acc.is_empty() { "none".to_string() } else { acc.join("; ") }
+                if acc.is_empty() {
+                    "none".to_string()
+                } else {
+                    acc.join("; ")
+                }
             )));
-            lines.push(Line::from("a accepts as the invitee · s resends · x cancels"));
+            lines.push(Line::from(
+                "a accepts as the invitee · s resends · x cancels",
+            ));
         }
     }
     lines
