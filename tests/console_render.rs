@@ -1,0 +1,124 @@
+//! `tworg render`: the console without a terminal, through the binary; and changes made by
+//! another face of the shared session (the SCIM server) appearing live.
+
+use std::process::Command;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tworg::console::app::App;
+use tworg::console::{drive, screen_text};
+use tworg::model::Action;
+
+fn tworg(file: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tworg"))
+        .arg("--file")
+        .arg(file)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn render_prints_the_screen_and_never_saves_without_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.ron");
+    std::fs::write(&file, tworg::persist::DEMO_RON).unwrap();
+    let (ok, out, err) = tworg(
+        &file,
+        &[
+            "render",
+            "--keys",
+            "n \"Headless Acct\" enter",
+            "--size",
+            "80x24",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), 24);
+    assert!(out.contains("Headless Acct"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        tworg::persist::DEMO_RON
+    );
+    let (ok, _, err) = tworg(
+        &file,
+        &["render", "--keys", "n \"Saved Acct\" enter", "--save"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("Saved Acct")
+    );
+    let (ok, _, err) = tworg(&file, &["render", "--keys", "bogus"]);
+    assert!(!ok);
+    assert!(err.contains("unknown key 'bogus'"), "{err}");
+}
+
+#[test]
+fn render_uses_as_and_org() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.ron");
+    std::fs::write(&file, tworg::persist::DEMO_RON).unwrap();
+    let (ok, out, err) = tworg(
+        &file,
+        &["--as", "sam.standard@owl-industries.example", "render"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("(Standard)") && out.contains("Accounts (2)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn changes_from_another_face_of_the_session_appear() {
+    let mut app = App::demo();
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    drive(
+        &mut app,
+        &mut term,
+        &tworg::console::keys::parse_keys("3 / \"sara\" enter").unwrap(),
+    );
+    assert!(screen_text(term.backend()).contains("active"));
+    let ctx = app.ctx.clone();
+    app.session
+        .lock()
+        .unwrap()
+        .apply(
+            &ctx,
+            &Action::Deactivate {
+                user: "sara.standard@owl-industries.example".into(),
+            },
+        )
+        .unwrap();
+    term.draw(|f| app.render(f)).unwrap();
+    assert!(screen_text(term.backend()).contains("deactivated"));
+}
+
+#[test]
+fn a_read_only_world_refuses_changes_inside_the_modal() {
+    let world = tworg::persist::demo_world();
+    let org = world.home_org.clone().unwrap();
+    let owner = world.owner_of_org(&org).unwrap().sid.clone();
+    let session = tworg::session::Session::read_only(world.clone()).shared();
+    let mut app = App::new(
+        session,
+        tworg::model::Ctx::new(org, owner),
+        tworg::console::theme::Theme::mono(),
+    );
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    drive(
+        &mut app,
+        &mut term,
+        &tworg::console::keys::parse_keys("n \"Nope\" enter").unwrap(),
+    );
+    assert!(screen_text(term.backend()).contains("read-only"));
+    assert_eq!(app.lock().world, world);
+}
