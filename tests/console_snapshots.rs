@@ -191,6 +191,67 @@ fn modals() {
         "2 S",
         &["Sign-up setting", "‹ Restricted ›"],
     );
+    snap(
+        "form_grant_100x30",
+        100,
+        30,
+        "j +",
+        &["Grant access to Owl Production", "Roles"],
+    );
+    snap(
+        "picker_transfer_100x30",
+        100,
+        30,
+        "j t",
+        &["Transfer Owl Production to", "sam.standard"],
+    );
+    snap(
+        "form_sso_profile_100x30",
+        100,
+        30,
+        "4 / \"SSO profile\" enter enter",
+        &["SSO profile", "Certificate"],
+    );
+    snap(
+        "form_clock_100x30",
+        100,
+        30,
+        "4 / \"clock\" enter enter",
+        &["Advance the world clock", "CLK-1"],
+    );
+    snap(
+        "form_help_inside_100x30",
+        100,
+        30,
+        "n f1",
+        &["Forms", "next field"],
+    );
+    snap(
+        "message_audit_80x24",
+        80,
+        24,
+        "4 / \"audit\" enter enter",
+        &["Audit log (newest first)", "j/k scroll"],
+    );
+}
+
+#[test]
+fn bulk_import_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("users.csv");
+    std::fs::write(
+        &csv,
+        "email,first_name,last_name\nnora.newhire@owl-industries.example,Nora,Newhire\nzed@nowhere.example,Zed,Z\n",
+    )
+    .unwrap();
+    let script = format!("4 / \"bulk\" enter enter y 3 I \"{}\" enter", csv.display());
+    snap(
+        "message_bulk_import_100x30",
+        100,
+        30,
+        &script,
+        &["Bulk import result", "rejected"],
+    );
 }
 
 #[test]

@@ -361,6 +361,9 @@ impl App {
     fn modal_key(&mut self, ev: KeyEvent) {
         let chain = self.chain();
         let cmd = keymap::resolve(&chain, &ev).map(|b| b.cmd);
+        if cmd == Some(Cmd::Help) {
+            return self.open(Modal::Help { scroll: 0 });
+        }
         let Some(top) = self.modals.last_mut() else {
             return;
         };

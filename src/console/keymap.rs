@@ -361,6 +361,7 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Filter, &["esc"], C::FilterClear, "clear filter", true),
     // modals
     b(K::Form, &["enter"], C::Submit, "submit", true),
+    b(K::Form, &["f1"], C::Help, "help", false),
     b(K::Form, &["esc"], C::Cancel, "cancel", true),
     b(K::Form, &["tab", "down"], C::NextField, "next field", true),
     b(
@@ -372,10 +373,12 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(K::Confirm, &["y", "enter"], C::Yes, "yes, do it", true),
     b(K::Confirm, &["n", "esc"], C::No, "no", true),
+    b(K::Confirm, &["?", "f1"], C::Help, "help", false),
     b(K::Picker, &["down"], C::Down, "down", true),
     b(K::Picker, &["up"], C::Up, "up", true),
     b(K::Picker, &["enter"], C::Submit, "choose", true),
     b(K::Picker, &["esc"], C::Cancel, "cancel", true),
+    b(K::Picker, &["f1"], C::Help, "help", false),
     b(K::Message, &["esc", "enter", "q"], C::Close, "close", true),
     b(K::Message, &["j", "down"], C::Down, "scroll down", true),
     b(K::Message, &["k", "up"], C::Up, "scroll up", true),
