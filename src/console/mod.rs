@@ -101,10 +101,12 @@ impl Drop for TerminalGuard {
 /// `tworg` with no command: the console on the world file, saving every change at once.
 pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()> {
     let (world, file, ctx) = open(target, opts.read_only, true)?;
+    // Saves go to a background thread so a large world never blocks a keystroke; the header
+    // shows when the newest change is on disk, and quitting waits for it.
     let session = if opts.read_only {
         Session::read_only(world)
     } else {
-        Session::new(world, file)
+        Session::new(world, file).with_background_saves()
     };
     let mut app = App::new(session.shared(), ctx, Theme::new(opts.no_color));
     app.mouse = opts.mouse;
@@ -112,7 +114,7 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
         app.file_label = format!("{} · read-only", target.path.display());
     }
     let mut terminal = ratatui::try_init().context("cannot open the terminal")?;
-    let _guard = TerminalGuard { mouse: opts.mouse };
+    let guard = TerminalGuard { mouse: opts.mouse };
     let mut out = std::io::stdout();
     execute!(out, event::EnableBracketedPaste)?;
     if opts.mouse {
@@ -121,11 +123,15 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
     let mut seen = None;
     let mut dirty = true;
     loop {
-        // Changes by the SCIM server in the shared session show up within one poll.
-        let generation = app.lock().generation();
-        if dirty || seen != Some(generation) {
+        // Changes by the SCIM server in the shared session, and a finished background save,
+        // show up within one poll.
+        let state = {
+            let s = app.lock();
+            (s.generation(), s.is_saved())
+        };
+        if dirty || seen != Some(state) {
             terminal.draw(|f| app.render(f))?;
-            seen = Some(generation);
+            seen = Some(state);
             dirty = false;
         }
         if app.quit {
@@ -141,7 +147,11 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
             dirty = true;
         }
     }
-    Ok(())
+    drop(terminal);
+    drop(guard);
+    app.lock()
+        .flush()
+        .map_err(|e| anyhow!("the last change could not be saved: {e}"))
 }
 
 /// Parses `COLSxROWS`.

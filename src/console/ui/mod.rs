@@ -93,14 +93,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let a = areas(area, app);
     let s = app.lock();
     let w = &s.world;
-    header(
-        frame,
-        a.header,
-        app,
-        w,
-        s.file().map(|f| f.path().display().to_string()),
-        s.is_saved(),
-    );
+    let file = s.file().map(|f| {
+        let p = f.path().display().to_string();
+        match (s.is_saved(), s.save_error()) {
+            (true, _) => format!("{p} · saved"),
+            (false, Some(e)) => format!("{p} · NOT SAVED: {e}"),
+            (false, None) => format!("{p} · saving…"),
+        }
+    });
+    header(frame, a.header, app, w, file);
     tabs(frame, a.tabs, app);
     let (list, detail) = body_split(a.body, app);
     match app.tab {
@@ -131,7 +132,7 @@ fn too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
-fn header(frame: &mut Frame, area: Rect, app: &App, w: &World, file: Option<String>, saved: bool) {
+fn header(frame: &mut Frame, area: Rect, app: &App, w: &World, file: Option<String>) {
     let t = &app.theme;
     let org = w.org_name(&app.ctx.org);
     let actor = app.ctx.actor_sid();
@@ -142,11 +143,7 @@ fn header(frame: &mut Frame, area: Rect, app: &App, w: &World, file: Option<Stri
         Some(m) => m.role.label().to_string(),
         None => "outside this org".into(),
     };
-    let file = match file {
-        Some(p) if saved => format!("{p} · saved"),
-        Some(p) => format!("{p} · NOT SAVED"),
-        None => app.file_label.clone(),
-    };
+    let file = file.unwrap_or_else(|| app.file_label.clone());
     let lines = vec![
         Line::from(vec![
             Span::styled(format!(" {org}"), t.title),
