@@ -626,3 +626,25 @@ fn clock_audit_world_simulation_and_delete_org() {
         .keys("enter");
     h.refused_in_modal("y", "ORG-6");
 }
+
+#[test]
+fn mouse_wheel_scrolls_and_click_selects() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut h = H::new();
+    h.keys("");
+    let ev = |kind, column, row| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    h.app.mouse_event(ev(MouseEventKind::ScrollDown, 10, 10));
+    assert_eq!(h.app.lists[0].sel, 1);
+    let area = h.app.list_area;
+    h.app.mouse_event(ev(
+        MouseEventKind::Down(MouseButton::Left),
+        area.x + 2,
+        area.y + 4,
+    ));
+    assert_eq!(h.app.lists[0].sel, 4);
+}

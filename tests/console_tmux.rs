@@ -46,26 +46,11 @@ impl Drop for Tmux {
     }
 }
 
-fn binary() -> String {
-    std::env::var("TWORG_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tworg").to_string())
-}
-
-#[test]
-fn console_in_a_real_terminal_saves_quits_and_restores() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tmux not installed: skipped");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("w.ron");
-    std::fs::write(&file, tworg::persist::DEMO_RON).unwrap();
-    let tmux = Tmux {
-        socket: format!("tworg-console-{}", std::process::id()),
-    };
+fn start(tmux: &Tmux, file: &Path, env: &str) {
     let cmd = format!(
-        "env -u NO_COLOR {} --file {}; echo EXITED $?; stty -a; sleep 60",
+        "env -u NO_COLOR {env} {} --file {}; echo EXITED $?; stty -a; sleep 60",
         binary(),
-        Path::new(&file).display()
+        file.display()
     );
     tmux.run(&[
         "new-session",
@@ -78,6 +63,32 @@ fn console_in_a_real_terminal_saves_quits_and_restores() {
         "30",
         &cmd,
     ]);
+}
+
+fn tmux_missing() -> bool {
+    let missing = Command::new("tmux").arg("-V").output().is_err();
+    if missing {
+        eprintln!("tmux not installed: skipped");
+    }
+    missing
+}
+
+fn binary() -> String {
+    std::env::var("TWORG_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tworg").to_string())
+}
+
+#[test]
+fn console_in_a_real_terminal_saves_quits_and_restores() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.ron");
+    std::fs::write(&file, tworg::persist::DEMO_RON).unwrap();
+    let tmux = Tmux {
+        socket: format!("tworg-console-{}", std::process::id()),
+    };
+    start(&tmux, &file, "");
     tmux.wait_for("[1 Accounts]");
     tmux.run(&["send-keys", "-t", "t", "n"]);
     tmux.wait_for("Create an account");
@@ -96,4 +107,26 @@ fn console_in_a_real_terminal_saves_quits_and_restores() {
             .unwrap()
             .contains("Terminal Acct")
     );
+}
+
+#[test]
+fn the_terminal_is_restored_after_a_panic() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.ron");
+    std::fs::write(&file, tworg::persist::DEMO_RON).unwrap();
+    let tmux = Tmux {
+        socket: format!("tworg-console-panic-{}", std::process::id()),
+    };
+    start(&tmux, &file, "TWORG_TEST_PANIC=1 RUST_BACKTRACE=0");
+    tmux.wait_for("[1 Accounts]");
+    tmux.run(&["send-keys", "-t", "t", "F12"]);
+    let after = tmux.wait_for("EXITED 101");
+    assert!(
+        after.contains("icanon") && !after.contains("-icanon"),
+        "{after}"
+    );
+    assert!(!after.contains("EXITED 0"));
 }

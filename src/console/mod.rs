@@ -139,6 +139,10 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
         }
         if event::poll(Duration::from_millis(250))? {
             match event::read()? {
+                // A test hook: proves the terminal is restored after a panic (tests/console_tmux.rs).
+                Event::Key(k) if k.code == event::KeyCode::F(12) && panic_hook_enabled() => {
+                    panic!("test panic requested with F12")
+                }
                 Event::Key(k) => app.handle_key(k),
                 Event::Paste(s) => app.paste(&s),
                 Event::Mouse(m) if app.mouse => app.mouse_event(m),
@@ -152,6 +156,11 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
     app.lock()
         .flush()
         .map_err(|e| anyhow!("the last change could not be saved: {e}"))
+}
+
+/// `TWORG_TEST_PANIC=1` makes F12 panic, so a test can check the terminal is restored.
+fn panic_hook_enabled() -> bool {
+    std::env::var_os("TWORG_TEST_PANIC").is_some_and(|v| v == "1")
 }
 
 /// Parses `COLSxROWS`.
