@@ -192,6 +192,13 @@ fn modals() {
         &["Sign-up setting", "‹ Restricted ›"],
     );
     snap(
+        "form_invite_accounts_100x30",
+        100,
+        30,
+        "3 i \"n@owl-industries.example\" tab tab \"Owl Production=developer,billing; Nope=admin\"",
+        &["→ Owl Production", "✗ no account 'Nope'"],
+    );
+    snap(
         "form_grant_100x30",
         100,
         30,
