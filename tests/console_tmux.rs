@@ -48,7 +48,7 @@ impl Drop for Tmux {
 
 fn start(tmux: &Tmux, file: &Path, env: &str) {
     let cmd = format!(
-        "env -u NO_COLOR {env} {} --file {}; echo EXITED $?; stty -a; sleep 60",
+        "env -u NO_COLOR {env} {} --file {}; echo EXITED $?; stty -a; echo STTY-DONE; sleep 60",
         binary(),
         file.display()
     );
@@ -96,7 +96,8 @@ fn console_in_a_real_terminal_saves_quits_and_restores() {
     tmux.run(&["send-keys", "-t", "t", "Enter"]);
     tmux.wait_for("created");
     tmux.run(&["send-keys", "-t", "t", "q"]);
-    let after = tmux.wait_for("EXITED 0");
+    tmux.wait_for("EXITED 0");
+    let after = tmux.wait_for("STTY-DONE");
     assert!(
         after.contains("icanon") && after.contains(" echo"),
         "terminal restored:\n{after}"
@@ -123,7 +124,8 @@ fn the_terminal_is_restored_after_a_panic() {
     start(&tmux, &file, "TWORG_TEST_PANIC=1 RUST_BACKTRACE=0");
     tmux.wait_for("[1 Accounts]");
     tmux.run(&["send-keys", "-t", "t", "F12"]);
-    let after = tmux.wait_for("EXITED 101");
+    tmux.wait_for("EXITED 101");
+    let after = tmux.wait_for("STTY-DONE");
     assert!(
         after.contains("icanon") && !after.contains("-icanon"),
         "{after}"
