@@ -648,3 +648,64 @@ fn mouse_wheel_scrolls_and_click_selects() {
     ));
     assert_eq!(h.app.lists[0].sel, 4);
 }
+
+// ---- the two model functions the console asks ----
+
+#[test]
+fn permission_gives_the_same_refusal_as_the_action() {
+    use tworg::model::{Action, Capability, Ctx};
+    let w = tworg::persist::demo_world();
+    let org = w.home_org.clone().unwrap();
+    let sam = w
+        .user_by_email("sam.standard@owl-industries.example")
+        .unwrap()
+        .sid
+        .clone();
+    let ctx = Ctx::new(org.clone(), sam);
+    let asked = w
+        .permission(&ctx, Capability::Admin("invite users"))
+        .unwrap_err();
+    let tried = w
+        .clone()
+        .apply(
+            &ctx,
+            &Action::Invite {
+                email: "x@owl-industries.example".into(),
+                role: OrgRole::Standard,
+                accounts: vec![],
+            },
+        )
+        .unwrap_err();
+    assert_eq!(tried.rule(), Some(asked.rule));
+    assert!(w.permission(&ctx, Capability::Member).is_ok());
+    let owner = w.owner_of_org(&org).unwrap().sid.clone();
+    assert!(
+        w.permission(&Ctx::new(org, owner), Capability::Owner("transfer"))
+            .is_ok()
+    );
+}
+
+#[test]
+fn check_import_agrees_with_import() {
+    use tworg::model::{Action, Ctx};
+    let w = tworg::persist::demo_world();
+    let org = w.home_org.clone().unwrap();
+    let ctx = Ctx::new(org.clone(), w.owner_of_org(&org).unwrap().sid.clone());
+    for a in w.accounts.values() {
+        let checked = w
+            .check_import(&ctx, a.sid.as_str())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        let applied = w
+            .clone()
+            .apply(
+                &ctx,
+                &Action::ImportAccount {
+                    sid: a.sid.to_string(),
+                },
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(checked, applied, "{}", a.name);
+    }
+}
