@@ -1,7 +1,8 @@
 //! The ratatui console: a person administers an organization with the keyboard alone. It drives
 //! the shared model through the same actions as the CLI and holds no rule of its own.
 //!
-//! Layout: [`app`] (state and update, no terminal), [`keymap`] (the one key table), [`keys`]
+//! Layout: [`app`] (state and update, no terminal; `app/tabs.rs` what each tab's keys open,
+//! `app/submit.rs` what a submitted form or a pick means), [`keymap`] (the one key table), [`keys`]
 //! (key names and the `--keys` syntax), [`modal`] (forms, confirmations, pickers), [`view`] (row
 //! models), [`theme`] (colour and monochrome), `ui` (drawing). The terminal loop here and
 //! [`render_headless`] drive the same `App`.
