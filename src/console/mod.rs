@@ -110,10 +110,16 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
         Session::new(world, file).with_background_saves()
     };
     let mut app = App::new(session.shared(), ctx, Theme::new(opts.no_color));
-    app.mouse = opts.mouse;
     if opts.read_only {
         app.file_label = format!("{} · read-only", target.path.display());
     }
+    run_app(app, opts)
+}
+
+/// The terminal loop on an app whose session may be shared with another face (the SCIM server
+/// serving the same `Arc<Mutex<Session>>`): its changes appear within one poll.
+pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
+    app.mouse = opts.mouse;
     let mut terminal = ratatui::try_init().context("cannot open the terminal")?;
     let guard = TerminalGuard { mouse: opts.mouse };
     let mut out = std::io::stdout();
