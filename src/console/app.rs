@@ -530,7 +530,7 @@ impl App {
         self.open(Modal::Confirm(Confirm {
             title: title.into(),
             lines,
-            pending: Pending::Apply(action),
+            pending: Pending::Apply(Box::new(action)),
             danger,
             problem: None,
         }));
@@ -541,7 +541,7 @@ impl App {
             return;
         };
         let action = match c.pending.clone() {
-            Pending::Apply(a) => a,
+            Pending::Apply(a) => *a,
             Pending::ScimEnable => Action::ScimEnable {
                 token: (self.token)(),
             },

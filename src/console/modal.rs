@@ -207,7 +207,7 @@ impl Form {
 /// What a confirmation does on yes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    Apply(Action),
+    Apply(Box<Action>),
     /// The token is made at the edge when confirmed, then shown once.
     ScimEnable,
 }
