@@ -282,7 +282,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             print!("{screen}");
             Ok(())
         }
-        Command::Demo(a) => crate::console::demo_cli(&a).map_err(Failure::Other),
+        Command::Demo(a) => crate::walkthrough::player::demo_cli(&a).map_err(Failure::Other),
         other => {
             let action = to_action(other)?;
             if cli.read_only {

@@ -5,6 +5,8 @@
 //! drift from the product.
 
 pub mod facts;
+pub mod player;
+pub mod runner;
 
 use serde::Deserialize;
 
