@@ -34,7 +34,13 @@ const CAPTION_ROWS: u16 = 8;
 pub fn demo_cli(args: &DemoArgs) -> anyhow::Result<()> {
     if args.list || args.name.is_none() {
         for w in all() {
-            println!("{:<12} {} ({} steps) — {}", w.name, w.title, w.steps.len(), w.summary);
+            println!(
+                "{:<12} {} ({} steps) — {}",
+                w.name,
+                w.title,
+                w.steps.len(),
+                w.summary
+            );
         }
         if args.name.is_none() && !args.list {
             println!("\nplay one with: tworg demo NAME");
@@ -42,7 +48,8 @@ pub fn demo_cli(args: &DemoArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let name = args.name.as_deref().expect("checked");
-    let w = find(name).ok_or_else(|| anyhow!("no walkthrough named '{name}'; tworg demo --list shows them"))?;
+    let w = find(name)
+        .ok_or_else(|| anyhow!("no walkthrough named '{name}'; tworg demo --list shows them"))?;
     if args.headless {
         return write_headless(&w, args.out.as_deref());
     }
@@ -57,7 +64,15 @@ fn write_headless(w: &Walkthrough, out: Option<&Path>) -> anyhow::Result<()> {
     }
     let mut failed = 0;
     for (i, (step, r)) in w.steps.iter().zip(&results).enumerate() {
-        let text = format!("# {} — step {}/{}\n# {}\n# keys: {}\n\n{}", w.title, i + 1, w.steps.len(), step.caption, step.keys, r.screen);
+        let text = format!(
+            "# {} — step {}/{}\n# {}\n# keys: {}\n\n{}",
+            w.title,
+            i + 1,
+            w.steps.len(),
+            step.caption,
+            step.keys,
+            r.screen
+        );
         match out {
             Some(dir) => std::fs::write(dir.join(format!("{}-{:02}.txt", w.name, i + 1)), text)?,
             None => println!("{text}"),
@@ -99,7 +114,20 @@ struct Player<'a> {
 impl<'a> Player<'a> {
     fn new(w: &'a Walkthrough) -> anyhow::Result<Player<'a>> {
         let (app, org) = fresh_app();
-        let mut p = Player { w, app, org, step: 0, pending: Vec::new(), paused: false, finished_at: None, last_key: Instant::now(), failures: Vec::new(), done: false, screen: String::new(), size: (100, 30) };
+        let mut p = Player {
+            w,
+            app,
+            org,
+            step: 0,
+            pending: Vec::new(),
+            paused: false,
+            finished_at: None,
+            last_key: Instant::now(),
+            failures: Vec::new(),
+            done: false,
+            screen: String::new(),
+            size: (100, 30),
+        };
         p.begin(0)?;
         Ok(p)
     }
@@ -149,7 +177,12 @@ impl<'a> Player<'a> {
     fn finish(&mut self) {
         self.screen = self.console_screen();
         let session = self.app.lock();
-        self.failures = check_step(&self.w.steps[self.step], &self.screen, &session.world, &self.org);
+        self.failures = check_step(
+            &self.w.steps[self.step],
+            &self.screen,
+            &session.world,
+            &self.org,
+        );
         drop(session);
         self.finished_at = Some(Instant::now());
     }
@@ -191,9 +224,15 @@ impl<'a> Player<'a> {
 
 /// Draws the console in the area above the caption box, then the caption.
 fn draw(frame: &mut ratatui::Frame, p: &mut Player) {
-    let [console_area, caption_area] = Layout::vertical([Constraint::Min(1), Constraint::Length(CAPTION_ROWS)]).areas(frame.area());
+    let [console_area, caption_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(CAPTION_ROWS)])
+            .areas(frame.area());
     // The console draws into an off-screen buffer of its own size, copied in place.
-    let mut inner = Terminal::new(TestBackend::new(console_area.width.max(1), console_area.height.max(1))).expect("test backend");
+    let mut inner = Terminal::new(TestBackend::new(
+        console_area.width.max(1),
+        console_area.height.max(1),
+    ))
+    .expect("test backend");
     let _ = inner.draw(|f| p.app.render(f));
     p.size = (console_area.width, console_area.height);
     let src = inner.backend().buffer();
@@ -217,16 +256,30 @@ fn draw_caption(frame: &mut ratatui::Frame, area: Rect, p: &Player) {
     };
     let checks = match (&p.finished_at, p.failures.is_empty()) {
         (None, _) => Span::raw(""),
-        (Some(_), true) => Span::styled("  ✓ every check holds", Style::new().add_modifier(Modifier::BOLD)),
-        (Some(_), false) => Span::styled(format!("  ✗ {}", p.failures.join("; ")), Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)),
+        (Some(_), true) => Span::styled(
+            "  ✓ every check holds",
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        (Some(_), false) => Span::styled(
+            format!("  ✗ {}", p.failures.join("; ")),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ),
     };
     let title = format!(" {} — step {}/{} ", p.w.title, p.step + 1, p.w.steps.len());
     let text = vec![
         Line::from(step.caption.clone()),
-        Line::from(vec![Span::styled(state, Style::new().add_modifier(Modifier::DIM)), checks]),
+        Line::from(vec![
+            Span::styled(state, Style::new().add_modifier(Modifier::DIM)),
+            checks,
+        ]),
     ];
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(Block::default().borders(Borders::ALL).title(title)), area);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        area,
+    );
 }
 
 /// Plays a walkthrough in the real terminal.

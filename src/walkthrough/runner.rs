@@ -22,13 +22,22 @@ pub struct StepResult {
 /// fixed SCIM token so every run is identical.
 pub fn fresh_app() -> (App, Sid) {
     let world = demo_world();
-    let org = world.home_org.clone().expect("the demo world has a home org");
-    let app = App::on_world(world).with_token_source(|| "tworg_walkthrough_token_0123456789abcdef".into());
+    let org = world
+        .home_org
+        .clone()
+        .expect("the demo world has a home org");
+    let app = App::on_world(world)
+        .with_token_source(|| "tworg_walkthrough_token_0123456789abcdef".into());
     (app, org)
 }
 
 /// Feeds one step's keys and checks what must hold afterwards.
-pub fn play_step(app: &mut App, terminal: &mut Terminal<TestBackend>, org: &Sid, step: &Step) -> anyhow::Result<StepResult> {
+pub fn play_step(
+    app: &mut App,
+    terminal: &mut Terminal<TestBackend>,
+    org: &Sid,
+    step: &Step,
+) -> anyhow::Result<StepResult> {
     let keys = keys::parse_keys(&step.keys).map_err(|e| anyhow!("keys {:?}: {e}", step.keys))?;
     drive(app, terminal, &keys);
     let screen = screen_text(terminal.backend());
@@ -43,5 +52,8 @@ pub fn play_step(app: &mut App, terminal: &mut Terminal<TestBackend>, org: &Sid,
 pub fn run_headless(w: &Walkthrough, width: u16, height: u16) -> anyhow::Result<Vec<StepResult>> {
     let (mut app, org) = fresh_app();
     let mut terminal = Terminal::new(TestBackend::new(width, height))?;
-    w.steps.iter().map(|s| play_step(&mut app, &mut terminal, &org, s)).collect()
+    w.steps
+        .iter()
+        .map(|s| play_step(&mut app, &mut terminal, &org, s))
+        .collect()
 }
