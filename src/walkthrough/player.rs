@@ -289,19 +289,17 @@ fn play(w: &Walkthrough) -> anyhow::Result<()> {
     let result = (|| -> anyhow::Result<()> {
         loop {
             terminal.draw(|f| draw(f, &mut player))?;
-            if event::poll(Duration::from_millis(50))? {
-                if let Event::Key(k) = event::read()? {
-                    if !k.is_press() {
-                        continue;
-                    }
-                    match (k.code, k.modifiers) {
-                        (KeyCode::Char('q'), _) | (KeyCode::Esc, _) => return Ok(()),
-                        (KeyCode::Char('c'), KeyModifiers::CONTROL) => return Ok(()),
-                        (KeyCode::Char(' '), _) => player.paused = !player.paused,
-                        (KeyCode::Right, _) => player.forward()?,
-                        (KeyCode::Left, _) => player.back()?,
-                        _ => {}
-                    }
+            if event::poll(Duration::from_millis(50))?
+                && let Event::Key(k) = event::read()?
+                && k.is_press()
+            {
+                match (k.code, k.modifiers) {
+                    (KeyCode::Char('q'), _) | (KeyCode::Esc, _) => return Ok(()),
+                    (KeyCode::Char('c'), KeyModifiers::CONTROL) => return Ok(()),
+                    (KeyCode::Char(' '), _) => player.paused = !player.paused,
+                    (KeyCode::Right, _) => player.forward()?,
+                    (KeyCode::Left, _) => player.back()?,
+                    _ => {}
                 }
             }
             player.tick()?;
