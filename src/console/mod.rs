@@ -144,6 +144,7 @@ pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
         if app.quit {
             break;
         }
+        fail_for_tests()?;
         if event::poll(Duration::from_millis(250))? {
             match event::read()? {
                 // A test hook: proves the terminal is restored after a panic (tests/console_tmux.rs).
@@ -168,6 +169,18 @@ pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
 /// `TWORG_TEST_PANIC=1` makes F12 panic, so a test can check the terminal is restored.
 fn panic_hook_enabled() -> bool {
     std::env::var_os("TWORG_TEST_PANIC").is_some_and(|v| v == "1")
+}
+
+/// `TWORG_FAIL_AFTER_FIRST_FRAME=error|panic` makes the console fail once it has drawn, so the
+/// real-terminal tests can check that the terminal is restored after an error and a panic.
+fn fail_for_tests() -> anyhow::Result<()> {
+    match std::env::var("TWORG_FAIL_AFTER_FIRST_FRAME").as_deref() {
+        Ok("error") => Err(anyhow!(
+            "failing on purpose (TWORG_FAIL_AFTER_FIRST_FRAME=error)"
+        )),
+        Ok("panic") => panic!("panicking on purpose (TWORG_FAIL_AFTER_FIRST_FRAME=panic)"),
+        _ => Ok(()),
+    }
 }
 
 /// Parses `COLSxROWS`.

@@ -1,0 +1,303 @@
+//! Real-terminal tests: the tworg binary (the release build when `TWORG_BIN` is set, as `.ci/run`
+//! does) inside tmux. Each test runs on its own tmux server socket and a temporary world, types a
+//! flow, reads the screen with `capture-pane`, quits, and checks the saved file with `tworg show`.
+//!
+//! Without tmux these tests fail under `CI=true` (CI installs it) and are skipped with a note
+//! elsewhere.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn bin() -> PathBuf {
+    std::env::var_os("TWORG_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_tworg")))
+}
+
+fn have_tmux() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tmux is required under CI=true (.ci/run installs it)"
+        );
+        eprintln!("tmux is not installed: skipping the real-terminal test");
+    }
+    ok
+}
+
+/// One tmux server with one session, torn down on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(dir: &Path, command: &str) -> Tmux {
+        let socket = format!(
+            "tworg-test-{}-{}",
+            std::process::id(),
+            dir.file_name().unwrap().to_string_lossy()
+        );
+        let t = Tmux { socket };
+        let status = t
+            .cmd()
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "-c",
+            ])
+            .arg(dir)
+            .arg(command)
+            .env("TERM", "xterm-256color")
+            .status()
+            .unwrap();
+        assert!(status.success(), "tmux new-session failed");
+        t
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket, "-f", "/dev/null"]);
+        c
+    }
+
+    /// Sends tmux key names (`Enter`, `Escape`, `j`, `C-c`).
+    fn keys(&self, keys: &[&str]) {
+        assert!(
+            self.cmd()
+                .args(["send-keys", "-t", "t"])
+                .args(keys)
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Types text literally.
+    fn type_text(&self, text: &str) {
+        assert!(
+            self.cmd()
+                .args(["send-keys", "-t", "t", "-l", text])
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn capture(&self, session: &str) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`; panics with the screen after 10 s.
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_for_in("t", text)
+    }
+
+    fn wait_for_in(&self, session: &str, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture(session);
+            if screen.contains(text) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!("timed out waiting for {text:?}; the screen is:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+fn init_world(dir: &Path) -> PathBuf {
+    let path = dir.join("w.ron");
+    let out = Command::new(bin())
+        .arg("--file")
+        .arg(&path)
+        .args(["init", "--demo"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    path
+}
+
+fn show_json(path: &Path, what: &str) -> serde_json::Value {
+    let out = Command::new(bin())
+        .arg("--file")
+        .arg(path)
+        .args(["--json", "show", what])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn console_command(path: &Path) -> String {
+    format!(
+        "{} --file {}; echo TWORG-EXIT=$?; exec sh",
+        bin().display(),
+        path.display()
+    )
+}
+
+#[test]
+fn tmux_invite_a_user_and_find_it_in_the_saved_file() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = init_world(dir.path());
+    let t = Tmux::start(dir.path(), &console_command(&path));
+    t.wait_for("Owl Industries");
+    t.keys(&["3"]);
+    t.wait_for("Users (");
+    t.keys(&["i"]);
+    t.wait_for("Invite a user");
+    t.type_text("rita@owl-industries.example");
+    t.keys(&["Enter"]);
+    t.wait_for("invited rita@owl-industries.example");
+    t.keys(&["q"]);
+    t.wait_for("TWORG-EXIT=0");
+    let invitations = show_json(&path, "invitations");
+    assert!(
+        invitations
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["email"] == "rita@owl-industries.example"),
+        "{invitations}"
+    );
+}
+
+#[test]
+fn tmux_import_an_account_and_find_it_pending_in_the_saved_file() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = init_world(dir.path());
+    let world = tworg::persist::load(&path).unwrap();
+    let sid = world
+        .accounts
+        .values()
+        .find(|a| a.name == "Owl Legacy Billing")
+        .unwrap()
+        .sid
+        .to_string();
+    let t = Tmux::start(dir.path(), &console_command(&path));
+    t.wait_for("Accounts (");
+    t.keys(&["i"]);
+    t.wait_for("Import an account by SID");
+    t.type_text(&sid);
+    t.keys(&["Enter"]);
+    t.wait_for("requested");
+    let screen = t.wait_for("Owl Legacy Billing");
+    assert!(screen.contains("Pending"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("TWORG-EXIT=0");
+    let accounts = show_json(&path, "accounts");
+    let row = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["sid"] == sid.as_str())
+        .expect("imported account listed");
+    assert_eq!(row["kind"], "pending");
+}
+
+/// After the console exits on an error (and on a panic), the shell works: input echoes, the
+/// line discipline is back to cooked mode, and the alternate screen is gone.
+#[test]
+fn tmux_the_terminal_is_usable_after_an_error_and_a_panic() {
+    if !have_tmux() {
+        return;
+    }
+    for how in ["error", "panic"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = init_world(dir.path());
+        let command = format!(
+            "TWORG_FAIL_AFTER_FIRST_FRAME={how} {}",
+            console_command(&path)
+        );
+        let t = Tmux::start(dir.path(), &command);
+        let screen = t.wait_for("TWORG-EXIT=");
+        assert!(
+            !screen.contains("TWORG-EXIT=0"),
+            "{how}: the console reports failure\n{screen}"
+        );
+        assert!(
+            !screen.contains("Accounts ("),
+            "{how}: the console's screen is gone (alternate screen left)\n{screen}"
+        );
+        t.type_text(
+            "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo STTY-DONE",
+        );
+        t.keys(&["Enter"]);
+        let screen = t.wait_for("STTY-DONE\n");
+        assert!(
+            screen.contains("icanon echo"),
+            "{how}: cooked mode and echo restored\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn tmux_a_second_instance_on_the_same_file_is_refused_clearly() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = init_world(dir.path());
+    let t = Tmux::start(dir.path(), &console_command(&path));
+    t.wait_for("Owl Industries");
+    let second = format!(
+        "{} --file {}; echo SECOND-EXIT=$?; exec sh",
+        bin().display(),
+        path.display()
+    );
+    assert!(
+        t.cmd()
+            .args(["new-session", "-d", "-s", "second", "-x", "100", "-y", "30"])
+            .arg(&second)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let screen = t.wait_for_in("second", "SECOND-EXIT=");
+    assert!(
+        screen.contains("locked by another tworg process"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("SECOND-EXIT=4"),
+        "exit status 4: the file could not be locked\n{screen}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("TWORG-EXIT=0");
+}
