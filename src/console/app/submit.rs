@@ -76,6 +76,9 @@ impl App {
                 let cert = v(2);
                 let cert_pem = if cert.is_empty() || cert.starts_with("-----BEGIN") {
                     cert
+                } else if cert == "demo" {
+                    // The demo IdP's certificate, for walkthroughs and trainers without an IdP.
+                    crate::model::demo::DEMO_IDP_CERT.to_string()
                 } else {
                     std::fs::read_to_string(&cert)
                         .map_err(|e| Problem::invalid(format!("cannot read {cert}: {e}")))?

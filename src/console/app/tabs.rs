@@ -589,7 +589,7 @@ impl App {
                             Field::text(
                                 "Certificate",
                                 "",
-                                "path to the IdP's PEM certificate, e.g. assets/demo-idp-cert.pem",
+                                "path to the IdP's PEM certificate, or demo for the demo IdP's",
                             ),
                         ],
                     )
