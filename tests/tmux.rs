@@ -158,6 +158,19 @@ fn show_json(path: &Path, what: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The shell after tworg: cooked mode and echo are back (stty reads the terminal).
+fn assert_cooked_mode(t: &Tmux, when: &str) {
+    t.type_text(
+        "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo STTY-DONE",
+    );
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("STTY-DONE\n");
+    assert!(
+        screen.contains("icanon echo"),
+        "{when}: cooked mode and echo restored\n{screen}"
+    );
+}
+
 fn console_command(path: &Path) -> String {
     format!(
         "{} --file {}; echo TWORG-EXIT=$?; exec sh",
@@ -184,6 +197,7 @@ fn tmux_invite_a_user_and_find_it_in_the_saved_file() {
     t.wait_for("invited rita@owl-industries.example");
     t.keys(&["q"]);
     t.wait_for("TWORG-EXIT=0");
+    assert_cooked_mode(&t, "after q");
     let invitations = show_json(&path, "invitations");
     assert!(
         invitations
@@ -255,15 +269,7 @@ fn tmux_the_terminal_is_usable_after_an_error_and_a_panic() {
             !screen.contains("Accounts ("),
             "{how}: the console's screen is gone (alternate screen left)\n{screen}"
         );
-        t.type_text(
-            "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo STTY-DONE",
-        );
-        t.keys(&["Enter"]);
-        let screen = t.wait_for("STTY-DONE\n");
-        assert!(
-            screen.contains("icanon echo"),
-            "{how}: cooked mode and echo restored\n{screen}"
-        );
+        assert_cooked_mode(&t, how);
     }
 }
 
@@ -300,4 +306,71 @@ fn tmux_a_second_instance_on_the_same_file_is_refused_clearly() {
     );
     t.keys(&["q"]);
     t.wait_for("TWORG-EXIT=0");
+}
+
+/// `tworg --scim ADDR` serves the org's SCIM endpoint from the console's own session: a user
+/// provisioned over HTTP appears in the Users tab without a restart, and is in the saved file.
+#[test]
+fn tmux_a_user_provisioned_over_scim_appears_in_the_console_live() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = init_world(dir.path());
+    let out = Command::new(bin())
+        .arg("--file")
+        .arg(&path)
+        .args(["--json", "scim", "enable"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let token = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let command = format!(
+        "{} --file {} --scim {addr}; echo TWORG-EXIT=$?; exec sh",
+        bin().display(),
+        path.display()
+    );
+    let t = Tmux::start(dir.path(), &command);
+    let screen = t.wait_for("SCIM http://");
+    assert!(
+        screen.contains(&format!("SCIM http://{addr}/")),
+        "the header names the endpoint\n{screen}"
+    );
+    t.keys(&["3"]);
+    t.wait_for("Users (");
+
+    let world = tworg::persist::load(&path).unwrap();
+    let org = world.home_org.clone().unwrap();
+    let body = r#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"scim.person@owl-industries.example","name":{"givenName":"Scim","familyName":"Person"},"emails":[{"value":"scim.person@owl-industries.example","primary":true,"type":"work"}],"active":true}"#;
+    let request = format!(
+        "POST /Organizations/{org}/scim/Users HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/scim+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
+    let mut response = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+
+    t.wait_for("scim.person@owl-industries");
+    t.keys(&["q"]);
+    t.wait_for("TWORG-EXIT=0");
+    let users = show_json(&path, "users");
+    assert!(
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["email"] == "scim.person@owl-industries.example"),
+        "{users}"
+    );
 }

@@ -33,6 +33,10 @@ pub struct Cli {
     /// Enable mouse support in the console
     #[arg(long, global = true)]
     pub mouse: bool,
+    /// While the console is open, also serve the org's SCIM endpoint at ADDR (e.g. 127.0.0.1:8087);
+    /// users provisioned through it appear in the console at once
+    #[arg(long, value_name = "ADDR")]
+    pub scim: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

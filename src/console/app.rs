@@ -125,6 +125,10 @@ pub struct App {
     /// What the header says about the file when the session has none.
     pub file_label: String,
     pub mouse: bool,
+    /// The session cannot change (`--read-only`): world-changing keys are not offered.
+    read_only: bool,
+    /// Shown in the header after the file (the SCIM endpoint the console serves).
+    pub header_note: Option<String>,
     /// Rows of the list as last drawn (for paging and mouse clicks).
     pub page: usize,
     pub list_area: Rect,
@@ -135,7 +139,10 @@ pub struct App {
 
 impl App {
     pub fn new(session: SharedSession, ctx: Ctx, theme: Theme) -> App {
+        let read_only = session.lock().map(|s| s.is_read_only()).unwrap_or(false);
         let mut app = App {
+            read_only,
+            header_note: None,
             session,
             ctx,
             theme,
@@ -259,6 +266,11 @@ impl App {
         }
     }
 
+    /// Whether a binding is offered at all: in read-only mode nothing that changes the world is.
+    pub fn offers(&self, b: &Binding) -> bool {
+        !(self.read_only && b.changes_world())
+    }
+
     /// Whether the acting user may use a binding, and if not, the model's reason.
     pub fn availability(&self, b: &Binding) -> Result<(), Refusal> {
         match b.need {
@@ -282,7 +294,7 @@ impl App {
             self.modal_key(ev);
         } else if self.filtering {
             self.filter_key(ev);
-        } else if let Some(b) = keymap::resolve(&self.chain(), &ev) {
+        } else if let Some(b) = keymap::resolve(&self.chain(), &ev).filter(|b| self.offers(b)) {
             match self.availability(b) {
                 Ok(()) => self.command(b.cmd),
                 Err(r) => {

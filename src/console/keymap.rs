@@ -387,6 +387,57 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Help, &["k", "up"], C::Up, "scroll up", true),
 ];
 
+impl Binding {
+    /// Whether the command changes the world (hidden in read-only mode). Settings rows open a
+    /// view or a form; a form's change is refused by the read-only session itself.
+    pub fn changes_world(&self) -> bool {
+        use Cmd::*;
+        matches!(
+            self.cmd,
+            Undo | Redo
+                | AccCreate
+                | AccImport
+                | AccLink
+                | AccConfirm
+                | AccDecline
+                | AccCancel
+                | AccRename
+                | AccTransfer
+                | AccSuspend
+                | AccResume
+                | AccClose
+                | AccUpgrade
+                | AccHipaa
+                | AccSub
+                | AccGrant
+                | AccRevoke
+                | DomAdd
+                | DomVerify
+                | DomRecheck
+                | DomDelete
+                | DomPublish
+                | DomUnpublish
+                | DomSignup
+                | DomMulti
+                | DomEnforce
+                | UsrInvite
+                | UsrAccept
+                | UsrResend
+                | UsrCancel
+                | UsrRole
+                | UsrResetPw
+                | UsrReset2fa
+                | UsrDeactivate
+                | UsrReactivate
+                | UsrRemove
+                | UsrDelete
+                | UsrImport
+                | UsrSignup
+                | UsrExempt
+        )
+    }
+}
+
 /// The binding a key triggers along a context chain (innermost first).
 pub fn resolve(chain: &[KeyCtx], ev: &KeyEvent) -> Option<&'static Binding> {
     chain.iter().find_map(|ctx| {

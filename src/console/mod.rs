@@ -26,7 +26,7 @@ use ratatui::crossterm::execute;
 pub use app::App;
 pub use ui::{MIN_HEIGHT, MIN_WIDTH};
 
-use crate::cli::args::{Cli, DemoArgs};
+use crate::cli::args::Cli;
 use crate::cli::{Failure, Target, resolve_ctx};
 use crate::model::{Ctx, World};
 use crate::persist::WorldFile;
@@ -37,6 +37,8 @@ pub struct ConsoleOptions {
     pub read_only: bool,
     pub no_color: bool,
     pub mouse: bool,
+    /// Serve the org's SCIM endpoint on this address while the console is open.
+    pub scim: Option<String>,
 }
 
 impl ConsoleOptions {
@@ -45,6 +47,7 @@ impl ConsoleOptions {
             read_only: cli.read_only,
             no_color: cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             mouse: cli.mouse,
+            scim: cli.scim.clone(),
         }
     }
     pub fn from_cli_parts(read_only: bool, no_color: bool) -> ConsoleOptions {
@@ -52,6 +55,7 @@ impl ConsoleOptions {
             read_only,
             no_color,
             mouse: false,
+            scim: None,
         }
     }
 }
@@ -109,11 +113,27 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
     } else {
         Session::new(world, file).with_background_saves()
     };
-    let mut app = App::new(session.shared(), ctx, Theme::new(opts.no_color));
+    let shared = session.shared();
+    // The SCIM server shares the session: one model, no update lost between the two faces.
+    let server = match &opts.scim {
+        Some(addr) => {
+            let addr = addr.parse().map_err(|_| {
+                anyhow!("--scim takes an address such as 127.0.0.1:8087, not '{addr}'")
+            })?;
+            Some(crate::server::spawn(shared.clone(), ctx.org.clone(), addr)?)
+        }
+        None => None,
+    };
+    let mut app = App::new(shared, ctx, Theme::new(opts.no_color));
     if opts.read_only {
         app.file_label = format!("{} · read-only", target.path.display());
     }
-    run_app(app, opts)
+    app.header_note = server.as_ref().map(|s| format!("SCIM {}", s.base_url()));
+    let result = run_app(app, opts);
+    if let Some(s) = server {
+        s.shutdown();
+    }
+    result
 }
 
 /// The terminal loop on an app whose session may be shared with another face (the SCIM server
@@ -147,10 +167,6 @@ pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
         fail_for_tests()?;
         if event::poll(Duration::from_millis(250))? {
             match event::read()? {
-                // A test hook: proves the terminal is restored after a panic (tests/console_tmux.rs).
-                Event::Key(k) if k.code == event::KeyCode::F(12) && panic_hook_enabled() => {
-                    panic!("test panic requested with F12")
-                }
                 Event::Key(k) => app.handle_key(k),
                 Event::Paste(s) => app.paste(&s),
                 Event::Mouse(m) if app.mouse => app.mouse_event(m),
@@ -164,11 +180,6 @@ pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
     app.lock()
         .flush()
         .map_err(|e| anyhow!("the last change could not be saved: {e}"))
-}
-
-/// `TWORG_TEST_PANIC=1` makes F12 panic, so a test can check the terminal is restored.
-fn panic_hook_enabled() -> bool {
-    std::env::var_os("TWORG_TEST_PANIC").is_some_and(|v| v == "1")
 }
 
 /// `TWORG_FAIL_AFTER_FIRST_FRAME=error|panic` makes the console fail once it has drawn, so the
@@ -250,8 +261,4 @@ pub fn render_headless(
     let mut terminal = Terminal::new(TestBackend::new(w, h))?;
     drive(&mut app, &mut terminal, &keys);
     Ok(screen_text(terminal.backend()))
-}
-
-pub fn demo_cli(_args: &DemoArgs) -> anyhow::Result<()> {
-    anyhow::bail!("walkthroughs are not built yet")
 }

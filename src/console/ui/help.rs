@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World, scroll: usize) 
             ctx.title().to_string(),
             app.theme.header,
         )));
-        for b in keymap::of(ctx) {
+        for b in keymap::of(ctx).filter(|b| app.offers(b)) {
             let keys = format!("  {:<16}", keymap::keys_label(b));
             let why = match b.need {
                 Need::Any => None,

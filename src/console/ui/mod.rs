@@ -143,7 +143,11 @@ fn header(frame: &mut Frame, area: Rect, app: &App, w: &World, file: Option<Stri
         Some(m) => m.role.label().to_string(),
         None => "outside this org".into(),
     };
-    let file = file.unwrap_or_else(|| app.file_label.clone());
+    let mut file = file.unwrap_or_else(|| app.file_label.clone());
+    if let Some(note) = &app.header_note {
+        file.push_str(" · ");
+        file.push_str(note);
+    }
     let lines = vec![
         Line::from(vec![
             Span::styled(format!(" {org}"), t.title),
@@ -212,7 +216,9 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, w: &World) {
         spans.push(Span::styled("type to filter  ", t.dim));
     }
     for ctx in &chain {
-        for b in keymap::of(*ctx).filter(|b| b.footer && b.cmd != keymap::Cmd::Help) {
+        for b in
+            keymap::of(*ctx).filter(|b| b.footer && b.cmd != keymap::Cmd::Help && app.offers(b))
+        {
             let ok = match b.need {
                 keymap::Need::Any => true,
                 keymap::Need::Cap(c) => w.permission(&app.ctx, c).is_ok(),
