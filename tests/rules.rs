@@ -265,7 +265,7 @@ fn rule_org_3_standard_users_do_no_org_management_but_create_accounts() {
     let sid = created(&out, SidKind::Account);
     assert_eq!(w.accounts[&sid].owner, Some(user_sid(&w, SAM)));
     let sid = acc(&w, "Owl Staging");
-    apply_ok(&mut w, &sam, Action::SuspendAccount { sid: sid });
+    apply_ok(&mut w, &sam, Action::SuspendAccount { sid });
     // He sees only his own and granted accounts.
     let owl = org_sid(&w, OWL);
     let seen: std::collections::BTreeSet<String> = w
@@ -1549,7 +1549,7 @@ fn rule_dom_10_deleting_a_domain_needs_ack_and_no_owner_or_account_owner_on_it()
         &mut w,
         &ctx,
         Action::TransferAccount {
-            sid: sid,
+            sid,
             user: ADAM.into(),
         },
     );
@@ -2078,7 +2078,7 @@ fn rule_usr_5_external_users_get_managed_account_access_only() {
         &mut w,
         &ctx,
         Action::TransferAccount {
-            sid: sid,
+            sid,
             user: EVE.into(),
         },
         "USR-5",
@@ -2719,19 +2719,9 @@ fn rule_hip_2_hipaa_is_a_per_account_flag_on_managed_accounts() {
     let ctx = ctx_as(&w, OLIVIA);
     let staging = acc(&w, "Owl Staging");
     let sid = acc(&w, "Kestrel Partner Portal");
-    refused_with(
-        &mut w,
-        &ctx,
-        Action::SetHipaa { sid: sid, on: true },
-        "ACC-6",
-    );
+    refused_with(&mut w, &ctx, Action::SetHipaa { sid, on: true }, "ACC-6");
     let sid = acc(&w, "Owl Production");
-    refused_with(
-        &mut w,
-        &ctx,
-        Action::SetHipaa { sid: sid, on: true },
-        "HIP-2",
-    );
+    refused_with(&mut w, &ctx, Action::SetHipaa { sid, on: true }, "HIP-2");
     apply_ok(
         &mut w,
         &ctx,
@@ -2808,7 +2798,7 @@ fn rule_clk_1_advancing_the_clock_applies_and_logs_every_expiry() {
         &mut w,
         &ctx,
         Action::CloseAccount {
-            sid: sid,
+            sid,
             confirm_name: "Owl Prod EU".into(),
         },
     );
