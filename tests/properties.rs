@@ -1,0 +1,469 @@
+//! Property test: random sequences of random actions, by random acting users (members of any
+//! org, outside users, the SCIM token) in random orgs of the demo world, mixing valid and invalid
+//! input. After every step the invariants hold, a refused step left the world exactly as it was,
+//! an applied change was logged (AUD-1), and at the end the world survives a RON round trip.
+//!
+//! `PROPTEST_CASES` overrides the number of cases (64 by default, to keep `cargo test` quick).
+
+mod common;
+
+use proptest::prelude::*;
+use tworg::model::action::Setting;
+use tworg::model::demo::DEMO_IDP_CERT;
+use tworg::model::*;
+
+/// Addresses that are not (yet) users: on verified, unverified, other orgs', common and
+/// sub-domains, an alias, and some that are not addresses at all.
+const NEW_EMAILS: &[&str] = &[
+    "new.one@owl-industries.example",
+    "new.two@owl-industries.example",
+    "alias+finch@owl-industries.example",
+    "lab.rat@owl-labs.example",
+    "fresh@finch-analytics.example",
+    "crane@heron-logistics.example",
+    "someone@gmail.com",
+    "deep@stage.owl-industries.example",
+    "ops@owl-ops.example",
+    "not-an-email",
+    "",
+    "two@@owl-industries.example",
+];
+
+const DOMAINS: &[&str] = &[
+    "owl-industries.example",
+    "owl-labs.example",
+    "finch-analytics.example",
+    "heron-logistics.example",
+    "owl-ops.example",
+    "stage.owl-industries.example",
+    "HTTPS://Owl-Ops.Example/path",
+    "www.owl-ops.example",
+    "gmail.com",
+    "localhost",
+    "",
+];
+
+const NAMES: &[&str] = &[
+    "Owl Staging",
+    "New Project",
+    "",
+    "   ",
+    "Finch Analytics",
+    "Heron Logistics",
+    "Owl Industries",
+    "ÄÖÜ 漢字",
+    "0123456789012345678901234567890123456789012345678901234567890123",
+    "01234567890123456789012345678901234567890123456789012345678901234",
+];
+
+const DURATIONS: &[i64] = &[3600, 86_400, 7 * 86_400, 30 * 86_400, 31 * 86_400, 0, -60];
+
+/// One random step, as numbers resolved against the world when it runs, so SIDs, emails and
+/// names come from the world as it is at that moment.
+#[derive(Debug, Clone)]
+struct Step {
+    kind: u8,
+    actor: usize,
+    /// `None`: the acting user's own org (the home org for outsiders); otherwise any org.
+    org: Option<usize>,
+    a: usize,
+    b: usize,
+    c: usize,
+    flag: bool,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    (
+        0u8..52,
+        any::<usize>(),
+        prop::option::weighted(0.25, any::<usize>()),
+        any::<usize>(),
+        any::<usize>(),
+        any::<usize>(),
+        any::<bool>(),
+    )
+        .prop_map(|(kind, actor, org, a, b, c, flag)| Step {
+            kind,
+            actor,
+            org,
+            a,
+            b,
+            c,
+            flag,
+        })
+}
+
+fn nth<T: Clone>(items: &[T], i: usize) -> Option<T> {
+    (!items.is_empty()).then(|| items[i % items.len()].clone())
+}
+
+/// Resolves a step's numbers against the world.
+struct Resolver<'a> {
+    w: &'a World,
+}
+
+impl Resolver<'_> {
+    fn user_emails(&self) -> Vec<String> {
+        self.w.users.values().map(|u| u.email.clone()).collect()
+    }
+
+    /// Half the time an existing user's email (sometimes in upper case), else a new or bad one.
+    fn email(&self, i: usize) -> String {
+        if i % 2 == 0
+            && let Some(e) = nth(&self.user_emails(), i / 2)
+        {
+            return if i % 6 == 0 { e.to_ascii_uppercase() } else { e };
+        }
+        NEW_EMAILS[(i / 2) % NEW_EMAILS.len()].to_string()
+    }
+
+    /// Mostly a SID of the world (sometimes upper-cased), else a malformed or missing one.
+    fn account(&self, i: usize) -> String {
+        let sids: Vec<String> = self.w.accounts.keys().map(|s| s.to_string()).collect();
+        match i % 10 {
+            0 => "AC123".into(),
+            1 => format!("AC{}", "0".repeat(32)),
+            2 => format!("US{}", "1".repeat(32)),
+            3 => nth(&sids, i / 10)
+                .map(|s| format!("ac{}", s[2..].to_ascii_uppercase()))
+                .unwrap_or_default(),
+            _ => nth(&sids, i / 10).unwrap_or_default(),
+        }
+    }
+
+    fn account_name(&self, sid: &str) -> Option<String> {
+        self.w.find_account(sid).ok().map(|a| a.name.clone())
+    }
+
+    fn domain(&self, i: usize) -> String {
+        let mut all: Vec<String> = DOMAINS.iter().map(|d| d.to_string()).collect();
+        for o in self.w.orgs.values() {
+            all.extend(o.domains.keys().cloned());
+        }
+        nth(&all, i).unwrap_or_default()
+    }
+
+    fn name(&self, i: usize) -> String {
+        NAMES[i % NAMES.len()].to_string()
+    }
+
+    fn org_key(&self, i: usize) -> String {
+        let orgs: Vec<&Org> = self.w.orgs.values().collect();
+        match i % 5 {
+            0 => "Nowhere Inc".into(),
+            1 => nth(&orgs, i / 5).map(|o| o.sid.to_string()).unwrap_or_default(),
+            _ => nth(&orgs, i / 5).map(|o| o.name.clone()).unwrap_or_default(),
+        }
+    }
+
+    fn roles(&self, i: usize) -> Vec<AccountRole> {
+        let all = AccountRole::ALL;
+        match i % 6 {
+            0 => vec![],
+            1 => vec![AccountRole::Developer, AccountRole::BillingManager],
+            2 => vec![all[(i / 6) % 4], all[(i / 24) % 4]],
+            _ => vec![all[(i / 6) % 4]],
+        }
+    }
+
+    fn role(&self, i: usize) -> OrgRole {
+        [OrgRole::Standard, OrgRole::Administrator, OrgRole::Owner][i % 3]
+    }
+
+    fn ctx(&self, s: &Step) -> Ctx {
+        let users: Vec<&User> = self.w.users.values().collect();
+        let orgs: Vec<Sid> = self.w.orgs.keys().cloned().collect();
+        let user = users[s.actor % users.len()];
+        let org = match s.org {
+            Some(i) => orgs[i % orgs.len()].clone(),
+            None => user
+                .membership
+                .as_ref()
+                .map(|m| m.org.clone())
+                .or_else(|| self.w.home_org.clone())
+                .unwrap_or_else(|| orgs[0].clone()),
+        };
+        if s.actor % 23 == 0 {
+            Ctx {
+                org,
+                actor: Actor::ScimToken,
+            }
+        } else {
+            Ctx::new(org, user.sid.clone())
+        }
+    }
+
+    fn setting(&self, s: &Step) -> Setting {
+        let n = [0u32, 1, 2, 3, 5, 12, 100, 1000][s.b % 8];
+        match s.a % 10 {
+            0 => Setting::AccountLimit(n),
+            1 => Setting::SubaccountLimit(n),
+            2 => Setting::DomainLimit(n),
+            3 => Setting::InviteDays(n),
+            4 => Setting::ResetLinkHours(n),
+            5 => Setting::Baa(s.flag),
+            6 => Setting::SsoEntitlement(s.flag),
+            7 => Setting::BulkImport(s.flag),
+            8 => Setting::MultiVerified {
+                domain: self.domain(s.c),
+                on: s.flag,
+            },
+            _ => Setting::ScimTwilioRules(s.flag),
+        }
+    }
+
+    fn csv(&self, s: &Step) -> String {
+        if s.a % 5 == 0 {
+            return "email,name\nbroken".into();
+        }
+        let mut csv = String::from("email,first_name,last_name\n");
+        for k in 0..(s.b % 4) {
+            csv.push_str(&format!("{},First,Last\n", self.email(s.c.wrapping_add(k * 7))));
+        }
+        csv
+    }
+
+    fn action(&self, s: &Step, ctx: &Ctx) -> Action {
+        use Action::*;
+        let acc = self.account(s.a);
+        let email = self.email(s.b);
+        match s.kind {
+            0 => Signup {
+                email,
+                name: s.flag.then(|| self.name(s.c)),
+            },
+            1 => AddWorldUser { email, name: None },
+            2 => AddWorldAccount {
+                name: self.name(s.c),
+                owner: email,
+                full: s.flag,
+            },
+            3 => PublishDns {
+                domain: self.domain(s.a),
+            },
+            4 => UnpublishDns {
+                domain: self.domain(s.a),
+            },
+            5 => AdvanceClock {
+                seconds: DURATIONS[s.a % DURATIONS.len()],
+            },
+            6 => CreateAccount {
+                name: self.name(s.c),
+                flex: s.flag,
+                owner: (s.a % 3 == 0).then_some(email),
+            },
+            7 => ImportAccount { sid: acc },
+            8 => LinkAccount { sid: acc },
+            9 => ConfirmAccount { sid: acc },
+            10 => DeclineAccount { sid: acc },
+            11 => CancelAccount { sid: acc },
+            12 => RenameAccount {
+                sid: acc,
+                name: self.name(s.c),
+            },
+            13 => TransferAccount { sid: acc, user: email },
+            14 => UpgradeAccount { sid: acc },
+            15 => SuspendAccount { sid: acc },
+            16 => ResumeAccount { sid: acc },
+            17 => {
+                let confirm_name = if s.flag {
+                    self.account_name(&acc).unwrap_or_default()
+                } else {
+                    self.name(s.c)
+                };
+                CloseAccount {
+                    sid: acc,
+                    confirm_name,
+                }
+            }
+            18 => SetHipaa { sid: acc, on: s.flag },
+            19 => GrantAccess {
+                sid: acc,
+                user: email,
+                roles: self.roles(s.c),
+            },
+            20 => RevokeAccess { sid: acc, user: email },
+            21 => CreateSubaccount {
+                parent: acc,
+                name: s.flag.then(|| self.name(s.c)),
+            },
+            22 => AddDomain {
+                name: self.domain(s.a),
+            },
+            23 => VerifyDomain {
+                name: self.domain(s.a),
+            },
+            24 => RecheckDomain {
+                name: self.domain(s.a),
+            },
+            25 => DeleteDomain {
+                name: self.domain(s.a),
+                acknowledged: s.flag,
+            },
+            26 => SetSignup {
+                setting: SignupSetting::ALL[s.a % 3],
+            },
+            27 => Invite {
+                email,
+                role: self.role(s.c),
+                accounts: if s.flag {
+                    vec![(acc, self.roles(s.c / 3))]
+                } else {
+                    vec![]
+                },
+            },
+            28..=30 => {
+                let pending: Vec<String> = self
+                    .w
+                    .orgs
+                    .get(&ctx.org)
+                    .map(|o| o.invitations.values().map(|i| i.email.clone()).collect())
+                    .unwrap_or_default();
+                let email = if s.flag {
+                    nth(&pending, s.a).unwrap_or(email)
+                } else {
+                    email
+                };
+                match s.kind {
+                    28 => AcceptInvite { email },
+                    29 => CancelInvite { email },
+                    _ => ResendInvite { email },
+                }
+            }
+            31 => SetRole {
+                user: email,
+                role: self.role(s.c),
+            },
+            32 => ResetPassword { user: email },
+            33 => Reset2fa { user: email },
+            34 => Deactivate { user: email },
+            35 => Reactivate { user: email },
+            36 => RemoveUser { user: email },
+            37 => DeleteUser { user: email },
+            38 => ImportUsers { csv: self.csv(s) },
+            39 => RenameOrg {
+                name: self.name(s.c),
+            },
+            40 => TransferOrg { user: email },
+            41 => DeleteOrg,
+            42 => {
+                let candidate = self.org_key(s.a);
+                let confirm = if s.flag {
+                    self.w
+                        .find_org(&candidate)
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default()
+                } else {
+                    self.name(s.c)
+                };
+                Merge {
+                    candidate,
+                    confirm,
+                    owner_role: self.role(s.c),
+                }
+            }
+            43 => Set(self.setting(s)),
+            44 => SsoConfigure {
+                entity_id: if s.c % 5 == 0 { "" } else { "https://idp.example/saml" }.into(),
+                url: if s.c % 7 == 0 {
+                    "http://idp.example/sso"
+                } else {
+                    "https://idp.example/sso"
+                }
+                .into(),
+                cert_pem: match s.a % 4 {
+                    0 => "garbage".into(),
+                    1 => include_str!("fixtures/expired-idp-cert.pem").into(),
+                    _ => DEMO_IDP_CERT.into(),
+                },
+            },
+            45 => SsoTest,
+            46 => SsoEnforce {
+                domain: self.domain(s.a),
+                confirm_lockout: s.flag,
+            },
+            47 => SsoUnenforce {
+                domain: self.domain(s.a),
+            },
+            48 => SsoExempt { user: email },
+            49 => SsoUnexempt {
+                user: email,
+                confirm_lockout: s.flag,
+            },
+            50 => ScimEnable {
+                token: if s.flag {
+                    "t".repeat(40)
+                } else {
+                    "short".into()
+                },
+            },
+            _ => ScimDisable,
+        }
+    }
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_actions_keep_every_invariant(steps in prop::collection::vec(step(), 1..40)) {
+        let mut w = common::demo();
+        let mut log: Vec<String> = Vec::new();
+        for s in &steps {
+            let (ctx, action) = {
+                let r = Resolver { w: &w };
+                let ctx = r.ctx(s);
+                let action = r.action(s, &ctx);
+                (ctx, action)
+            };
+            let before = w.clone();
+            let result = w.apply(&ctx, &action);
+            log.push(format!(
+                "as {} in {}: {action:?} -> {}",
+                w.actor_label(&ctx.actor),
+                before.org_name(&ctx.org),
+                match &result {
+                    Ok(o) => format!("ok: {}", o.message),
+                    Err(e) => format!("err: {e}"),
+                }
+            ));
+            match &result {
+                Err(e) => {
+                    prop_assert!(w == before, "a failed step changed the world:\n{}", log.join("\n"));
+                    if let Some(id) = e.rule() {
+                        prop_assert!(rules::find(id).is_some(), "unknown rule {id}");
+                    }
+                }
+                Ok(_) => {
+                    if w != before {
+                        prop_assert!(
+                            w.audit.len() > before.audit.len(),
+                            "an applied change was not logged (AUD-1):\n{}",
+                            log.join("\n")
+                        );
+                        prop_assert!(w.audit[..before.audit.len()] == before.audit[..], "the audit log was rewritten");
+                    }
+                    prop_assert!(w.clock >= before.clock, "the clock went back");
+                }
+            }
+            if let Err(v) = w.check_invariants() {
+                prop_assert!(false, "invariant broken: {}\n{}", v.message, log.join("\n"));
+            }
+        }
+        let text = tworg::persist::to_ron(&w);
+        let back = tworg::persist::from_ron(&text, "round-trip");
+        prop_assert!(back.is_ok(), "the world does not load back: {:?}", back.err().map(|e| e.to_string()));
+        prop_assert!(back.unwrap() == w, "the world changed in a RON round trip");
+    }
+}
