@@ -2898,6 +2898,98 @@ fn rule_aud_1_every_applied_change_is_logged_and_a_refused_one_is_not() {
 }
 
 // ============================================================================================
+// Model bugs these tests found (each named after the rule it broke)
+// ============================================================================================
+
+#[test]
+fn rule_acc_3_linking_an_independent_account_past_the_limit_is_refused() {
+    // A pending link is a pending account: it counts toward the limit, so asking for one when the
+    // org is full is refused like an import (the invariant used to break here).
+    let mut w = demo();
+    let ctx = ctx_as(&w, OLIVIA);
+    let used = w.accounts_toward_limit(&ctx.org) as u32;
+    apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used)));
+    let proto = acc(&w, "Owl Labs Prototype");
+    refused_with(&mut w, &ctx, Action::LinkAccount { sid: proto.clone() }, "ACC-3");
+    apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used + 1)));
+    apply_ok(&mut w, &ctx, Action::LinkAccount { sid: proto });
+    assert_eq!(w.accounts_toward_limit(&ctx.org), used as usize + 1);
+}
+
+#[test]
+fn rule_mrg_4_the_primes_sso_applies_to_candidate_users_exempted_in_the_candidate() {
+    let (mut w, ctx) = owl_with_tested_sso();
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::SsoEnforce { domain: "owl-industries.example".into(), confirm_lockout: true },
+    );
+    // Finch's Owner exempts himself in Finch (which has no SSO of its own).
+    let finch = ctx_as(&w, FELIX);
+    apply_ok(&mut w, &finch, Action::SsoExempt { user: FELIX.into() });
+    apply_ok(&mut w, &ctx, merge(FINCH, FINCH, OrgRole::Administrator));
+    assert!(
+        w.sso_required(user(&w, FELIX)),
+        "an exemption made by the Candidate does not carry over"
+    );
+}
+
+#[test]
+fn rule_sub_2_a_merge_is_refused_when_a_candidate_account_has_more_subaccounts_than_the_prime_allows() {
+    let mut w = demo();
+    let owl = ctx_as(&w, OLIVIA);
+    let finch = ctx_as(&w, FELIX);
+    let main = acc(&w, "Finch Analytics Main");
+    apply_ok(&mut w, &finch, Action::UpgradeAccount { sid: main.clone() });
+    for i in 0..3 {
+        apply_ok(
+            &mut w,
+            &finch,
+            Action::CreateSubaccount { parent: main.clone(), name: Some(format!("Finch Sub {i}")) },
+        );
+    }
+    apply_ok(&mut w, &owl, set(Setting::SubaccountLimit(2)));
+    refused_with(&mut w, &owl, merge(FINCH, FINCH, OrgRole::Standard), "SUB-2");
+    assert!(!w.merge_preview(&owl, FINCH, OrgRole::Standard).unwrap().allowed());
+    apply_ok(&mut w, &owl, set(Setting::SubaccountLimit(3)));
+    apply_ok(&mut w, &owl, merge(FINCH, FINCH, OrgRole::Standard));
+}
+
+#[test]
+fn rule_sign_5_a_multi_verified_domain_that_is_uncertain_still_keeps_the_org_blocked() {
+    let mut w = demo();
+    let ctx = ctx_as(&w, OLIVIA);
+    let d = "owl-industries.example";
+    apply_ok(&mut w, &ctx, Action::SetSignup { setting: SignupSetting::Blocked });
+    apply_ok(&mut w, &ctx, set(Setting::MultiVerified { domain: d.into(), on: true }));
+    apply_ok(&mut w, &ctx, Action::UnpublishDns { domain: d.into() });
+    apply_ok(&mut w, &ctx, Action::RecheckDomain { name: d.into() });
+    // While it is verified-uncertain the setting may not leave Blocked either, or restoring the
+    // record would leave a multi-verified domain in a Restricted org.
+    refused_with(&mut w, &ctx, Action::SetSignup { setting: SignupSetting::Restricted }, "SIGN-5");
+    apply_ok(&mut w, &ctx, Action::PublishDns { domain: d.into() });
+    apply_ok(&mut w, &ctx, Action::RecheckDomain { name: d.into() });
+    assert_eq!(w.find_org(OWL).unwrap().signup, SignupSetting::Blocked);
+}
+
+#[test]
+fn rule_sub_4_an_invitation_cannot_grant_roles_on_a_subaccount() {
+    let mut w = demo();
+    let ctx = ctx_as(&w, ADAM);
+    let eu = acc(&w, "Owl Prod EU");
+    refused_with(
+        &mut w,
+        &ctx,
+        Action::Invite {
+            email: "new.dev@owl-industries.example".into(),
+            role: OrgRole::Standard,
+            accounts: vec![(eu, vec![AccountRole::Developer])],
+        },
+        "SUB-4",
+    );
+}
+
+// ============================================================================================
 // The rule table and this file
 // ============================================================================================
 

@@ -328,6 +328,8 @@ impl World {
             account.name.clone(),
             owner.email.clone(),
         );
+        // ACC-3: a pending link is a pending account until its owner accepts.
+        self.check_account_limit(&ctx.org, 1)?;
         let request = self.new_sid(SidKind::Notification);
         self.account_mut(&sid).link = Some(OrgLink {
             org: ctx.org.clone(),
