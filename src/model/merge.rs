@@ -194,6 +194,8 @@ impl World {
         for u in self.users.values_mut() {
             if let Some(m) = u.membership.as_mut().filter(|m| m.org == cand) {
                 m.org = prime.clone();
+                // MRG-4: the Prime's SSO enforcement applies; exemptions were the Candidate's.
+                m.sso_exempt = false;
                 m.role = if m.role == OrgRole::Owner {
                     owner_role
                 } else {
