@@ -360,7 +360,7 @@ impl World {
             && let Some(d) = org
                 .domains
                 .values()
-                .find(|d| d.multi_verified && d.is_verified())
+                .find(|d| d.multi_verified && d.status != DomainStatus::Unverified)
         {
             return refuse(
                 rules::SIGN_5,

@@ -212,7 +212,10 @@ impl World {
                         org.name
                     )));
                 };
-                if *on && d.is_verified() && org.signup != SignupSetting::Blocked {
+                if *on
+                    && d.status != DomainStatus::Unverified
+                    && org.signup != SignupSetting::Blocked
+                {
                     return refuse(
                         rules::SIGN_5,
                         format!("the sign-up setting is {}", org.signup.label()),
