@@ -348,6 +348,13 @@ impl World {
         let mut grants = std::collections::BTreeMap::new();
         for (key, roles) in accounts {
             let account = self.account_in_org(ctx, key)?;
+            if account.parent.is_some() {
+                return refuse(
+                    rules::SUB_4,
+                    format!("{} is a subaccount", account.name),
+                    "grant access on its parent account; it reaches the subaccounts",
+                );
+            }
             if self.kind_in(account, &ctx.org) != Some(AccountKind::Managed) {
                 return refuse(
                     rules::USR_5,
