@@ -88,13 +88,14 @@ impl World {
             })
             .map(|a| a.sid.clone())
             .collect();
+        // Those that do not count toward this org's limit yet: outside it, or independent in it.
         let newly_counted = joining
             .iter()
             .filter(|a| {
                 self.accounts[*a]
                     .link
                     .as_ref()
-                    .is_none_or(|l| l.org != ctx.org)
+                    .is_none_or(|l| l.org != ctx.org || !l.state.counts_toward_limit())
             })
             .count();
         self.check_account_limit(&ctx.org, newly_counted)?;
