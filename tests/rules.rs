@@ -2989,6 +2989,68 @@ fn rule_sub_4_an_invitation_cannot_grant_roles_on_a_subaccount() {
     );
 }
 
+#[test]
+fn rule_org_8_an_independent_account_joining_as_managed_counts_toward_the_limit() {
+    // Kai owns the independent Kestrel Partner Portal (which does not count); he joins Owl and
+    // becomes Owner, so the portal becomes managed (which counts). With Owl full, that is refused.
+    let mut w = demo();
+    let ctx = ctx_as(&w, OLIVIA);
+    verify_new_domain(&mut w, &ctx, "kestrel-partners.example");
+    new_member(&mut w, &ctx, KAI, OrgRole::Standard);
+    let used = w.accounts_toward_limit(&ctx.org) as u32;
+    apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used)));
+    refused_with(&mut w, &ctx, Action::TransferOrg { user: KAI.into() }, "ACC-3");
+    apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used + 1)));
+    apply_ok(&mut w, &ctx, Action::TransferOrg { user: KAI.into() });
+    let portal = account(&w, "Kestrel Partner Portal");
+    assert_eq!(w.kind_in(portal, &ctx.org), Some(AccountKind::Managed));
+}
+
+#[test]
+fn rule_sub_2_an_account_with_more_subaccounts_than_the_org_allows_cannot_be_imported() {
+    let mut w = demo();
+    let owl = ctx_as(&w, OLIVIA);
+    // Sam's Owl Staging becomes Full with 3 subaccounts...
+    let staging = acc(&w, "Owl Staging");
+    apply_ok(&mut w, &owl, Action::UpgradeAccount { sid: staging.clone() });
+    for i in 0..3 {
+        apply_ok(
+            &mut w,
+            &owl,
+            Action::CreateSubaccount { parent: staging.clone(), name: Some(format!("Stage {i}")) },
+        );
+    }
+    // ...and leaves Owl with Sam when owl-industries.example is not re-verified in time.
+    apply_ok(&mut w, &owl, Action::UnpublishDns { domain: "owl-industries.example".into() });
+    apply_ok(&mut w, &owl, Action::AdvanceClock { seconds: days(30) });
+    assert_eq!(account(&w, "Owl Staging").link, None);
+    // Heron (subaccount limit 2) takes the domain over and tries to import it.
+    let heron = ctx_as(&w, HANA);
+    apply_ok(&mut w, &heron, set(Setting::SubaccountLimit(2)));
+    verify_new_domain(&mut w, &heron, "owl-industries.example");
+    refused_with(&mut w, &heron, Action::ImportAccount { sid: staging.clone() }, "SUB-2");
+    refused_with(&mut w, &heron, Action::LinkAccount { sid: staging.clone() }, "SUB-2");
+    apply_ok(&mut w, &heron, set(Setting::SubaccountLimit(3)));
+    apply_ok(&mut w, &heron, Action::ImportAccount { sid: staging });
+}
+
+#[test]
+fn rule_dom_5_multi_verified_stays_on_while_another_org_holds_the_domain_uncertain() {
+    let mut w = demo();
+    let heron = ctx_as(&w, HANA);
+    let owl = ctx_as(&w, OLIVIA);
+    let d = "heron-logistics.example";
+    apply_ok(&mut w, &heron, Action::SetSignup { setting: SignupSetting::Blocked });
+    apply_ok(&mut w, &heron, set(Setting::MultiVerified { domain: d.into(), on: true }));
+    apply_ok(&mut w, &owl, Action::SetSignup { setting: SignupSetting::Blocked });
+    verify_new_domain(&mut w, &owl, d);
+    // Owl's record disappears: its copy is verified-uncertain, but Owl still holds the domain.
+    apply_ok(&mut w, &owl, Action::UnpublishDns { domain: d.into() });
+    assert!(w.dns_has_record(&w.find_org(HERON).unwrap().domains[d]), "Heron's record stays");
+    apply_ok(&mut w, &owl, Action::RecheckDomain { name: d.into() });
+    refused_with(&mut w, &heron, set(Setting::MultiVerified { domain: d.into(), on: false }), "DOM-5");
+}
+
 // ============================================================================================
 // The rule table and this file
 // ============================================================================================

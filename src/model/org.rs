@@ -227,7 +227,11 @@ impl World {
                     .orgs
                     .values()
                     .filter(|o| {
-                        o.sid != ctx.org && o.domains.get(&name).is_some_and(|d| d.is_verified())
+                        o.sid != ctx.org
+                            && o
+                                .domains
+                                .get(&name)
+                                .is_some_and(|d| d.status != DomainStatus::Unverified)
                     })
                     .count();
                 if !*on && others > 0 {
