@@ -330,6 +330,7 @@ impl World {
         );
         // ACC-3: a pending link is a pending account until its owner accepts.
         self.check_account_limit(&ctx.org, 1)?;
+        self.check_subaccounts_fit(&ctx.org, std::slice::from_ref(&sid))?;
         let request = self.new_sid(SidKind::Notification);
         self.account_mut(&sid).link = Some(OrgLink {
             org: ctx.org.clone(),
