@@ -112,7 +112,11 @@ impl Resolver<'_> {
         if i % 2 == 0
             && let Some(e) = nth(&self.user_emails(), i / 2)
         {
-            return if i % 6 == 0 { e.to_ascii_uppercase() } else { e };
+            return if i % 6 == 0 {
+                e.to_ascii_uppercase()
+            } else {
+                e
+            };
         }
         NEW_EMAILS[(i / 2) % NEW_EMAILS.len()].to_string()
     }
@@ -151,8 +155,12 @@ impl Resolver<'_> {
         let orgs: Vec<&Org> = self.w.orgs.values().collect();
         match i % 5 {
             0 => "Nowhere Inc".into(),
-            1 => nth(&orgs, i / 5).map(|o| o.sid.to_string()).unwrap_or_default(),
-            _ => nth(&orgs, i / 5).map(|o| o.name.clone()).unwrap_or_default(),
+            1 => nth(&orgs, i / 5)
+                .map(|o| o.sid.to_string())
+                .unwrap_or_default(),
+            _ => nth(&orgs, i / 5)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -218,7 +226,10 @@ impl Resolver<'_> {
         }
         let mut csv = String::from("email,first_name,last_name\n");
         for k in 0..(s.b % 4) {
-            csv.push_str(&format!("{},First,Last\n", self.email(s.c.wrapping_add(k * 7))));
+            csv.push_str(&format!(
+                "{},First,Last\n",
+                self.email(s.c.wrapping_add(k * 7))
+            ));
         }
         csv
     }
@@ -261,7 +272,10 @@ impl Resolver<'_> {
                 sid: acc,
                 name: self.name(s.c),
             },
-            13 => TransferAccount { sid: acc, user: email },
+            13 => TransferAccount {
+                sid: acc,
+                user: email,
+            },
             14 => UpgradeAccount { sid: acc },
             15 => SuspendAccount { sid: acc },
             16 => ResumeAccount { sid: acc },
@@ -276,13 +290,19 @@ impl Resolver<'_> {
                     confirm_name,
                 }
             }
-            18 => SetHipaa { sid: acc, on: s.flag },
+            18 => SetHipaa {
+                sid: acc,
+                on: s.flag,
+            },
             19 => GrantAccess {
                 sid: acc,
                 user: email,
                 roles: self.roles(s.c),
             },
-            20 => RevokeAccess { sid: acc, user: email },
+            20 => RevokeAccess {
+                sid: acc,
+                user: email,
+            },
             21 => CreateSubaccount {
                 parent: acc,
                 name: s.flag.then(|| self.name(s.c)),
@@ -364,7 +384,12 @@ impl Resolver<'_> {
             }
             43 => Set(self.setting(s)),
             44 => SsoConfigure {
-                entity_id: if s.c % 5 == 0 { "" } else { "https://idp.example/saml" }.into(),
+                entity_id: if s.c % 5 == 0 {
+                    ""
+                } else {
+                    "https://idp.example/saml"
+                }
+                .into(),
                 url: if s.c % 7 == 0 {
                     "http://idp.example/sso"
                 } else {

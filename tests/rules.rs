@@ -2910,7 +2910,12 @@ fn rule_acc_3_linking_an_independent_account_past_the_limit_is_refused() {
     let used = w.accounts_toward_limit(&ctx.org) as u32;
     apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used)));
     let proto = acc(&w, "Owl Labs Prototype");
-    refused_with(&mut w, &ctx, Action::LinkAccount { sid: proto.clone() }, "ACC-3");
+    refused_with(
+        &mut w,
+        &ctx,
+        Action::LinkAccount { sid: proto.clone() },
+        "ACC-3",
+    );
     apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used + 1)));
     apply_ok(&mut w, &ctx, Action::LinkAccount { sid: proto });
     assert_eq!(w.accounts_toward_limit(&ctx.org), used as usize + 1);
@@ -2922,7 +2927,10 @@ fn rule_mrg_4_the_primes_sso_applies_to_candidate_users_exempted_in_the_candidat
     apply_ok(
         &mut w,
         &ctx,
-        Action::SsoEnforce { domain: "owl-industries.example".into(), confirm_lockout: true },
+        Action::SsoEnforce {
+            domain: "owl-industries.example".into(),
+            confirm_lockout: true,
+        },
     );
     // Finch's Owner exempts himself in Finch (which has no SSO of its own).
     let finch = ctx_as(&w, FELIX);
@@ -2935,7 +2943,8 @@ fn rule_mrg_4_the_primes_sso_applies_to_candidate_users_exempted_in_the_candidat
 }
 
 #[test]
-fn rule_sub_2_a_merge_is_refused_when_a_candidate_account_has_more_subaccounts_than_the_prime_allows() {
+fn rule_sub_2_a_merge_is_refused_when_a_candidate_account_has_more_subaccounts_than_the_prime_allows()
+ {
     let mut w = demo();
     let owl = ctx_as(&w, OLIVIA);
     let finch = ctx_as(&w, FELIX);
@@ -2945,12 +2954,24 @@ fn rule_sub_2_a_merge_is_refused_when_a_candidate_account_has_more_subaccounts_t
         apply_ok(
             &mut w,
             &finch,
-            Action::CreateSubaccount { parent: main.clone(), name: Some(format!("Finch Sub {i}")) },
+            Action::CreateSubaccount {
+                parent: main.clone(),
+                name: Some(format!("Finch Sub {i}")),
+            },
         );
     }
     apply_ok(&mut w, &owl, set(Setting::SubaccountLimit(2)));
-    refused_with(&mut w, &owl, merge(FINCH, FINCH, OrgRole::Standard), "SUB-2");
-    assert!(!w.merge_preview(&owl, FINCH, OrgRole::Standard).unwrap().allowed());
+    refused_with(
+        &mut w,
+        &owl,
+        merge(FINCH, FINCH, OrgRole::Standard),
+        "SUB-2",
+    );
+    assert!(
+        !w.merge_preview(&owl, FINCH, OrgRole::Standard)
+            .unwrap()
+            .allowed()
+    );
     apply_ok(&mut w, &owl, set(Setting::SubaccountLimit(3)));
     apply_ok(&mut w, &owl, merge(FINCH, FINCH, OrgRole::Standard));
 }
@@ -2960,13 +2981,33 @@ fn rule_sign_5_a_multi_verified_domain_that_is_uncertain_still_keeps_the_org_blo
     let mut w = demo();
     let ctx = ctx_as(&w, OLIVIA);
     let d = "owl-industries.example";
-    apply_ok(&mut w, &ctx, Action::SetSignup { setting: SignupSetting::Blocked });
-    apply_ok(&mut w, &ctx, set(Setting::MultiVerified { domain: d.into(), on: true }));
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::SetSignup {
+            setting: SignupSetting::Blocked,
+        },
+    );
+    apply_ok(
+        &mut w,
+        &ctx,
+        set(Setting::MultiVerified {
+            domain: d.into(),
+            on: true,
+        }),
+    );
     apply_ok(&mut w, &ctx, Action::UnpublishDns { domain: d.into() });
     apply_ok(&mut w, &ctx, Action::RecheckDomain { name: d.into() });
     // While it is verified-uncertain the setting may not leave Blocked either, or restoring the
     // record would leave a multi-verified domain in a Restricted org.
-    refused_with(&mut w, &ctx, Action::SetSignup { setting: SignupSetting::Restricted }, "SIGN-5");
+    refused_with(
+        &mut w,
+        &ctx,
+        Action::SetSignup {
+            setting: SignupSetting::Restricted,
+        },
+        "SIGN-5",
+    );
     apply_ok(&mut w, &ctx, Action::PublishDns { domain: d.into() });
     apply_ok(&mut w, &ctx, Action::RecheckDomain { name: d.into() });
     assert_eq!(w.find_org(OWL).unwrap().signup, SignupSetting::Blocked);
@@ -2999,7 +3040,12 @@ fn rule_org_8_an_independent_account_joining_as_managed_counts_toward_the_limit(
     new_member(&mut w, &ctx, KAI, OrgRole::Standard);
     let used = w.accounts_toward_limit(&ctx.org) as u32;
     apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used)));
-    refused_with(&mut w, &ctx, Action::TransferOrg { user: KAI.into() }, "ACC-3");
+    refused_with(
+        &mut w,
+        &ctx,
+        Action::TransferOrg { user: KAI.into() },
+        "ACC-3",
+    );
     apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used + 1)));
     apply_ok(&mut w, &ctx, Action::TransferOrg { user: KAI.into() });
     let portal = account(&w, "Kestrel Partner Portal");
@@ -3012,24 +3058,53 @@ fn rule_sub_2_an_account_with_more_subaccounts_than_the_org_allows_cannot_be_imp
     let owl = ctx_as(&w, OLIVIA);
     // Sam's Owl Staging becomes Full with 3 subaccounts...
     let staging = acc(&w, "Owl Staging");
-    apply_ok(&mut w, &owl, Action::UpgradeAccount { sid: staging.clone() });
+    apply_ok(
+        &mut w,
+        &owl,
+        Action::UpgradeAccount {
+            sid: staging.clone(),
+        },
+    );
     for i in 0..3 {
         apply_ok(
             &mut w,
             &owl,
-            Action::CreateSubaccount { parent: staging.clone(), name: Some(format!("Stage {i}")) },
+            Action::CreateSubaccount {
+                parent: staging.clone(),
+                name: Some(format!("Stage {i}")),
+            },
         );
     }
     // ...and leaves Owl with Sam when owl-industries.example is not re-verified in time.
-    apply_ok(&mut w, &owl, Action::UnpublishDns { domain: "owl-industries.example".into() });
+    apply_ok(
+        &mut w,
+        &owl,
+        Action::UnpublishDns {
+            domain: "owl-industries.example".into(),
+        },
+    );
     apply_ok(&mut w, &owl, Action::AdvanceClock { seconds: days(30) });
     assert_eq!(account(&w, "Owl Staging").link, None);
     // Heron (subaccount limit 2) takes the domain over and tries to import it.
     let heron = ctx_as(&w, HANA);
     apply_ok(&mut w, &heron, set(Setting::SubaccountLimit(2)));
     verify_new_domain(&mut w, &heron, "owl-industries.example");
-    refused_with(&mut w, &heron, Action::ImportAccount { sid: staging.clone() }, "SUB-2");
-    refused_with(&mut w, &heron, Action::LinkAccount { sid: staging.clone() }, "SUB-2");
+    refused_with(
+        &mut w,
+        &heron,
+        Action::ImportAccount {
+            sid: staging.clone(),
+        },
+        "SUB-2",
+    );
+    refused_with(
+        &mut w,
+        &heron,
+        Action::LinkAccount {
+            sid: staging.clone(),
+        },
+        "SUB-2",
+    );
     apply_ok(&mut w, &heron, set(Setting::SubaccountLimit(3)));
     apply_ok(&mut w, &heron, Action::ImportAccount { sid: staging });
 }
@@ -3040,15 +3115,45 @@ fn rule_dom_5_multi_verified_stays_on_while_another_org_holds_the_domain_uncerta
     let heron = ctx_as(&w, HANA);
     let owl = ctx_as(&w, OLIVIA);
     let d = "heron-logistics.example";
-    apply_ok(&mut w, &heron, Action::SetSignup { setting: SignupSetting::Blocked });
-    apply_ok(&mut w, &heron, set(Setting::MultiVerified { domain: d.into(), on: true }));
-    apply_ok(&mut w, &owl, Action::SetSignup { setting: SignupSetting::Blocked });
+    apply_ok(
+        &mut w,
+        &heron,
+        Action::SetSignup {
+            setting: SignupSetting::Blocked,
+        },
+    );
+    apply_ok(
+        &mut w,
+        &heron,
+        set(Setting::MultiVerified {
+            domain: d.into(),
+            on: true,
+        }),
+    );
+    apply_ok(
+        &mut w,
+        &owl,
+        Action::SetSignup {
+            setting: SignupSetting::Blocked,
+        },
+    );
     verify_new_domain(&mut w, &owl, d);
     // Owl's record disappears: its copy is verified-uncertain, but Owl still holds the domain.
     apply_ok(&mut w, &owl, Action::UnpublishDns { domain: d.into() });
-    assert!(w.dns_has_record(&w.find_org(HERON).unwrap().domains[d]), "Heron's record stays");
+    assert!(
+        w.dns_has_record(&w.find_org(HERON).unwrap().domains[d]),
+        "Heron's record stays"
+    );
     apply_ok(&mut w, &owl, Action::RecheckDomain { name: d.into() });
-    refused_with(&mut w, &heron, set(Setting::MultiVerified { domain: d.into(), on: false }), "DOM-5");
+    refused_with(
+        &mut w,
+        &heron,
+        set(Setting::MultiVerified {
+            domain: d.into(),
+            on: false,
+        }),
+        "DOM-5",
+    );
 }
 
 // ============================================================================================

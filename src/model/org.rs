@@ -228,8 +228,7 @@ impl World {
                     .values()
                     .filter(|o| {
                         o.sid != ctx.org
-                            && o
-                                .domains
+                            && o.domains
                                 .get(&name)
                                 .is_some_and(|d| d.status != DomainStatus::Unverified)
                     })
