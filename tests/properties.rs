@@ -109,10 +109,10 @@ impl Resolver<'_> {
 
     /// Half the time an existing user's email (sometimes in upper case), else a new or bad one.
     fn email(&self, i: usize) -> String {
-        if i % 2 == 0
+        if i.is_multiple_of(2)
             && let Some(e) = nth(&self.user_emails(), i / 2)
         {
-            return if i % 6 == 0 {
+            return if i.is_multiple_of(6) {
                 e.to_ascii_uppercase()
             } else {
                 e
@@ -191,7 +191,7 @@ impl Resolver<'_> {
                 .or_else(|| self.w.home_org.clone())
                 .unwrap_or_else(|| orgs[0].clone()),
         };
-        if s.actor % 23 == 0 {
+        if s.actor.is_multiple_of(23) {
             Ctx {
                 org,
                 actor: Actor::ScimToken,
@@ -221,7 +221,7 @@ impl Resolver<'_> {
     }
 
     fn csv(&self, s: &Step) -> String {
-        if s.a % 5 == 0 {
+        if s.a.is_multiple_of(5) {
             return "email,name\nbroken".into();
         }
         let mut csv = String::from("email,first_name,last_name\n");
@@ -261,7 +261,7 @@ impl Resolver<'_> {
             6 => CreateAccount {
                 name: self.name(s.c),
                 flex: s.flag,
-                owner: (s.a % 3 == 0).then_some(email),
+                owner: (s.a.is_multiple_of(3)).then_some(email),
             },
             7 => ImportAccount { sid: acc },
             8 => LinkAccount { sid: acc },
@@ -384,13 +384,13 @@ impl Resolver<'_> {
             }
             43 => Set(self.setting(s)),
             44 => SsoConfigure {
-                entity_id: if s.c % 5 == 0 {
+                entity_id: if s.c.is_multiple_of(5) {
                     ""
                 } else {
                     "https://idp.example/saml"
                 }
                 .into(),
-                url: if s.c % 7 == 0 {
+                url: if s.c.is_multiple_of(7) {
                     "http://idp.example/sso"
                 } else {
                     "https://idp.example/sso"
