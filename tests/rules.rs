@@ -3156,6 +3156,46 @@ fn rule_dom_5_multi_verified_stays_on_while_another_org_holds_the_domain_uncerta
     );
 }
 
+#[test]
+fn rule_clk_1_the_clock_refuses_to_run_off_the_calendar_and_huge_lifetimes_never_expire() {
+    // These used to panic (timestamp overflow) instead of answering.
+    let mut w = demo();
+    let ctx = ctx_as(&w, OLIVIA);
+    fails_without_rule(&mut w, &ctx, Action::AdvanceClock { seconds: i64::MAX });
+    fails_without_rule(
+        &mut w,
+        &ctx,
+        Action::AdvanceClock {
+            seconds: 10_000 * 365 * 86_400,
+        },
+    );
+    // An invitation lifetime and a reset link lifetime as long as the setting allows.
+    apply_ok(&mut w, &ctx, set(Setting::InviteDays(u32::MAX)));
+    apply_ok(&mut w, &ctx, set(Setting::ResetLinkHours(u32::MAX)));
+    apply_ok(
+        &mut w,
+        &ctx,
+        invite("forever@owl-industries.example", OrgRole::Standard),
+    );
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::ResendInvite {
+            email: PAULA.into(),
+        },
+    );
+    apply_ok(&mut w, &ctx, Action::ResetPassword { user: SAM.into() });
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::AdvanceClock {
+            seconds: 1_000 * 365 * 86_400,
+        },
+    );
+    assert_eq!(w.find_org(OWL).unwrap().invitations.len(), 2);
+    assert!(user(&w, SAM).password_reset_until.is_some());
+}
+
 // ============================================================================================
 // The rule table and this file
 // ============================================================================================

@@ -254,7 +254,7 @@ impl World {
                 )));
             }
             (DomainStatus::Verified, false) => DomainStatus::VerifiedUncertain {
-                deadline: now + days(REVERIFY_DAYS),
+                deadline: time::later(now, days(REVERIFY_DAYS)),
             },
             (DomainStatus::VerifiedUncertain { .. }, true) => DomainStatus::Verified,
             (DomainStatus::VerifiedUncertain { deadline }, false) => {

@@ -300,7 +300,14 @@ impl World {
             ));
         }
         let from = self.clock;
-        self.clock = from + jiff::SignedDuration::from_secs(seconds);
+        self.clock = from
+            .checked_add(jiff::SignedDuration::from_secs(seconds))
+            .map_err(|_| {
+                ActionError::Invalid(format!(
+                    "the clock cannot move {seconds} seconds past {}: that is beyond the last date it can show",
+                    time::format_time(from)
+                ))
+            })?;
         let mut events = Vec::new();
         self.expire_invitations(&mut events);
         self.expire_reset_links(&mut events);
@@ -374,7 +381,7 @@ impl World {
                         org.sid.clone(),
                         d.name.clone(),
                         DomainStatus::VerifiedUncertain {
-                            deadline: at + time::days(super::domains::REVERIFY_DAYS),
+                            deadline: time::later(at, time::days(super::domains::REVERIFY_DAYS)),
                         },
                     )),
                     (DomainStatus::VerifiedUncertain { .. }, true) => {

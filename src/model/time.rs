@@ -45,6 +45,12 @@ pub fn parse_duration(input: &str) -> Result<SignedDuration, String> {
     Ok(SignedDuration::from_secs(total))
 }
 
+/// `t + d`, or the last representable instant when that is past it: a lifetime set very long
+/// (a setting) means "never expires", not a crash.
+pub fn later(t: Timestamp, d: SignedDuration) -> Timestamp {
+    t.checked_add(d).unwrap_or(Timestamp::MAX)
+}
+
 pub fn days(n: u32) -> SignedDuration {
     SignedDuration::from_hours(24 * i64::from(n))
 }

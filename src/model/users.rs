@@ -378,7 +378,7 @@ impl World {
             accounts: grants,
             invited_by: inviter,
             sent_at: self.clock,
-            expires_at: self.clock + days(lifetime),
+            expires_at: time::later(self.clock, days(lifetime)),
         };
         self.org_mut(&ctx.org).invitations.insert(sid.clone(), inv);
         let detail = format!(
@@ -450,7 +450,7 @@ impl World {
                 "re-verify the domain, or cancel the invitation",
             );
         }
-        let expires = self.clock + days(org.settings.invite_days);
+        let expires = time::later(self.clock, days(org.settings.invite_days));
         let now = self.clock;
         let i = self
             .org_mut(&ctx.org)
@@ -548,7 +548,10 @@ impl World {
     pub(crate) fn reset_password(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
         self.require_admin(ctx, "reset passwords")?;
         let sid = self.managed_user(ctx, key, rules::USR_6, "have their password reset")?;
-        let until = self.clock + hours(self.org(&ctx.org)?.settings.reset_link_hours);
+        let until = time::later(
+            self.clock,
+            hours(self.org(&ctx.org)?.settings.reset_link_hours),
+        );
         self.user_mut(&sid).password_reset_until = Some(until);
         let detail = format!(
             "{} was signed out and sent a reset link valid until {}",
