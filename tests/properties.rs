@@ -435,6 +435,44 @@ impl Resolver<'_> {
     }
 }
 
+/// Properties of account access that the world file's invariants do not check: role sets that
+/// USR-4 allows, no grants of their own on subaccounts (SUB-4), and no owner listed among the
+/// grantees of their own account.
+fn access_is_sound(w: &World) -> Result<(), String> {
+    for a in w.accounts.values() {
+        if a.parent.is_some() && !a.access.is_empty() {
+            return Err(format!(
+                "subaccount {} has grants of its own (SUB-4)",
+                a.name
+            ));
+        }
+        for (u, roles) in &a.access {
+            let list: Vec<AccountRole> = roles.iter().copied().collect();
+            if tworg::model::accounts::check_account_roles(&list).is_err() {
+                return Err(format!(
+                    "{} holds {roles:?} on {} (USR-4)",
+                    w.email_of(u),
+                    a.name
+                ));
+            }
+            if a.owner.as_ref() == Some(u) {
+                return Err(format!(
+                    "{} owns {} and is also a grantee",
+                    w.email_of(u),
+                    a.name
+                ));
+            }
+            if !w.users.contains_key(u) {
+                return Err(format!(
+                    "{} has a grant for a user that does not exist",
+                    a.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -493,6 +531,9 @@ proptest! {
                     }
                     prop_assert!(w.clock >= before.clock, "the clock went back");
                 }
+            }
+            if let Err(problem) = access_is_sound(&w) {
+                prop_assert!(false, "{problem}\n{}", log.join("\n"));
             }
             if let Err(v) = w.check_invariants() {
                 prop_assert!(false, "invariant broken: {}\n{}", v.message, log.join("\n"));
