@@ -18,6 +18,9 @@ const NEW_EMAILS: &[&str] = &[
     "new.one@owl-industries.example",
     "new.two@owl-industries.example",
     "alias+finch@owl-industries.example",
+    "new.three@owl-industries.example",
+    "new.four@owl-industries.example",
+    "NEW.FIVE@Owl-Industries.example",
     "lab.rat@owl-labs.example",
     "fresh@finch-analytics.example",
     "crane@heron-logistics.example",
@@ -184,7 +187,12 @@ impl Resolver<'_> {
         // A third of the steps are by an Org Owner in their own org, so that management
         // actions get far enough to change things.
         if s.actor % 3 == 1 {
-            let org = &orgs[(s.actor / 3) % orgs.len()];
+            let home = self.w.home_org.clone().unwrap_or_else(|| orgs[0].clone());
+            let org = if (s.actor / 3).is_multiple_of(2) {
+                &home
+            } else {
+                &orgs[(s.actor / 6) % orgs.len()]
+            };
             if let Some(owner) = self.w.owner_of_org(org) {
                 return Ctx::new(org.clone(), owner.sid.clone());
             }
@@ -207,6 +215,18 @@ impl Resolver<'_> {
         } else {
             Ctx::new(org, user.sid.clone())
         }
+    }
+
+    /// The owner of a pending account answers in the org that asked (ACC-5, ACC-6).
+    fn owner_ctx(&self, s: &Step, action: &Action) -> Option<Ctx> {
+        let (Action::ConfirmAccount { sid } | Action::DeclineAccount { sid }) = action else {
+            return None;
+        };
+        if !s.flag {
+            return None;
+        }
+        let a = self.w.find_account(sid).ok()?;
+        Some(Ctx::new(a.link.as_ref()?.org.clone(), a.owner.clone()?))
     }
 
     fn setting(&self, s: &Step) -> Setting {
@@ -332,7 +352,11 @@ impl Resolver<'_> {
                 setting: SignupSetting::ALL[s.a % 3],
             },
             27 => Invite {
-                email,
+                email: if s.flag {
+                    email
+                } else {
+                    NEW_EMAILS[s.b % NEW_EMAILS.len()].to_string()
+                },
                 role: self.role(s.c),
                 accounts: if s.flag {
                     vec![(acc, self.roles(s.c / 3))]
@@ -376,7 +400,7 @@ impl Resolver<'_> {
             41 => DeleteOrg,
             42 => {
                 let candidate = self.org_key(s.a);
-                let confirm = if s.flag {
+                let confirm = if s.flag || s.b.is_multiple_of(3) {
                     self.w
                         .find_org(&candidate)
                         .map(|o| o.name.clone())
@@ -387,7 +411,11 @@ impl Resolver<'_> {
                 Merge {
                     candidate,
                     confirm,
-                    owner_role: self.role(s.c),
+                    owner_role: if s.c.is_multiple_of(5) {
+                        OrgRole::Owner
+                    } else {
+                        self.role(s.c % 2)
+                    },
                 }
             }
             43 => Set(self.setting(s)),
@@ -496,7 +524,7 @@ proptest! {
                 let r = Resolver { w: &w };
                 let ctx = r.ctx(s);
                 let action = r.action(s, &ctx);
-                (ctx, action)
+                (r.owner_ctx(s, &action).unwrap_or(ctx), action)
             };
             let before = w.clone();
             let result = w.apply(&ctx, &action);
