@@ -3196,6 +3196,40 @@ fn rule_clk_1_the_clock_refuses_to_run_off_the_calendar_and_huge_lifetimes_never
     assert!(user(&w, SAM).password_reset_until.is_some());
 }
 
+#[test]
+fn rule_dom_9_accounts_that_leave_with_their_owner_keep_no_access_granted_by_the_org() {
+    // Like relinquishing an independent account (ACC-6) or removing a user (USR-8): what the org
+    // granted stays with the org.
+    let mut w = demo();
+    let ctx = ctx_as(&w, OLIVIA);
+    let staging = acc(&w, "Owl Staging");
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::GrantAccess {
+            sid: staging,
+            user: OLIVIA.into(),
+            roles: vec![AccountRole::Support],
+        },
+    );
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::UnpublishDns {
+            domain: "owl-industries.example".into(),
+        },
+    );
+    apply_ok(&mut w, &ctx, Action::AdvanceClock { seconds: days(30) });
+    let a = account(&w, "Owl Staging");
+    assert_eq!(a.link, None);
+    assert!(
+        !a.access.contains_key(&user_sid(&w, OLIVIA)),
+        "the Owner's grant stays behind"
+    );
+    // Sam's grant on Adam's Owl Contact Center goes too, whichever of them the expiry takes first.
+    assert!(account(&w, "Owl Contact Center").access.is_empty());
+}
+
 // ============================================================================================
 // The rule table and this file
 // ============================================================================================

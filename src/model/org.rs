@@ -420,13 +420,23 @@ impl World {
                 .into_iter()
                 .filter(|u| Some(u) != owner.as_ref())
                 .collect();
+            // Everyone who was a member: the access the org granted them stays with the org.
+            let members: std::collections::BTreeSet<Sid> =
+                self.members(&org).map(|u| u.sid.clone()).collect();
             let mut accounts = 0;
+            let mut leaving = Vec::new();
             for u in &users {
                 for a in self.managed_accounts_owned(&org, u) {
                     self.account_mut(&a).link = None;
+                    leaving.push(a);
                     accounts += 1;
                 }
                 self.detach_member(&org, u);
+            }
+            for a in &leaving {
+                self.account_mut(a)
+                    .access
+                    .retain(|u, _| !members.contains(u));
             }
             self.org_mut(&org).domains.remove(&name);
             events.push((Some(org), format!("{name} was not re-verified in time: deleted; {} user(s) and {accounts} account(s) left the organization", users.len())));
