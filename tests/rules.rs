@@ -3230,6 +3230,70 @@ fn rule_dom_9_accounts_that_leave_with_their_owner_keep_no_access_granted_by_the
     assert!(account(&w, "Owl Contact Center").access.is_empty());
 }
 
+/// Owl Staging, with a subaccount, leaves Owl with Sam (DOM-9) and Heron asks to import it.
+fn staging_pending_in_heron_with_a_subaccount() -> (World, Ctx, String, String) {
+    let mut w = demo();
+    let owl = ctx_as(&w, OLIVIA);
+    let staging = acc(&w, "Owl Staging");
+    let out = apply_ok(
+        &mut w,
+        &owl,
+        Action::CreateSubaccount {
+            parent: staging.clone(),
+            name: Some("Stage Sub".into()),
+        },
+    );
+    let sub = created(&out, SidKind::Account).to_string();
+    apply_ok(
+        &mut w,
+        &owl,
+        Action::UnpublishDns {
+            domain: "owl-industries.example".into(),
+        },
+    );
+    apply_ok(&mut w, &owl, Action::AdvanceClock { seconds: days(30) });
+    let heron = ctx_as(&w, HANA);
+    verify_new_domain(&mut w, &heron, "owl-industries.example");
+    apply_ok(
+        &mut w,
+        &heron,
+        Action::ImportAccount {
+            sid: staging.clone(),
+        },
+    );
+    (w, heron, staging, sub)
+}
+
+#[test]
+fn rule_sub_4_a_pending_accounts_subaccount_is_not_confirmed_or_cancelled_on_its_own() {
+    // Confirming or declining by the subaccount's SID used to panic; cancelling by it reported
+    // success and changed nothing.
+    let (mut w, heron, staging, sub) = staging_pending_in_heron_with_a_subaccount();
+    let sam = ctx_in(&w, HERON, SAM);
+    refused_with(
+        &mut w,
+        &sam,
+        Action::ConfirmAccount { sid: sub.clone() },
+        "SUB-4",
+    );
+    refused_with(
+        &mut w,
+        &sam,
+        Action::DeclineAccount { sid: sub.clone() },
+        "SUB-4",
+    );
+    refused_with(
+        &mut w,
+        &heron,
+        Action::CancelAccount { sid: sub.clone() },
+        "SUB-4",
+    );
+    // By the parent's SID it works, and the subaccount follows.
+    apply_ok(&mut w, &sam, Action::ConfirmAccount { sid: staging });
+    let s = account(&w, "Stage Sub");
+    assert_eq!(w.kind_in(s, &heron.org), Some(AccountKind::Managed));
+}
+
 // ============================================================================================
 // The rule table and this file
 // ============================================================================================

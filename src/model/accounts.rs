@@ -345,6 +345,21 @@ impl World {
         Ok(Outcome::msg(detail).created(SidKind::Notification, request))
     }
 
+    /// SUB-4: a subaccount follows its parent; a request is answered or cancelled on the parent.
+    fn refuse_subaccount_of_request(&self, account: &Account, what: &str) -> ActionResult<()> {
+        match account.parent.as_ref().and_then(|p| self.accounts.get(p)) {
+            Some(parent) => refuse(
+                rules::SUB_4,
+                format!(
+                    "{} is a subaccount of {}; it has no owner of its own and follows its parent",
+                    account.name, parent.name
+                ),
+                format!("{what} the parent account instead ({})", parent.sid),
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// The pending account and its owner, for confirm/decline, acting as that owner (ACC-5).
     fn pending_for_owner(
         &self,
@@ -353,6 +368,7 @@ impl World {
         what: &str,
     ) -> ActionResult<(Sid, Sid, bool)> {
         let account = self.account_in_org(ctx, key)?;
+        self.refuse_subaccount_of_request(account, what)?;
         let link = self.link_of(account).expect("in org");
         let is_import = match link.state {
             LinkState::PendingImport { .. } => true,
@@ -452,6 +468,7 @@ impl World {
     pub(crate) fn cancel_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
         self.require_admin(ctx, "cancel pending accounts")?;
         let account = self.account_in_org(ctx, key)?;
+        self.refuse_subaccount_of_request(account, "cancel or relinquish")?;
         let (sid, name) = (account.sid.clone(), account.name.clone());
         let detail = match self.kind_in(account, &ctx.org) {
             Some(AccountKind::Pending) => {
