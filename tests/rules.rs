@@ -3294,6 +3294,45 @@ fn rule_sub_4_a_pending_accounts_subaccount_is_not_confirmed_or_cancelled_on_its
     assert_eq!(w.kind_in(s, &heron.org), Some(AccountKind::Managed));
 }
 
+/// A DER certificate skeleton whose validity dates are `time` (a UTCTime's content bytes), as PEM.
+fn pem_with_validity_time(time: &[u8]) -> String {
+    use base64::Engine;
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag, content.len() as u8];
+        v.extend_from_slice(content);
+        v
+    }
+    let t = tlv(0x17, time);
+    let validity = tlv(0x30, &[t.clone(), t].concat());
+    let tbs = tlv(
+        0x30,
+        &[
+            &[0x02, 0x01, 0x01][..],
+            &[0x30, 0x00],
+            &[0x30, 0x00],
+            &validity,
+        ]
+        .concat(),
+    );
+    let der = tlv(0x30, &tbs);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    format!("-----BEGIN CERTIFICATE-----\n{b64}\n-----END CERTIFICATE-----\n")
+}
+
+#[test]
+fn rule_sso_2_a_certificate_with_garbled_dates_is_refused_not_a_crash() {
+    // Four 3-byte characters are 12 bytes, the length of a UTCTime: slicing them used to panic.
+    let garbled = pem_with_validity_time("€€€€".as_bytes());
+    assert!(tworg::model::sso::parse_certificate(&garbled).is_err());
+    let mut w = demo();
+    let ctx = ctx_as(&w, ADAM);
+    refused_with(&mut w, &ctx, configure(&garbled), "SSO-2");
+    // The same skeleton with real dates parses (so the refusal above is about the dates).
+    let fine = pem_with_validity_time(b"491231235959Z");
+    let v = tworg::model::sso::parse_certificate(&fine).expect("parses");
+    assert_eq!(v.not_after.to_string(), "2049-12-31T23:59:59Z");
+}
+
 // ============================================================================================
 // The rule table and this file
 // ============================================================================================

@@ -91,6 +91,9 @@ fn der_time(input: &[u8]) -> Result<(Timestamp, &[u8]), String> {
     let (content, rest) = der_element(input, tag)?;
     let text = std::str::from_utf8(content).map_err(|_| "time is not text")?;
     let digits = text.trim_end_matches('Z');
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("bad time '{text}'"));
+    }
     let full = match tag {
         0x17 if digits.len() == 12 => {
             let yy: u32 = digits[..2].parse().map_err(|_| "bad year")?;
