@@ -3,7 +3,8 @@
 //! input. After every step the invariants hold, a refused step left the world exactly as it was,
 //! an applied change was logged (AUD-1), and at the end the world survives a RON round trip.
 //!
-//! `PROPTEST_CASES` overrides the number of cases (64 by default, to keep `cargo test` quick).
+//! `PROPTEST_CASES` overrides the number of cases (64 by default, to keep `cargo test` quick) and
+//! `PROPTEST_MAX_STEPS` the length of a sequence (40).
 
 mod common;
 
@@ -501,6 +502,14 @@ fn access_is_sound(w: &World) -> Result<(), String> {
     Ok(())
 }
 
+/// Steps per case: up to 40, or `PROPTEST_MAX_STEPS` for deeper runs.
+fn max_steps() -> usize {
+    std::env::var("PROPTEST_MAX_STEPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40)
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -516,7 +525,7 @@ proptest! {
     })]
 
     #[test]
-    fn random_actions_keep_every_invariant(steps in prop::collection::vec(step(), 1..40)) {
+    fn random_actions_keep_every_invariant(steps in prop::collection::vec(step(), 1..=max_steps())) {
         let mut w = common::demo();
         let mut log: Vec<String> = Vec::new();
         for s in &steps {
