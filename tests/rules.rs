@@ -3194,6 +3194,9 @@ fn rule_clk_1_the_clock_refuses_to_run_off_the_calendar_and_huge_lifetimes_never
     );
     assert_eq!(w.find_org(OWL).unwrap().invitations.len(), 2);
     assert!(user(&w, SAM).password_reset_until.is_some());
+    // "Never" survives a save and a load.
+    let text = tworg::persist::to_ron(&w);
+    assert_eq!(tworg::persist::from_ron(&text, "world").unwrap(), w);
 }
 
 #[test]
