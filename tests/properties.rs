@@ -464,11 +464,29 @@ impl Resolver<'_> {
     }
 }
 
-/// Properties of account access that the world file's invariants do not check: role sets that
-/// USR-4 allows, no grants of their own on subaccounts (SUB-4), and no owner listed among the
-/// grantees of their own account.
-fn access_is_sound(w: &World) -> Result<(), String> {
+/// Properties the world file's invariants do not check: subaccount status follows a closed or
+/// suspended parent (ACC-8, SUB-5), role sets that USR-4 allows, no grants of their own on
+/// subaccounts (SUB-4), and no owner listed among the grantees of their own account.
+fn accounts_are_sound(w: &World) -> Result<(), String> {
     for a in w.accounts.values() {
+        // ACC-8 cascades and SUB-5: a closed parent's subaccounts are closed, a suspended
+        // parent's are not active.
+        if let Some(p) = a.parent.as_ref().and_then(|p| w.accounts.get(p)) {
+            let bad = match p.status {
+                AccountStatus::Closed => a.status != AccountStatus::Closed,
+                AccountStatus::Suspended => a.status == AccountStatus::Active,
+                AccountStatus::Active => false,
+            };
+            if bad {
+                return Err(format!(
+                    "subaccount {} is {} under {} {} (ACC-8, SUB-5)",
+                    a.name,
+                    a.status.label(),
+                    p.status.label(),
+                    p.name
+                ));
+            }
+        }
         if a.parent.is_some() && !a.access.is_empty() {
             return Err(format!(
                 "subaccount {} has grants of its own (SUB-4)",
@@ -569,7 +587,7 @@ proptest! {
                     prop_assert!(w.clock >= before.clock, "the clock went back");
                 }
             }
-            if let Err(problem) = access_is_sound(&w) {
+            if let Err(problem) = accounts_are_sound(&w) {
                 prop_assert!(false, "{problem}\n{}", log.join("\n"));
             }
             if let Err(v) = w.check_invariants() {
