@@ -6,7 +6,7 @@
 //! `PROPTEST_CASES` overrides the number of cases (64 by default, to keep `cargo test` quick) and
 //! `PROPTEST_MAX_STEPS` the length of a sequence (40).
 
-mod common;
+mod fixture;
 
 use proptest::prelude::*;
 use tworg::model::action::Setting;
@@ -544,7 +544,7 @@ proptest! {
 
     #[test]
     fn random_actions_keep_every_invariant(steps in prop::collection::vec(step(), 1..=max_steps())) {
-        let mut w = common::demo();
+        let mut w = fixture::demo();
         let mut log: Vec<String> = Vec::new();
         for s in &steps {
             let (ctx, action) = {

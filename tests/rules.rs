@@ -1,7 +1,7 @@
 //! One test (at least) per rule of RULES.md, named after the rule's ID: `rule_<prefix>_<n>_<what>`.
 //! Each shows the refusal (the rule's ID, and a world left exactly as it was) and, where the rule
 //! has one, the allowed path with the state it leads to. The fixture is the demo world; see
-//! `src/model/demo.rs` and `tests/common/mod.rs` for who is who.
+//! `src/model/demo.rs` and `tests/fixture/mod.rs` for who is who.
 
 mod fixture;
 
