@@ -78,7 +78,7 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     (
-        0u8..52,
+        0u8..55,
         any::<usize>(),
         prop::option::weighted(0.25, any::<usize>()),
         any::<usize>(),
@@ -208,7 +208,7 @@ impl Resolver<'_> {
                 .or_else(|| self.w.home_org.clone())
                 .unwrap_or_else(|| orgs[0].clone()),
         };
-        if s.actor.is_multiple_of(23) {
+        if s.actor.is_multiple_of(23) || (s.kind >= 52 && !s.actor.is_multiple_of(4)) {
             Ctx {
                 org,
                 actor: Actor::ScimToken,
@@ -228,6 +228,41 @@ impl Resolver<'_> {
         }
         let a = self.w.find_account(sid).ok()?;
         Some(Ctx::new(a.link.as_ref()?.org.clone(), a.owner.clone()?))
+    }
+
+    /// A SCIM user whose userName is its primary email (or, now and then, not).
+    fn scim_data(&self, email: &str, s: &Step) -> scim::ScimUserData {
+        scim::ScimUserData {
+            user_name: if s.c.is_multiple_of(7) {
+                "someone.else@owl-industries.example".into()
+            } else {
+                email.into()
+            },
+            external_id: (!s.b.is_multiple_of(3)).then(|| format!("ext-{}", s.b % 4)),
+            emails: vec![ScimEmail {
+                value: email.into(),
+                kind: None,
+                primary: true,
+            }],
+            active: (s.a.is_multiple_of(4)).then_some(s.flag),
+            ..Default::default()
+        }
+    }
+
+    /// A member of the context's org (as SCIM id and data), or a user of another org.
+    fn scim_member(&self, ctx: &Ctx, i: usize) -> (String, scim::ScimUserData) {
+        let members: Vec<&User> = if i.is_multiple_of(5) {
+            self.w.users.values().collect()
+        } else {
+            self.w.members(&ctx.org).collect()
+        };
+        match nth(&members, i / 5) {
+            Some(u) => (u.sid.to_string(), self.w.scim_view(u)),
+            None => (
+                format!("US{}", "0".repeat(32)),
+                scim::ScimUserData::default(),
+            ),
+        }
     }
 
     fn setting(&self, s: &Step) -> Setting {
@@ -459,7 +494,27 @@ impl Resolver<'_> {
                     "short".into()
                 },
             },
-            _ => ScimDisable,
+            51 => ScimDisable,
+            52 => ScimCreateUser {
+                user: self.scim_data(&email, s),
+            },
+            53 => {
+                let (id, mut user) = self.scim_member(ctx, s.a);
+                match s.c % 4 {
+                    0 => user.active = Some(s.flag),
+                    1 => user.display_name = Some(self.name(s.b)),
+                    2 => user = self.scim_data(&email, s),
+                    _ => user.external_id = Some(format!("ext-{}", s.b % 3)),
+                }
+                ScimReplaceUser {
+                    id,
+                    user,
+                    patch: s.flag,
+                }
+            }
+            _ => ScimDeleteUser {
+                id: self.scim_member(ctx, s.a).0,
+            },
         }
     }
 }
@@ -544,7 +599,12 @@ proptest! {
 
     #[test]
     fn random_actions_keep_every_invariant(steps in prop::collection::vec(step(), 1..=max_steps())) {
+        // The demo world, with SCIM on in its home org so that SCIM steps can apply.
         let mut w = fixture::demo();
+        let home = w.home_org.clone().expect("home org");
+        let owner = w.owner_of_org(&home).expect("owner").sid.clone();
+        w.apply(&Ctx::new(home, owner), &Action::ScimEnable { token: "t".repeat(40) })
+            .expect("SCIM on");
         let mut log: Vec<String> = Vec::new();
         for s in &steps {
             let (ctx, action) = {
