@@ -570,10 +570,10 @@ fn rule_acc_4_closed_accounts_cannot_be_imported() {
             sid: liam_acc.clone(),
         },
     );
-    let c = ctx_in(&w, OWL, LIAM);
+    let liam = ctx_in(&w, OWL, LIAM);
     apply_ok(
         &mut w,
-        &c,
+        &liam,
         Action::ConfirmAccount {
             sid: liam_acc.clone(),
         },
@@ -796,8 +796,8 @@ fn rule_acc_6_independent_accounts_come_from_an_outside_owner_accepting() {
         w.kind_in(account(&w, "Owl Labs Prototype"), &ctx.org),
         Some(AccountKind::Pending)
     );
-    let c = ctx_as(&w, IVY);
-    apply_ok(&mut w, &c, Action::ConfirmAccount { sid: proto });
+    let ivy = ctx_as(&w, IVY);
+    apply_ok(&mut w, &ivy, Action::ConfirmAccount { sid: proto });
     let a = account(&w, "Owl Labs Prototype");
     assert_eq!(w.kind_in(a, &ctx.org), Some(AccountKind::Independent));
     assert_eq!(
@@ -1395,8 +1395,8 @@ fn rule_dom_7_a_new_domain_is_unverified_with_a_fresh_token_and_record() {
         out.message
     );
     // Adding it is refused for a Standard user (ORG-3): nothing of DOM-7 happens then.
-    let c = ctx_as(&w, SAM);
-    refused_with(&mut w, &c, add_domain("sam-shop.example"), "ORG-3");
+    let sam = ctx_as(&w, SAM);
+    refused_with(&mut w, &sam, add_domain("sam-shop.example"), "ORG-3");
 }
 
 #[test]
@@ -1615,10 +1615,10 @@ fn rule_dom_11_emails_match_domains_exactly() {
 fn rule_sign_1_one_org_level_setting_for_all_verified_domains() {
     let mut w = demo();
     let ctx = ctx_as(&w, ADAM);
-    let c = ctx_as(&w, SAM);
+    let sam = ctx_as(&w, SAM);
     refused_with(
         &mut w,
-        &c,
+        &sam,
         Action::SetSignup {
             setting: SignupSetting::Blocked,
         },
@@ -2144,15 +2144,15 @@ fn rule_usr_7_deactivate_and_reactivate_a_deactivated_user_cannot_act() {
         "USR-7",
     );
     // Dan, deactivated, cannot sign in to do anything.
-    let c = ctx_as(&w, DAN);
-    refused_with(&mut w, &c, create("Dan's"), "ORG-3");
+    let dan = ctx_as(&w, DAN);
+    refused_with(&mut w, &dan, create("Dan's"), "ORG-3");
     apply_ok(&mut w, &ctx, Action::Reactivate { user: DAN.into() });
     assert_eq!(
         user(&w, DAN).membership.as_ref().unwrap().status,
         MemberStatus::Active
     );
-    let c = ctx_as(&w, DAN);
-    apply_ok(&mut w, &c, create("Dan's"));
+    let dan = ctx_as(&w, DAN);
+    apply_ok(&mut w, &dan, create("Dan's"));
     apply_ok(&mut w, &ctx, Action::Deactivate { user: SARA.into() });
     assert_eq!(
         user(&w, SARA).membership.as_ref().unwrap().status,
