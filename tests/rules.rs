@@ -3521,6 +3521,103 @@ fn rule_sso_2_a_certificate_with_garbled_dates_is_refused_not_a_crash() {
     assert_eq!(v.not_after.to_string(), "2049-12-31T23:59:59Z");
 }
 
+/// The externalIds of an org's members, with duplicates if any.
+fn external_ids(w: &World, org: &Sid) -> Vec<String> {
+    let mut ids: Vec<String> = w
+        .members(org)
+        .filter_map(|u| u.scim.external_id.clone())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn rule_scim_2_external_ids_stay_unique_when_a_merge_brings_provisioned_users() {
+    let (mut w, owl_scim) = owl_with_scim();
+    apply_ok(
+        &mut w,
+        &owl_scim,
+        Action::ScimCreateUser {
+            user: scim_user("pat@owl-industries.example", Some("E1")),
+        },
+    );
+    // Finch provisions its own users (its SCIM rules relaxed: it has no verified domain).
+    let felix = ctx_as(&w, FELIX);
+    apply_ok(
+        &mut w,
+        &felix,
+        Action::ScimEnable {
+            token: "f".repeat(40),
+        },
+    );
+    apply_ok(&mut w, &felix, set(Setting::ScimTwilioRules(false)));
+    let finch_scim = Ctx {
+        org: felix.org.clone(),
+        actor: Actor::ScimToken,
+    };
+    apply_ok(
+        &mut w,
+        &finch_scim,
+        Action::ScimCreateUser {
+            user: scim_user("zed@finch-analytics.example", Some("E1")),
+        },
+    );
+    let owner = ctx_as(&w, OLIVIA);
+    apply_ok(&mut w, &owner, merge(FINCH, FINCH, OrgRole::Standard));
+    let ids = external_ids(&w, &owner.org);
+    let mut unique = ids.clone();
+    unique.dedup();
+    assert_eq!(
+        ids, unique,
+        "the Candidate's SCIM identifiers do not come along"
+    );
+    assert_eq!(ids, vec!["E1".to_string()]);
+    // Zed is a member of the Prime now; the Prime's SCIM client finds him by his email.
+    let zed = user(&w, "zed@finch-analytics.example");
+    assert_eq!(World::scim_user_name(zed), "zed@finch-analytics.example");
+}
+
+#[test]
+fn rule_scim_2_a_user_who_leaves_does_not_bring_an_old_external_id_back() {
+    let (mut w, scim) = owl_with_scim();
+    let owner = ctx_as(&w, OLIVIA);
+    apply_ok(
+        &mut w,
+        &scim,
+        Action::ScimCreateUser {
+            user: scim_user("pat@owl-industries.example", Some("E1")),
+        },
+    );
+    // Pat is removed in tworg (not through SCIM); the IdP gives E1 to Quinn; Pat is invited back.
+    apply_ok(
+        &mut w,
+        &owner,
+        Action::RemoveUser {
+            user: "pat@owl-industries.example".into(),
+        },
+    );
+    apply_ok(
+        &mut w,
+        &scim,
+        Action::ScimCreateUser {
+            user: scim_user("quinn@owl-industries.example", Some("E1")),
+        },
+    );
+    apply_ok(
+        &mut w,
+        &owner,
+        invite("pat@owl-industries.example", OrgRole::Standard),
+    );
+    apply_ok(
+        &mut w,
+        &owner,
+        Action::AcceptInvite {
+            email: "pat@owl-industries.example".into(),
+        },
+    );
+    assert_eq!(external_ids(&w, &owner.org), vec!["E1".to_string()]);
+}
+
 // ============================================================================================
 // The rule table and this file
 // ============================================================================================

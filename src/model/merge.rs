@@ -196,6 +196,9 @@ impl World {
                 m.org = prime.clone();
                 // MRG-4: the Prime's SSO enforcement applies; exemptions were the Candidate's.
                 m.sso_exempt = false;
+                // SCIM-2: the Candidate's SCIM identifiers would clash with the Prime's.
+                u.scim.external_id = None;
+                u.scim.user_name = None;
                 m.role = if m.role == OrgRole::Owner {
                     owner_role
                 } else {

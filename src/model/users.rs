@@ -78,7 +78,11 @@ impl World {
 
     /// Takes a user out of an org: membership and every access the org granted (USR-8).
     pub(crate) fn detach_member(&mut self, org: &Sid, user: &Sid) {
-        self.user_mut(user).membership = None;
+        let u = self.user_mut(user);
+        u.membership = None;
+        // SCIM-2: the org's SCIM identifiers (externalId, a userName of its own) stay with it.
+        u.scim.external_id = None;
+        u.scim.user_name = None;
         let org_accounts: Vec<Sid> = self.org_accounts(org).map(|a| a.sid.clone()).collect();
         for a in org_accounts {
             self.account_mut(&a).access.remove(user);
