@@ -519,10 +519,31 @@ impl Resolver<'_> {
     }
 }
 
-/// Properties the world file's invariants do not check: subaccount status follows a closed or
+/// Properties the world file's invariants do not check: SCIM identifiers unique per org (SCIM-2),
+/// subaccount status follows a closed or
 /// suspended parent (ACC-8, SUB-5), role sets that USR-4 allows, no grants of their own on
 /// subaccounts (SUB-4), and no owner listed among the grantees of their own account.
 fn accounts_are_sound(w: &World) -> Result<(), String> {
+    // SCIM-2: userName and externalId are unique among an org's members.
+    for org in w.orgs.keys() {
+        let mut names = std::collections::BTreeSet::new();
+        let mut ids = std::collections::BTreeSet::new();
+        for u in w.members(org) {
+            if !names.insert(World::scim_user_name(u).to_ascii_lowercase()) {
+                return Err(format!(
+                    "two members of {org} share the userName of {}",
+                    u.email
+                ));
+            }
+            if let Some(x) = &u.scim.external_id
+                && !ids.insert(x.clone())
+            {
+                return Err(format!(
+                    "two members of {org} share the externalId {x} (SCIM-2)"
+                ));
+            }
+        }
+    }
     for a in w.accounts.values() {
         // ACC-8 cascades and SUB-5: a closed parent's subaccounts are closed, a suspended
         // parent's are not active.
