@@ -72,3 +72,87 @@ fn merging_respects_the_primes_subaccount_limit() {
     assert!(w.find_org("Finch Analytics").is_err());
     assert!(w.check_invariants().is_ok());
 }
+
+/// The SCIM bearer token provisions users and nothing else, even through `World::apply`.
+#[test]
+fn the_scim_token_cannot_perform_org_management() {
+    let mut w = demo_world();
+    let org = w.home_org.clone().unwrap();
+    let token = tworg::model::Ctx {
+        org,
+        actor: tworg::model::Actor::ScimToken,
+    };
+    let before = w.clone();
+    for action in [
+        Action::Set(Setting::Baa(false)),
+        Action::RenameOrg {
+            name: "Taken".into(),
+        },
+        Action::DeleteOrg,
+    ] {
+        let err = w.apply(&token, &action).unwrap_err();
+        assert_eq!(err.rule(), Some("SCIM-1"), "{action:?}: {err}");
+    }
+    assert_eq!(w, before);
+}
+
+/// Under Auto-enrollment a sign-up with a pending invitation joins with the invited role and
+/// account grants, and the invitation is used up.
+#[test]
+fn auto_enrollment_honours_a_pending_invitation() {
+    let mut w = demo_world();
+    let owl = ctx(&w, "Owl Industries", "olivia.owl@owl-industries.example");
+    w.apply(
+        &owl,
+        &Action::SetSignup {
+            setting: tworg::model::SignupSetting::AutoEnrollment,
+        },
+    )
+    .unwrap();
+    w.apply(
+        &owl,
+        &Action::Invite {
+            email: "ivan@owl-industries.example".into(),
+            role: tworg::model::OrgRole::Administrator,
+            accounts: vec![],
+        },
+    )
+    .unwrap();
+    w.apply(
+        &owl,
+        &Action::Signup {
+            email: "ivan@owl-industries.example".into(),
+            name: None,
+        },
+    )
+    .unwrap();
+    let ivan = w.user_by_email("ivan@owl-industries.example").unwrap();
+    assert_eq!(
+        ivan.membership.as_ref().unwrap().role,
+        tworg::model::OrgRole::Administrator
+    );
+    assert!(
+        !w.orgs[&owl.org]
+            .invitations
+            .values()
+            .any(|i| i.email == "ivan@owl-industries.example")
+    );
+    // Without an invitation, Auto-enrollment still joins as Standard (SIGN-3).
+    w.apply(
+        &owl,
+        &Action::Signup {
+            email: "jo@owl-industries.example".into(),
+            name: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        w.user_by_email("jo@owl-industries.example")
+            .unwrap()
+            .membership
+            .as_ref()
+            .unwrap()
+            .role,
+        tworg::model::OrgRole::Standard
+    );
+}

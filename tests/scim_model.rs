@@ -176,10 +176,11 @@ fn scim2_username_and_external_id_are_unique() {
 #[test]
 fn a_twilio_user_outside_every_org_joins_and_a_member_of_another_org_is_refused() {
     let (mut w, ctx) = setup("Owl Industries");
-    // a Twilio user outside every org
+    // a Twilio user outside every org (added by the world, not by the SCIM token)
+    let owner = w.owner_of_org(&ctx.org).unwrap().sid.clone();
     let out = w
         .apply(
-            &ctx,
+            &tworg::model::Ctx::new(ctx.org.clone(), owner),
             &Action::AddWorldUser {
                 email: "loner@owl-industries.example".into(),
                 name: None,

@@ -406,6 +406,16 @@ impl Action {
         }
     }
 
+    /// The provisioning actions, the only ones the SCIM bearer token may perform (SCIM-1).
+    pub fn is_scim(&self) -> bool {
+        matches!(
+            self,
+            Action::ScimCreateUser { .. }
+                | Action::ScimReplaceUser { .. }
+                | Action::ScimDeleteUser { .. }
+        )
+    }
+
     /// Whether the action only makes sense inside an organization context. World actions (sign-up,
     /// DNS, the clock, users and accounts outside orgs) do not need one.
     pub fn needs_org(&self) -> bool {
@@ -427,6 +437,13 @@ impl World {
         use Action::*;
         if action.needs_org() {
             self.org(&ctx.org)?;
+        }
+        if ctx.actor == Actor::ScimToken && !action.is_scim() {
+            return super::error::refuse(
+                super::rules::SCIM_1,
+                format!("the SCIM token cannot {}", action.name()),
+                "the SCIM bearer token only provisions users; act as an Administrator for anything else",
+            );
         }
         match action {
             Signup { email, name } => self.signup(email, name.as_deref()),

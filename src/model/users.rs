@@ -154,7 +154,9 @@ impl World {
                         ),
                     );
                 }
-                (SignupSetting::Restricted, Some(inv)) => {
+                // A pending invitation is honoured under Auto-enrollment too (its role and
+                // account grants), rather than left to expire.
+                (SignupSetting::Restricted | SignupSetting::AutoEnrollment, Some(inv)) => {
                     let sid = self.insert_user(&email, name);
                     self.consume_invitation(&org_sid, &inv, &sid);
                     let detail = format!(
@@ -165,7 +167,7 @@ impl World {
                     self.audit_world(Some(org_sid), &email, "signup", detail.clone());
                     return Ok(Outcome::msg(detail).created(SidKind::User, sid));
                 }
-                (SignupSetting::AutoEnrollment, _) => {
+                (SignupSetting::AutoEnrollment, None) => {
                     let sid = self.insert_user(&email, name);
                     self.join(&sid, &org_sid, OrgRole::Standard);
                     let detail = format!(
