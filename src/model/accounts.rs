@@ -269,14 +269,7 @@ impl World {
             account.name.clone(),
             owner.email.clone(),
         );
-        let request = self.new_sid(SidKind::Notification);
-        self.account_mut(&sid).link = Some(OrgLink {
-            org: ctx.org.clone(),
-            state: LinkState::PendingImport {
-                request: request.clone(),
-                since: self.clock,
-            },
-        });
+        let request = self.open_request(ctx, &sid, true);
         let detail =
             format!("import of {sid} '{name}' requested; pending until {owner_email} confirms");
         self.audit(ctx, "account.import", detail.clone());
@@ -303,9 +296,37 @@ impl World {
                 ),
             );
         }
-        self.check_account_limit(&ctx.org, 1)?;
-        self.check_subaccounts_fit(&ctx.org, std::slice::from_ref(&account.sid))?;
+        self.check_room_for(ctx, &account.sid)?;
         Ok(account)
+    }
+
+    /// ACC-3, SUB-2: room in the org for one more pending account and its subaccounts.
+    fn check_room_for(&self, ctx: &Ctx, sid: &Sid) -> ActionResult<()> {
+        self.check_account_limit(&ctx.org, 1)?;
+        self.check_subaccounts_fit(&ctx.org, std::slice::from_ref(sid))
+    }
+
+    /// Makes an account pending in the org: an import (ACC-4) or a link (ACC-6). Returns the
+    /// request's `NF` SID.
+    fn open_request(&mut self, ctx: &Ctx, sid: &Sid, import: bool) -> Sid {
+        let request = self.new_sid(SidKind::Notification);
+        let since = self.clock;
+        let state = if import {
+            LinkState::PendingImport {
+                request: request.clone(),
+                since,
+            }
+        } else {
+            LinkState::PendingLink {
+                request: request.clone(),
+                since,
+            }
+        };
+        self.account_mut(sid).link = Some(OrgLink {
+            org: ctx.org.clone(),
+            state,
+        });
+        request
     }
 
     /// ACC-6: invite an outside owner to share an account as independent.
@@ -329,16 +350,8 @@ impl World {
             owner.email.clone(),
         );
         // ACC-3: a pending link is a pending account until its owner accepts.
-        self.check_account_limit(&ctx.org, 1)?;
-        self.check_subaccounts_fit(&ctx.org, std::slice::from_ref(&sid))?;
-        let request = self.new_sid(SidKind::Notification);
-        self.account_mut(&sid).link = Some(OrgLink {
-            org: ctx.org.clone(),
-            state: LinkState::PendingLink {
-                request: request.clone(),
-                since: self.clock,
-            },
-        });
+        self.check_room_for(ctx, &sid)?;
+        let request = self.open_request(ctx, &sid, false);
         let detail =
             format!("{owner_email} invited to share {sid} '{name}' as an independent account");
         self.audit(ctx, "account.link", detail.clone());
