@@ -156,3 +156,54 @@ fn auto_enrollment_honours_a_pending_invitation() {
         tworg::model::OrgRole::Standard
     );
 }
+
+/// ORG-8 takes a new Owner's accounts into their org, even one independent in another org; the
+/// access that other org granted its members stays behind.
+#[test]
+fn a_new_owners_independent_account_joins_without_the_other_orgs_grants() {
+    let mut w = demo_world();
+    let heron = ctx(&w, "Heron Logistics", "hana.heron@heron-logistics.example");
+    for action in [
+        Action::AddDomain {
+            name: "kestrel-partners.example".into(),
+        },
+        Action::PublishDns {
+            domain: "kestrel-partners.example".into(),
+        },
+        Action::VerifyDomain {
+            name: "kestrel-partners.example".into(),
+        },
+        Action::Invite {
+            email: "kai.kestrel@kestrel-partners.example".into(),
+            role: tworg::model::OrgRole::Standard,
+            accounts: vec![],
+        },
+        Action::AcceptInvite {
+            email: "kai.kestrel@kestrel-partners.example".into(),
+        },
+        Action::TransferOrg {
+            user: "kai.kestrel@kestrel-partners.example".into(),
+        },
+    ] {
+        w.apply(&heron, &action)
+            .unwrap_or_else(|e| panic!("{action:?}: {e}"));
+    }
+    let portal = w
+        .accounts
+        .values()
+        .find(|a| a.name == "Kestrel Partner Portal")
+        .unwrap();
+    let link = portal.link.as_ref().unwrap();
+    assert_eq!(link.org, heron.org);
+    assert_eq!(link.state, tworg::model::LinkState::Managed);
+    let adam = w
+        .find_user("adam.admin@owl-industries.example")
+        .unwrap()
+        .sid
+        .clone();
+    assert!(
+        !portal.access.contains_key(&adam),
+        "Owl's grant to Adam stayed with Owl"
+    );
+    assert!(w.check_invariants().is_ok());
+}

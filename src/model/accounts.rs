@@ -67,6 +67,25 @@ impl World {
         Ok(())
     }
 
+    /// The SIDs of an org's members.
+    pub(crate) fn member_set(&self, org: &Sid) -> BTreeSet<Sid> {
+        self.members(org).map(|u| u.sid.clone()).collect()
+    }
+
+    /// Moves an account out of the org it is in (to `link`, or out of every org), leaving behind
+    /// the access that org granted its members (`members_before`): relinquishing (ACC-6), a domain
+    /// expiring (DOM-9), a new Owner's accounts joining their org (ORG-8).
+    pub(crate) fn relink(
+        &mut self,
+        account: &Sid,
+        link: Option<OrgLink>,
+        members_before: &BTreeSet<Sid>,
+    ) {
+        let a = self.account_mut(account);
+        a.link = link;
+        a.access.retain(|u, _| !members_before.contains(u));
+    }
+
     /// Open subaccounts of a main account.
     pub fn open_subaccounts(&self, parent: &Sid) -> usize {
         self.accounts
@@ -498,10 +517,8 @@ impl World {
                 );
             }
         };
-        let org_members: BTreeSet<Sid> = self.members(&ctx.org).map(|u| u.sid.clone()).collect();
-        let account = self.account_mut(&sid);
-        account.link = None;
-        account.access.retain(|u, _| !org_members.contains(u));
+        let members = self.member_set(&ctx.org);
+        self.relink(&sid, None, &members);
         self.audit(ctx, "account.cancel", detail.clone());
         Ok(Outcome::msg(detail))
     }

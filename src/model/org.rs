@@ -102,10 +102,19 @@ impl World {
         self.check_subaccounts_fit(&ctx.org, &joining)?;
         let target_sid = target.sid.clone();
         for a in &joining {
-            self.account_mut(a).link = Some(OrgLink {
+            // An account leaving another org (independent or pending there) leaves that org's
+            // grants behind; one already in this org keeps them.
+            let from = self.accounts[a]
+                .link
+                .as_ref()
+                .map(|l| l.org.clone())
+                .filter(|o| o != &ctx.org);
+            let members_before = from.map(|o| self.member_set(&o)).unwrap_or_default();
+            let link = Some(OrgLink {
                 org: ctx.org.clone(),
                 state: LinkState::Managed,
             });
+            self.relink(a, link, &members_before);
         }
         self.user_mut(&previous)
             .membership
@@ -421,22 +430,14 @@ impl World {
                 .filter(|u| Some(u) != owner.as_ref())
                 .collect();
             // Everyone who was a member: the access the org granted them stays with the org.
-            let members: std::collections::BTreeSet<Sid> =
-                self.members(&org).map(|u| u.sid.clone()).collect();
+            let members = self.member_set(&org);
             let mut accounts = 0;
-            let mut leaving = Vec::new();
             for u in &users {
                 for a in self.managed_accounts_owned(&org, u) {
-                    self.account_mut(&a).link = None;
-                    leaving.push(a);
+                    self.relink(&a, None, &members);
                     accounts += 1;
                 }
                 self.detach_member(&org, u);
-            }
-            for a in &leaving {
-                self.account_mut(a)
-                    .access
-                    .retain(|u, _| !members.contains(u));
             }
             self.org_mut(&org).domains.remove(&name);
             events.push((Some(org), format!("{name} was not re-verified in time: deleted; {} user(s) and {accounts} account(s) left the organization", users.len())));
