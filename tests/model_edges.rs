@@ -1,24 +1,12 @@
-//! Edge cases of the model beyond one rule each: limits that arriving accounts must respect.
+//! Edge cases of the model beyond one rule each: limits that arriving accounts must respect, the
+//! SCIM token's reach, invitations under Auto-enrollment, grants that stay with their org.
 
+mod fixture;
+
+use fixture::{acc as sid_of, ctx_in as ctx};
+use tworg::model::Action;
 use tworg::model::action::Setting;
-use tworg::model::{Action, Ctx, World};
 use tworg::persist::demo_world;
-
-fn ctx(w: &World, org: &str, email: &str) -> Ctx {
-    Ctx::new(
-        w.find_org(org).unwrap().sid.clone(),
-        w.find_user(email).unwrap().sid.clone(),
-    )
-}
-
-fn sid_of(w: &World, name: &str) -> String {
-    w.accounts
-        .values()
-        .find(|a| a.name == name)
-        .unwrap()
-        .sid
-        .to_string()
-}
 
 /// A merge may not bring in a Full account with more open subaccounts than the Prime allows.
 #[test]

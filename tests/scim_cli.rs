@@ -1,11 +1,11 @@
 //! `tworg scim serve`: prints the base URL first, serves the chosen org, stops on SIGTERM/Ctrl-C.
 
-mod common;
+mod scim_server;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::raw;
+use scim_server::raw;
 
 fn tworg(file: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tworg"));
@@ -66,7 +66,7 @@ fn serve_prints_the_url_serves_the_org_and_stops_on_sigterm() {
     );
     let addr: std::net::SocketAddr = addr.parse().unwrap();
     let auth = format!("Bearer {token}");
-    let body = common::user_body("new.heron@heron-logistics.example").to_string();
+    let body = scim_server::user_body("new.heron@heron-logistics.example").to_string();
     let r = raw(
         addr,
         "POST",
@@ -117,7 +117,7 @@ fn serve_refuses_an_org_without_scim_and_read_only_refuses_changes() {
         None,
     );
     assert_eq!(r.status, 200);
-    let body = common::user_body("ro@owl-industries.example").to_string();
+    let body = scim_server::user_body("ro@owl-industries.example").to_string();
     let r = raw(
         addr,
         "POST",

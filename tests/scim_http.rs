@@ -1,9 +1,9 @@
 //! The SCIM server over HTTP: auth, discovery, CRUD, filters, paging, ETags, bad bodies, errors,
 //! persistence, and what Okta's and Entra's clients send.
 
-mod common;
+mod scim_server;
 
-use common::*;
+use scim_server::*;
 use serde_json::{Value, json};
 
 fn assert_scim_error(r: &Resp, status: u16) -> Value {

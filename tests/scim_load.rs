@@ -2,11 +2,11 @@
 //! appends to one shared user. Every response must be correct, no update may be lost, and the
 //! world file afterwards must hold exactly what the responses said.
 
-mod common;
+mod scim_server;
 
 use std::sync::{Arc, Barrier};
 
-use common::*;
+use scim_server::*;
 use serde_json::json;
 use tworg::model::{MemberStatus, Sid, SidKind, World};
 
