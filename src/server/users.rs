@@ -75,6 +75,20 @@ fn user_response(status: StatusCode, resource: Value, etag: &str) -> Response {
     r
 }
 
+/// The user a PUT, PATCH or DELETE names, if its ETag still matches `If-Match` (412 if not).
+fn user_for_update<'a>(
+    world: &'a World,
+    org: &Sid,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<&'a User, ScimError> {
+    let u = world
+        .scim_user(org, id)
+        .map_err(|e| json::from_action_error(&e))?;
+    check_if_match(headers, &json::etag(world, u))?;
+    Ok(u)
+}
+
 /// `If-Match`: `*`, or a list of ETags compared weakly. A mismatch is 412.
 fn check_if_match(headers: &HeaderMap, current: &str) -> Result<(), ScimError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
@@ -423,11 +437,7 @@ pub async fn replace(
     );
     let (resource, etag) = st
         .with_session(move |s| {
-            let u = s
-                .world
-                .scim_user(&org, &id)
-                .map_err(|e| json::from_action_error(&e))?;
-            check_if_match(&hdrs, &json::etag(&s.world, u))?;
+            let u = user_for_update(&s.world, &org, &id, &hdrs)?;
             let sid = u.sid.clone();
             apply(
                 s,
@@ -464,11 +474,7 @@ pub async fn patch(
     );
     let (resource, etag) = st
         .with_session(move |s| {
-            let u = s
-                .world
-                .scim_user(&org, &id)
-                .map_err(|e| json::from_action_error(&e))?;
-            check_if_match(&hdrs, &json::etag(&s.world, u))?;
+            let u = user_for_update(&s.world, &org, &id, &hdrs)?;
             let sid = u.sid.clone();
             let mut resource = json::user_resource(&s.world, u, &base2);
             patch::apply(&mut resource, &body)?;
@@ -495,12 +501,7 @@ pub async fn patch(
 pub async fn delete(st: &AppState, id: &str, headers: &HeaderMap) -> Result<Response, ScimError> {
     let (org, id, hdrs) = (st.org().clone(), id.to_string(), headers.clone());
     st.with_session(move |s| {
-        let u = s
-            .world
-            .scim_user(&org, &id)
-            .map_err(|e| json::from_action_error(&e))?;
-        check_if_match(&hdrs, &json::etag(&s.world, u))?;
-        let sid = u.sid.to_string();
+        let sid = user_for_update(&s.world, &org, &id, &hdrs)?.sid.to_string();
         apply(s, &org, &Action::ScimDeleteUser { id: sid })?;
         Ok::<_, ScimError>(())
     })
