@@ -136,6 +136,21 @@ impl World {
         Ok(())
     }
 
+    /// SSO-2: the certificate has not expired on the world's clock.
+    fn check_not_expired(&self, not_after: Timestamp, hint: &str) -> ActionResult<()> {
+        if not_after <= self.clock {
+            return refuse(
+                rules::SSO_2,
+                format!(
+                    "the certificate expired on {}",
+                    time::format_date(not_after)
+                ),
+                hint,
+            );
+        }
+        Ok(())
+    }
+
     /// SSO-2.
     pub(crate) fn sso_configure(
         &mut self,
@@ -172,16 +187,10 @@ impl World {
                 "paste the IdP's PEM X.509 signing certificate",
             )
         })?;
-        if validity.not_after <= self.clock {
-            return refuse(
-                rules::SSO_2,
-                format!(
-                    "the certificate expired on {}",
-                    time::format_date(validity.not_after)
-                ),
-                "download a current certificate from the IdP",
-            );
-        }
+        self.check_not_expired(
+            validity.not_after,
+            "download a current certificate from the IdP",
+        )?;
         let was_enforced = self.org(&ctx.org)?.domains.values().any(|d| d.sso_enforced);
         self.org_mut(&ctx.org).sso = Some(SsoProfile {
             entity_id: entity_id.into(),
@@ -213,16 +222,10 @@ impl World {
                 "configure one first (tworg sso configure ...)",
             );
         };
-        if profile.certificate_not_after <= self.clock {
-            return refuse(
-                rules::SSO_2,
-                format!(
-                    "the certificate expired on {}",
-                    time::format_date(profile.certificate_not_after)
-                ),
-                "configure the profile with a current certificate",
-            );
-        }
+        self.check_not_expired(
+            profile.certificate_not_after,
+            "configure the profile with a current certificate",
+        )?;
         let entity = profile.entity_id.clone();
         self.org_mut(&ctx.org).sso.as_mut().expect("checked").tested = true;
         let detail = format!("SSO connection test passed for {entity}");
