@@ -3,8 +3,9 @@
 //! input. After every step the invariants hold, a refused step left the world exactly as it was,
 //! an applied change was logged (AUD-1), and at the end the world survives a RON round trip.
 //!
-//! `PROPTEST_CASES` overrides the number of cases (64 by default, to keep `cargo test` quick) and
-//! `PROPTEST_MAX_STEPS` the length of a sequence (40).
+//! `PROPTEST_CASES` overrides the number of cases (64 by default, to keep `cargo test` quick),
+//! `PROPTEST_MAX_STEPS` the length of a sequence (40), and `PROPTEST_RNG_SEED` the seed: it is
+//! fixed by default, so `cargo test` and CI are repeatable; set another seed to explore.
 
 mod fixture;
 
@@ -611,9 +612,21 @@ fn cases() -> u32 {
         .unwrap_or(64)
 }
 
+/// A fixed seed unless `PROPTEST_RNG_SEED` names one.
+fn seed() -> proptest::test_runner::RngSeed {
+    std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(
+            proptest::test_runner::RngSeed::Fixed(0x7477_6f72_6700),
+            proptest::test_runner::RngSeed::Fixed,
+        )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: cases(),
+        rng_seed: seed(),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
