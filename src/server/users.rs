@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::model::{Action, Actor, Ctx, Sid, User, World};
 use crate::session::Session;
 
-use super::filter::{self, Filter};
+use super::filter::{self, Filter, KeyAttr};
 use super::json::{self, LIST_URN, Projection, ScimError};
 use super::{AppState, BODY_TIMEOUT, MAX_BODY, MAX_RESULTS, patch};
 
@@ -298,7 +298,20 @@ async fn run_list(st: &AppState, base: &str, req: ListRequest) -> Result<Respons
             };
             let mut total = 0usize;
             let mut page = Vec::new();
-            for u in world.scim_users(&org) {
+            // Cheap comparisons first; only the users that may match are rendered and filtered.
+            // (userName compares as the filter does: Unicode lowercase, RFC 7643 caseExact false)
+            let key = filter
+                .required_equality()
+                .map(|(a, v)| (a, v.to_lowercase(), v));
+            let may_match = |u: &User| match &key {
+                Some((KeyAttr::UserName, lower, _)) => {
+                    World::scim_user_name(u).to_lowercase() == *lower
+                }
+                Some((KeyAttr::ExternalId, _, v)) => u.scim.external_id.as_deref() == Some(*v),
+                Some((KeyAttr::Id, _, v)) => u.sid.as_str() == *v,
+                None => true,
+            };
+            for u in world.scim_users(&org).filter(|u| may_match(u)) {
                 let r = json::user_resource(world, u, &base);
                 if filter.matches(&r) {
                     total += 1;
