@@ -75,7 +75,7 @@ impl Tmux {
     fn keys(&self, keys: &[&str]) {
         assert!(
             self.cmd()
-                .args(["send-keys", "-t", "t"])
+                .args(["send-keys", "-t", "=t:"])
                 .args(keys)
                 .status()
                 .unwrap()
@@ -88,7 +88,7 @@ impl Tmux {
     fn type_text(&self, text: &str) {
         assert!(
             self.cmd()
-                .args(["send-keys", "-t", "t", "-l", text])
+                .args(["send-keys", "-t", "=t:", "-l", text])
                 .status()
                 .unwrap()
                 .success()
@@ -99,7 +99,8 @@ impl Tmux {
     fn capture(&self, session: &str) -> String {
         let out = self
             .cmd()
-            .args(["capture-pane", "-p", "-t", session])
+            // `=NAME:` names the session exactly (a bare name may resolve to another one).
+            .args(["capture-pane", "-p", "-t", &format!("={session}:")])
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
