@@ -387,6 +387,25 @@ pub async fn get(
     ))
 }
 
+/// PUT and PATCH end alike: one replace through the model, then the user as it is now.
+fn replace_and_render(
+    s: &mut Session,
+    org: &Sid,
+    sid: &Sid,
+    data: crate::model::scim::ScimUserData,
+    patch: bool,
+    base: &str,
+) -> Result<(Value, String), ScimError> {
+    let action = Action::ScimReplaceUser {
+        id: sid.to_string(),
+        user: data,
+        patch,
+    };
+    apply(s, org, &action)?;
+    let u = s.world.user(sid).map_err(|e| json::from_action_error(&e))?;
+    Ok(rendered(&s.world, u, base))
+}
+
 /// Renders a user after a change.
 fn rendered(world: &World, user: &User, base: &str) -> (Value, String) {
     (
@@ -452,20 +471,7 @@ pub async fn replace(
         .with_session(move |s| {
             let u = user_for_update(&s.world, &org, &id, &hdrs)?;
             let sid = u.sid.clone();
-            apply(
-                s,
-                &org,
-                &Action::ScimReplaceUser {
-                    id: sid.to_string(),
-                    user: data,
-                    patch: false,
-                },
-            )?;
-            let u = s
-                .world
-                .user(&sid)
-                .map_err(|e| json::from_action_error(&e))?;
-            Ok::<_, ScimError>(rendered(&s.world, u, &base2))
+            replace_and_render(s, &org, &sid, data, false, &base2)
         })
         .await?;
     Ok(user_response(StatusCode::OK, resource, &etag))
@@ -492,20 +498,7 @@ pub async fn patch(
             let mut resource = json::user_resource(&s.world, u, &base2);
             patch::apply(&mut resource, &body)?;
             let data = json::parse_user(&resource)?;
-            apply(
-                s,
-                &org,
-                &Action::ScimReplaceUser {
-                    id: sid.to_string(),
-                    user: data,
-                    patch: true,
-                },
-            )?;
-            let u = s
-                .world
-                .user(&sid)
-                .map_err(|e| json::from_action_error(&e))?;
-            Ok::<_, ScimError>(rendered(&s.world, u, &base2))
+            replace_and_render(s, &org, &sid, data, true, &base2)
         })
         .await?;
     Ok(user_response(StatusCode::OK, resource, &etag))
