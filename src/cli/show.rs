@@ -161,22 +161,15 @@ pub fn users(w: &World, org: &Sid) -> View {
             ]
         })
         .collect();
-    let externals: std::collections::BTreeSet<&Sid> = w
-        .org_accounts(org)
-        .flat_map(|a| a.access.keys())
-        .filter(|u| w.membership_in(u, org).is_none())
-        .collect();
-    for sid in externals {
-        if let Some(u) = w.users.get(sid) {
-            rows.push(vec![
-                json!(u.sid),
-                json!(u.email),
-                json!(u.name),
-                Value::Null,
-                json!("external"),
-                json!(false),
-            ]);
-        }
+    for u in w.external_collaborators(org) {
+        rows.push(vec![
+            json!(u.sid),
+            json!(u.email),
+            json!(u.name),
+            Value::Null,
+            json!("external"),
+            json!(false),
+        ]);
     }
     View {
         columns: vec!["sid", "email", "name", "role", "status", "sso"],

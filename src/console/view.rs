@@ -2,7 +2,7 @@
 //! search text per row; filtering keeps indices into it. Nothing here copies the world, and
 //! rows are rebuilt only when the world's generation or the acting context changes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::model::{Ctx, MemberStatus, Sid, World};
 
@@ -170,16 +170,9 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
             items.push(UserRow::Invitation(i.sid.clone()));
         }
     }
-    let externals: BTreeSet<&Sid> = w
-        .org_accounts(org)
-        .flat_map(|a| a.access.keys())
-        .filter(|u| w.membership_in(u, org).is_none())
-        .collect();
-    for sid in externals {
-        if let Some(u) = w.users.get(sid) {
-            hay.push(format!("{} {} external", u.name, u.email).to_lowercase());
-            items.push(UserRow::External(sid.clone()));
-        }
+    for u in w.external_collaborators(org) {
+        hay.push(format!("{} {} external", u.name, u.email).to_lowercase());
+        items.push(UserRow::External(u.sid.clone()));
     }
     Rows::new(items, hay)
 }

@@ -205,6 +205,20 @@ impl World {
             .filter(move |u| u.membership.as_ref().is_some_and(|m| &m.org == org))
     }
 
+    /// External collaborators of an org: users with access to one of its accounts who are not
+    /// its members (USR-5), in SID order, each once.
+    pub fn external_collaborators<'a>(
+        &'a self,
+        org: &'a Sid,
+    ) -> impl Iterator<Item = &'a User> + 'a {
+        let sids: BTreeSet<&Sid> = self
+            .org_accounts(org)
+            .flat_map(|a| a.access.keys())
+            .filter(|u| self.membership_in(u, org).is_none())
+            .collect();
+        sids.into_iter().filter_map(|s| self.users.get(s))
+    }
+
     pub fn membership_in<'a>(&'a self, user: &Sid, org: &Sid) -> Option<&'a Membership> {
         self.users
             .get(user)?
