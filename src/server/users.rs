@@ -459,22 +459,8 @@ pub async fn replace(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, ScimError> {
-    let body = read_json(headers, body).await?;
-    let data = json::parse_user(&body)?;
-    let (org, id, base2, hdrs) = (
-        st.org().clone(),
-        id.to_string(),
-        base.to_string(),
-        headers.clone(),
-    );
-    let (resource, etag) = st
-        .with_session(move |s| {
-            let u = user_for_update(&s.world, &org, &id, &hdrs)?;
-            let sid = u.sid.clone();
-            replace_and_render(s, &org, &sid, data, false, &base2)
-        })
-        .await?;
-    Ok(user_response(StatusCode::OK, resource, &etag))
+    let data = json::parse_user(&read_json(headers, body).await?)?;
+    update(st, base, id, headers, false, move |_| Ok(data)).await
 }
 
 pub async fn patch(
@@ -485,7 +471,25 @@ pub async fn patch(
     body: Body,
 ) -> Result<Response, ScimError> {
     let body = read_json(headers, body).await?;
-    let (org, id, base2, hdrs) = (
+    // The operations apply to the user as SCIM shows it, then the result replaces the user.
+    update(st, base, id, headers, true, move |mut resource| {
+        patch::apply(&mut resource, &body)?;
+        json::parse_user(&resource)
+    })
+    .await
+}
+
+/// PUT and PATCH: find the user (checking `If-Match`), make the new data from its current
+/// resource, replace it through the model under one lock, answer with the user as it is now.
+async fn update(
+    st: &AppState,
+    base: &str,
+    id: &str,
+    headers: &HeaderMap,
+    patch: bool,
+    make: impl FnOnce(Value) -> Result<crate::model::scim::ScimUserData, ScimError> + Send + 'static,
+) -> Result<Response, ScimError> {
+    let (org, id, base, hdrs) = (
         st.org().clone(),
         id.to_string(),
         base.to_string(),
@@ -495,10 +499,8 @@ pub async fn patch(
         .with_session(move |s| {
             let u = user_for_update(&s.world, &org, &id, &hdrs)?;
             let sid = u.sid.clone();
-            let mut resource = json::user_resource(&s.world, u, &base2);
-            patch::apply(&mut resource, &body)?;
-            let data = json::parse_user(&resource)?;
-            replace_and_render(s, &org, &sid, data, true, &base2)
+            let data = make(json::user_resource(&s.world, u, &base))?;
+            replace_and_render(s, &org, &sid, data, patch, &base)
         })
         .await?;
     Ok(user_response(StatusCode::OK, resource, &etag))
