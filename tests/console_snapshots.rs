@@ -272,43 +272,26 @@ fn monochrome_theme_marks_selection_without_colour() {
     assert!(screen_text(term.backend()).contains("▶ "));
 }
 
+/// Where the cursor belongs: on the focused field's row, after the `typed` characters in its `[…]`.
+fn expected_cursor(text: &str, focused: &str, typed: usize) -> (u16, u16) {
+    let row = text
+        .lines()
+        .position(|l| l.contains(focused))
+        .expect("focused field");
+    let line = text.lines().nth(row).unwrap();
+    let col = line.chars().position(|c| c == '[').expect("a text field") + 1 + typed;
+    (col as u16, row as u16)
+}
+
 #[test]
 fn cursor_sits_in_the_focused_field() {
     let (mut term, _) = screen(100, 30, "3 i \"ab\"");
-    let text = screen_text(term.backend());
-    let row = text
-        .lines()
-        .position(|l| l.contains("▸ Email"))
-        .expect("focused field");
-    let col = text
-        .lines()
-        .nth(row)
-        .unwrap()
-        .chars()
-        .position(|c| c == '[')
-        .unwrap()
-        + 1
-        + 2;
-    term.backend_mut()
-        .assert_cursor_position((col as u16, row as u16));
+    let at = expected_cursor(&screen_text(term.backend()), "▸ Email", 2);
+    term.backend_mut().assert_cursor_position(at);
     // After Tab the next text field (Accounts, past the Org role choice) has it.
     let (mut term, _) = screen(100, 30, "3 i \"ab\" tab tab \"xyz\"");
-    let text = screen_text(term.backend());
-    let row = text
-        .lines()
-        .position(|l| l.contains("▸ Accounts"))
-        .expect("focused field");
-    let col = text
-        .lines()
-        .nth(row)
-        .unwrap()
-        .chars()
-        .position(|c| c == '[')
-        .unwrap()
-        + 1
-        + 3;
-    term.backend_mut()
-        .assert_cursor_position((col as u16, row as u16));
+    let at = expected_cursor(&screen_text(term.backend()), "▸ Accounts", 3);
+    term.backend_mut().assert_cursor_position(at);
 }
 
 #[test]

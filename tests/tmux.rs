@@ -172,12 +172,18 @@ fn assert_cooked_mode(t: &Tmux, when: &str) {
     );
 }
 
-fn console_command(path: &Path) -> String {
+/// The console on `path` (with `extra` options), then its exit status as `LABEL=N`, then a shell
+/// to look at the terminal with.
+fn console_then_shell(path: &Path, extra: &str, label: &str) -> String {
     format!(
-        "{} --file {}; echo TWORG-EXIT=$?; exec sh",
+        "{} --file {} {extra}; echo {label}=$?; exec sh",
         bin().display(),
         path.display()
     )
+}
+
+fn console_command(path: &Path) -> String {
+    console_then_shell(path, "", "TWORG-EXIT")
 }
 
 #[test]
@@ -283,11 +289,7 @@ fn tmux_a_second_instance_on_the_same_file_is_refused_clearly() {
     let path = init_world(dir.path());
     let t = Tmux::start(dir.path(), &console_command(&path));
     t.wait_for("Owl Industries");
-    let second = format!(
-        "{} --file {}; echo SECOND-EXIT=$?; exec sh",
-        bin().display(),
-        path.display()
-    );
+    let second = console_then_shell(&path, "", "SECOND-EXIT");
     assert!(
         t.cmd()
             .args(["new-session", "-d", "-s", "second", "-x", "100", "-y", "30"])
@@ -335,11 +337,7 @@ fn tmux_a_user_provisioned_over_scim_appears_in_the_console_live() {
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let command = format!(
-        "{} --file {} --scim {addr}; echo TWORG-EXIT=$?; exec sh",
-        bin().display(),
-        path.display()
-    );
+    let command = console_then_shell(&path, &format!("--scim {addr}"), "TWORG-EXIT");
     let t = Tmux::start(dir.path(), &command);
     let screen = t.wait_for("SCIM http://");
     assert!(
