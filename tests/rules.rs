@@ -78,6 +78,20 @@ fn domain_status(w: &World, org: &str, domain: &str) -> Option<DomainStatus> {
 // ID — identifiers
 // ============================================================================================
 
+/// Heron Logistics goes Blocked (SIGN-5) and marks heron-logistics.example multi-verified, so
+/// other orgs may add and verify it too (DOM-5).
+fn heron_shares_its_domain(w: &mut tworg::model::World, heron: &tworg::model::Ctx) {
+    apply_ok(
+        w,
+        heron,
+        Action::SetSignup {
+            setting: SignupSetting::Blocked,
+        },
+    );
+    let domain = "heron-logistics.example".into();
+    apply_ok(w, heron, set(Setting::MultiVerified { domain, on: true }));
+}
+
 #[test]
 fn rule_id_1_malformed_sids_are_refused() {
     let mut w = demo();
@@ -1273,21 +1287,7 @@ fn rule_dom_5_a_domain_verified_elsewhere_needs_multi_verified() {
     apply_ok(&mut w, &owl, add_domain("eu.heron-logistics.example"));
     // Heron marks it multi-verified (after going Blocked, SIGN-5); now Owl may add and verify it.
     let heron = ctx_as(&w, HANA);
-    apply_ok(
-        &mut w,
-        &heron,
-        Action::SetSignup {
-            setting: SignupSetting::Blocked,
-        },
-    );
-    apply_ok(
-        &mut w,
-        &heron,
-        set(Setting::MultiVerified {
-            domain: "heron-logistics.example".into(),
-            on: true,
-        }),
-    );
+    heron_shares_its_domain(&mut w, &heron);
     apply_ok(
         &mut w,
         &owl,
@@ -1304,21 +1304,7 @@ fn rule_dom_5_a_domain_verified_elsewhere_needs_multi_verified() {
 fn rule_dom_5_a_multi_verified_domain_is_held_by_at_most_20_orgs() {
     let mut w = demo();
     let heron = ctx_as(&w, HANA);
-    apply_ok(
-        &mut w,
-        &heron,
-        Action::SetSignup {
-            setting: SignupSetting::Blocked,
-        },
-    );
-    apply_ok(
-        &mut w,
-        &heron,
-        set(Setting::MultiVerified {
-            domain: "heron-logistics.example".into(),
-            on: true,
-        }),
-    );
+    heron_shares_its_domain(&mut w, &heron);
     // 19 more orgs (standalone sign-ups on their own domains) verify it too: 20 in all.
     let mut last = None;
     for i in 0..20 {
@@ -1837,21 +1823,7 @@ fn rule_sign_5_multi_verified_domains_force_blocked() {
 fn rule_sign_5_verifying_a_domain_held_elsewhere_makes_the_org_blocked() {
     let mut w = demo();
     let heron = ctx_as(&w, HANA);
-    apply_ok(
-        &mut w,
-        &heron,
-        Action::SetSignup {
-            setting: SignupSetting::Blocked,
-        },
-    );
-    apply_ok(
-        &mut w,
-        &heron,
-        set(Setting::MultiVerified {
-            domain: "heron-logistics.example".into(),
-            on: true,
-        }),
-    );
+    heron_shares_its_domain(&mut w, &heron);
     let owl = ctx_as(&w, OLIVIA);
     assert_eq!(w.find_org(OWL).unwrap().signup, SignupSetting::Restricted);
     verify_new_domain(&mut w, &owl, "heron-logistics.example");
