@@ -182,14 +182,7 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
                 )));
             }
             let acc = roles_on(sid);
-            lines.push(Line::from(format!(
-                "Accounts: {}",
-                if acc.is_empty() {
-                    "none".to_string()
-                } else {
-                    acc.join("; ")
-                }
-            )));
+            lines.push(accounts_line(&acc));
         }
         UserRow::Invitation(i) => {
             let inv = &w.orgs[org].invitations[i];
@@ -210,18 +203,21 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
                     format!("{name} ({})", r.join(", "))
                 })
                 .collect();
-            lines.push(Line::from(format!(
-                "Accounts: {}",
-                if acc.is_empty() {
-                    "none".to_string()
-                } else {
-                    acc.join("; ")
-                }
-            )));
+            lines.push(accounts_line(&acc));
             lines.push(Line::from(
                 "a accepts as the invitee · s resends · x cancels",
             ));
         }
     }
     lines
+}
+
+/// `Accounts: A (Developer); B (owner)`, or `none`.
+fn accounts_line(acc: &[String]) -> Line<'static> {
+    let list = if acc.is_empty() {
+        "none".to_string()
+    } else {
+        acc.join("; ")
+    };
+    Line::from(format!("Accounts: {list}"))
 }
