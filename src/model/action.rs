@@ -1,9 +1,9 @@
 //! Every change to the world is an [`Action`] applied as an acting user of an organization
-//! ([`Ctx`]). The CLI, the console, the walkthroughs and the SCIM server all come through here.
+//! ([`Ctx`]). The CLI, the console, the walkthroughs and the SCIM server all come through here;
+//! `apply.rs` dispatches each action to the submodule that checks its rules.
 
 use serde::{Deserialize, Serialize};
 
-use super::error::ActionResult;
 use super::*;
 
 /// Who performs an action.
@@ -145,7 +145,7 @@ impl Setting {
 
 /// Every change the world knows. Fields hold what a person types (emails, SIDs, names); the
 /// model resolves and validates them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     // the world outside organizations
     Signup {
@@ -428,105 +428,5 @@ impl Action {
                 | Action::UnpublishDns { .. }
                 | Action::AdvanceClock { .. }
         )
-    }
-}
-
-impl World {
-    /// Applies one action as `ctx`. On `Err`, the world is exactly as it was.
-    pub fn apply(&mut self, ctx: &Ctx, action: &Action) -> ActionResult<Outcome> {
-        use Action::*;
-        if action.needs_org() {
-            self.org(&ctx.org)?;
-        }
-        if ctx.actor == Actor::ScimToken && !action.is_scim() {
-            return super::error::refuse(
-                super::rules::SCIM_1,
-                format!("the SCIM token cannot {}", action.name()),
-                "the SCIM bearer token only provisions users; act as an Administrator for anything else",
-            );
-        }
-        match action {
-            Signup { email, name } => self.signup(email, name.as_deref()),
-            AddWorldUser { email, name } => self.add_world_user(email, name.as_deref()),
-            AddWorldAccount { name, owner, full } => self.add_world_account(name, owner, *full),
-            PublishDns { domain } => self.publish_dns(ctx, domain),
-            UnpublishDns { domain } => self.unpublish_dns(ctx, domain),
-            AdvanceClock { seconds } => self.advance_clock(*seconds),
-            CreateAccount { name, flex, owner } => {
-                self.create_account(ctx, name, *flex, owner.as_deref())
-            }
-            ImportAccount { sid } => self.import_account(ctx, sid),
-            LinkAccount { sid } => self.link_account(ctx, sid),
-            ConfirmAccount { sid } => self.confirm_account(ctx, sid),
-            DeclineAccount { sid } => self.decline_account(ctx, sid),
-            CancelAccount { sid } => self.cancel_account(ctx, sid),
-            RenameAccount { sid, name } => self.rename_account(ctx, sid, name),
-            TransferAccount { sid, user } => self.transfer_account(ctx, sid, user),
-            UpgradeAccount { sid } => self.upgrade_account(ctx, sid),
-            SuspendAccount { sid } => {
-                self.set_account_status(ctx, sid, AccountStatus::Suspended, None)
-            }
-            ResumeAccount { sid } => self.set_account_status(ctx, sid, AccountStatus::Active, None),
-            CloseAccount { sid, confirm_name } => {
-                self.set_account_status(ctx, sid, AccountStatus::Closed, Some(confirm_name))
-            }
-            SetHipaa { sid, on } => self.set_hipaa(ctx, sid, *on),
-            GrantAccess { sid, user, roles } => self.grant_access(ctx, sid, user, roles),
-            RevokeAccess { sid, user } => self.revoke_access(ctx, sid, user),
-            CreateSubaccount { parent, name } => {
-                self.create_subaccount(ctx, parent, name.as_deref())
-            }
-            AddDomain { name } => self.add_domain(ctx, name),
-            VerifyDomain { name } => self.verify_domain(ctx, name),
-            RecheckDomain { name } => self.recheck_domain(ctx, name),
-            DeleteDomain { name, acknowledged } => self.delete_domain(ctx, name, *acknowledged),
-            SetSignup { setting } => self.set_signup(ctx, *setting),
-            Invite {
-                email,
-                role,
-                accounts,
-            } => self.invite(ctx, email, *role, accounts),
-            AcceptInvite { email } => self.accept_invite(ctx, email),
-            CancelInvite { email } => self.cancel_invite(ctx, email),
-            ResendInvite { email } => self.resend_invite(ctx, email),
-            SetRole { user, role } => self.set_role(ctx, user, *role),
-            ResetPassword { user } => self.reset_password(ctx, user),
-            Reset2fa { user } => self.reset_2fa(ctx, user),
-            Deactivate { user } => self.set_member_status(ctx, user, MemberStatus::Deactivated),
-            Reactivate { user } => self.set_member_status(ctx, user, MemberStatus::Active),
-            RemoveUser { user } => self.remove_user(ctx, user, false),
-            DeleteUser { user } => self.remove_user(ctx, user, true),
-            ImportUsers { csv } => self.import_users(ctx, csv),
-            RenameOrg { name } => self.rename_org(ctx, name),
-            TransferOrg { user } => self.transfer_org(ctx, user),
-            DeleteOrg => self.delete_org(ctx),
-            Merge {
-                candidate,
-                confirm,
-                owner_role,
-            } => self.merge(ctx, candidate, confirm, *owner_role),
-            Set(setting) => self.set_setting(ctx, setting),
-            SsoConfigure {
-                entity_id,
-                url,
-                cert_pem,
-            } => self.sso_configure(ctx, entity_id, url, cert_pem),
-            SsoTest => self.sso_test(ctx),
-            SsoEnforce {
-                domain,
-                confirm_lockout,
-            } => self.sso_enforce(ctx, domain, *confirm_lockout),
-            SsoUnenforce { domain } => self.sso_unenforce(ctx, domain),
-            SsoExempt { user } => self.sso_exempt(ctx, user, true, true),
-            SsoUnexempt {
-                user,
-                confirm_lockout,
-            } => self.sso_exempt(ctx, user, false, *confirm_lockout),
-            ScimEnable { token } => self.scim_enable(ctx, token),
-            ScimDisable => self.scim_disable(ctx),
-            ScimCreateUser { user } => self.scim_create_user(ctx, user),
-            ScimReplaceUser { id, user, patch } => self.scim_replace_user(ctx, id, user, *patch),
-            ScimDeleteUser { id } => self.scim_delete_user(ctx, id),
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! Errors of the model. A refusal is data: the rule that refused, what happened, and what would
 //! make the action allowed.
 
+use super::action::Action;
 use super::rules::Rule;
 
 /// An action the rules do not allow. Nothing was changed.
@@ -11,8 +12,20 @@ pub struct Refusal {
     pub rule: &'static str,
     /// What is wrong, in a plain sentence.
     pub message: String,
-    /// What would make the action allowed.
+    /// What would make the action allowed, in words.
     pub hint: String,
+    /// The same as data: the steps that, done in order, make the refused action allowed (or
+    /// refused for another, named reason). Empty when nothing in tworg can change it (the hint
+    /// then says who can) or when the fix is a choice only a person can make.
+    pub fixes: Vec<Fix>,
+}
+
+/// One step of a refusal's fix: an action, performed by `by` (an email or SID of the world;
+/// `None`: the same acting user, in the same organization). Each face renders it in its own terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub action: Action,
+    pub by: Option<String>,
 }
 
 impl Refusal {
@@ -21,7 +34,21 @@ impl Refusal {
             rule: rule.id,
             message: message.into(),
             hint: hint.into(),
+            fixes: Vec::new(),
         }
+    }
+    /// Adds a step the refused user can take themselves.
+    pub fn fix(mut self, action: Action) -> Self {
+        self.fixes.push(Fix { action, by: None });
+        self
+    }
+    /// Adds a step someone else must take (the account's owner, the invited user).
+    pub fn fix_by(mut self, by: impl Into<String>, action: Action) -> Self {
+        self.fixes.push(Fix {
+            action,
+            by: Some(by.into()),
+        });
+        self
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod action;
+mod apply;
 pub mod demo;
 pub mod domains;
 pub mod error;
@@ -27,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use action::{Action, Actor, Ctx, Outcome};
-pub use error::{ActionError, ActionResult, Refusal};
+pub use error::{ActionError, ActionResult, Fix, Refusal};
 pub use lookup::Capability;
 pub use sid::{Sid, SidKind};
 
