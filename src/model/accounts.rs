@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::error::{ActionError, ActionResult, refuse};
 use super::rules;
 use super::time::default_subaccount_name;
+use super::words::{self, Verb};
 use super::*;
 
 const NAME_MAX: usize = 64;
@@ -653,12 +654,12 @@ impl World {
         confirm: Option<&String>,
     ) -> ActionResult<Outcome> {
         let verb = match to {
-            AccountStatus::Suspended => "suspend",
-            AccountStatus::Active => "resume",
-            AccountStatus::Closed => "close",
+            AccountStatus::Suspended => Verb::Suspend,
+            AccountStatus::Active => Verb::Resume,
+            AccountStatus::Closed => Verb::Close,
         };
-        let account = self.managed_account(ctx, key, verb)?;
-        self.require_account_manager(ctx, account, verb)?;
+        let account = self.managed_account(ctx, key, verb.base())?;
+        self.require_account_manager(ctx, account, verb.base())?;
         if let Some(parent) = account.parent.as_ref().and_then(|p| self.accounts.get(p))
             && parent.status == AccountStatus::Suspended
         {
@@ -690,10 +691,10 @@ impl World {
             return refuse(
                 rules::ACC_8,
                 format!(
-                    "{} is {} and cannot be {}d",
+                    "{} is {} and cannot be {}",
                     account.name,
                     from.label(),
-                    verb.trim_end_matches('e')
+                    verb.participle()
                 ),
                 hint,
             );
@@ -727,14 +728,17 @@ impl World {
         let cascade = if children.is_empty() {
             String::new()
         } else {
-            format!(" with {} subaccount(s)", children.len())
+            format!(
+                " with {}",
+                words::count(children.len(), "subaccount", "subaccounts")
+            )
         };
         let detail = format!(
-            "{}d {sid} '{}'{cascade}",
-            verb.trim_end_matches('e'),
+            "{} {sid} '{}'{cascade}",
+            verb.past(),
             self.accounts[&sid].name
         );
-        self.audit(ctx, &format!("account.{verb}"), detail.clone());
+        self.audit(ctx, &format!("account.{}", verb.base()), detail.clone());
         Ok(Outcome::msg(detail))
     }
 

@@ -15,7 +15,10 @@ impl World {
         if ctx.actor == Actor::ScimToken && !action.is_scim() {
             return super::error::refuse(
                 super::rules::SCIM_1,
-                format!("the SCIM token cannot {}", action.name()),
+                format!(
+                    "the SCIM token provisions users only and cannot perform {}",
+                    action.name()
+                ),
                 "the SCIM bearer token only provisions users; act as an Administrator for anything else",
             );
         }

@@ -328,9 +328,9 @@ impl World {
             return refuse(
                 rules::DOM_10,
                 format!(
-                    "deleting {} removes its {} managed user(s) from the organization",
+                    "deleting {} removes its {} from the organization",
                     domain.name,
-                    users.len()
+                    words::count(users.len(), "managed user", "managed users")
                 ),
                 "acknowledge to go on (--yes)",
             );
@@ -340,9 +340,9 @@ impl World {
         }
         self.org_mut(&ctx.org).domains.remove(&domain.name);
         let detail = format!(
-            "deleted {}; {} user(s) left the organization",
+            "deleted {}; {} left the organization",
             domain.name,
-            users.len()
+            words::count(users.len(), "user", "users")
         );
         self.audit(ctx, "domain.delete", detail.clone());
         Ok(Outcome::msg(detail))

@@ -397,7 +397,7 @@ impl World {
                 "ask an Administrator, or the account's owner",
             );
         }
-        self.require_admin(ctx, what)
+        self.require_admin(ctx, &format!("{what} {}", account.name))
     }
 
     pub fn org_name(&self, org: &Sid) -> String {

@@ -211,12 +211,12 @@ impl World {
             self.home_org = Some(prime.clone());
         }
         let detail = format!(
-            "merged '{}' into '{}': {} account(s) and {} user(s) moved; {} domain(s) discarded",
+            "merged '{}' into '{}': {} and {} moved; {} discarded",
             preview.candidate_name,
             self.org_name(&prime),
-            preview.accounts.len(),
-            preview.users.len(),
-            preview.discarded_domains.len()
+            words::count(preview.accounts.len(), "account", "accounts"),
+            words::count(preview.users.len(), "user", "users"),
+            words::count(preview.discarded_domains.len(), "domain", "domains")
         );
         self.audit(ctx, "org.merge", detail.clone());
         Ok(Outcome::msg(detail))

@@ -22,6 +22,7 @@ pub mod sid;
 pub mod sso;
 pub mod time;
 pub mod users;
+pub mod words;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

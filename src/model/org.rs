@@ -129,7 +129,10 @@ impl World {
         let joined = if joining.is_empty() {
             String::new()
         } else {
-            format!("; {} of their account(s) joined as managed", joining.len())
+            format!(
+                "; {} joined as managed",
+                words::count(joining.len(), "account of theirs", "accounts of theirs")
+            )
         };
         let detail = format!(
             "{} is now the Owner; {} is an Administrator{joined}",
@@ -245,7 +248,10 @@ impl World {
                 if !*on && others > 0 {
                     return refuse(
                         rules::DOM_5,
-                        format!("{name} is also verified by {others} other organization(s)"),
+                        format!(
+                            "{name} is also verified by {}",
+                            words::count(others, "other organization", "other organizations")
+                        ),
                         "it stays multi-verified while others hold it",
                     );
                 }
@@ -440,7 +446,14 @@ impl World {
                 self.detach_member(&org, u);
             }
             self.org_mut(&org).domains.remove(&name);
-            events.push((Some(org), format!("{name} was not re-verified in time: deleted; {} user(s) and {accounts} account(s) left the organization", users.len())));
+            events.push((
+                Some(org),
+                format!(
+                    "{name} was not re-verified in time: deleted; {} and {} left the organization",
+                    words::count(users.len(), "user", "users"),
+                    words::count(accounts, "account", "accounts")
+                ),
+            ));
         }
     }
 

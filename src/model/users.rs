@@ -8,6 +8,7 @@ use super::error::{ActionError, ActionResult, refuse};
 use super::lookup::{bad_email, valid_email};
 use super::rules;
 use super::time::{days, hours};
+use super::words::Verb;
 use super::*;
 
 /// A display name from an email's local part: `ada.lovelace@x` → `Ada Lovelace`.
@@ -589,12 +590,13 @@ impl World {
         to: MemberStatus,
     ) -> ActionResult<Outcome> {
         let verb = if to == MemberStatus::Active {
-            "reactivate"
+            Verb::Reactivate
         } else {
-            "deactivate"
+            Verb::Deactivate
         };
-        self.require_admin(ctx, &format!("{verb} users"))?;
-        let sid = self.managed_user(ctx, key, rules::USR_7, &format!("be {verb}d"))?;
+        self.require_admin(ctx, &format!("{} users", verb.base()))?;
+        let sid =
+            self.managed_user(ctx, key, rules::USR_7, &format!("be {}", verb.participle()))?;
         let m = self.membership_in(&sid, &ctx.org).expect("member").clone();
         if m.role == OrgRole::Owner && to == MemberStatus::Deactivated {
             return refuse(
@@ -626,8 +628,8 @@ impl World {
             .as_mut()
             .expect("member")
             .status = to;
-        let detail = format!("{}d {}", verb.trim_end_matches('e'), self.email_of(&sid));
-        self.audit(ctx, &format!("user.{verb}"), detail.clone());
+        let detail = format!("{} {}", verb.past(), self.email_of(&sid));
+        self.audit(ctx, &format!("user.{}", verb.base()), detail.clone());
         Ok(Outcome::msg(detail))
     }
 
@@ -638,13 +640,13 @@ impl World {
         key: &str,
         delete: bool,
     ) -> ActionResult<Outcome> {
-        let verb = if delete { "delete" } else { "remove" };
-        self.require_admin(ctx, &format!("{verb} users"))?;
+        let verb = if delete { Verb::Delete } else { Verb::Remove };
+        self.require_admin(ctx, &format!("{} users", verb.base()))?;
         let sid = self.managed_user(
             ctx,
             key,
             rules::USR_8,
-            &format!("be {verb}d by this organization"),
+            &format!("be {} by this organization", verb.participle()),
         )?;
         let email = self.email_of(&sid);
         if self
@@ -694,7 +696,7 @@ impl World {
         } else {
             format!("removed {email} from the organization; the Twilio user remains")
         };
-        self.audit(ctx, &format!("user.{verb}"), detail.clone());
+        self.audit(ctx, &format!("user.{}", verb.base()), detail.clone());
         Ok(Outcome::msg(detail))
     }
 

@@ -249,10 +249,14 @@ impl App {
                         "I acknowledge the deletion; no managed user's address is on it.".into(),
                     );
                 } else {
-                    lines.push(format!(
-                        "I acknowledge that these {} managed user(s) leave the organization:",
-                        leaving.len()
-                    ));
+                    lines.push(if leaving.len() == 1 {
+                        "I acknowledge that this managed user leaves the organization:".into()
+                    } else {
+                        format!(
+                            "I acknowledge that these {} managed users leave the organization:",
+                            leaving.len()
+                        )
+                    });
                     lines.extend(leaving.iter().take(8).map(|e| format!("  {e}")));
                     if leaving.len() > 8 {
                         lines.push(format!("  … and {} more", leaving.len() - 8));
