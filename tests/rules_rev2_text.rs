@@ -1054,3 +1054,67 @@ fn aud_1_status_changes_say_their_verbs_in_full() {
         assert!(!demo_ron.contains(bad), "assets/demo.ron says {bad}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// DOM-3 rev 2: the big providers' country and brand variants
+// ---------------------------------------------------------------------------------------------
+
+/// DOM-3 rev 2: country and brand variants of the big providers, and subdomains of them, can
+/// be neither added nor invited from; a company domain that only looks alike is allowed.
+#[test]
+fn rule_dom_3_country_and_brand_variants_and_their_subdomains_are_refused() {
+    let mut w = demo();
+    let owner = ctx_as(&w, OLIVIA);
+    for d in [
+        "outlook.de",
+        "hotmail.fr",
+        "yahoo.co.uk",
+        "live.co.uk",
+        "ymail.com",
+        "gmx.de",
+        "web.de",
+        "mail.ru",
+        "yandex.ru",
+        "qq.com",
+        "163.com",
+        "naver.com",
+        "comcast.net",
+        "Outlook.COM.br",
+        "https://mail.hotmail.co.uk/",
+        "eu.mx.googlemail.com",
+        "staff.t-online.de",
+    ] {
+        let r = refused_with(
+            &mut w,
+            &owner,
+            Action::AddDomain { name: d.into() },
+            "DOM-3",
+        );
+        assert!(
+            r.message.contains("common public email domain"),
+            "{d}: {r:?}"
+        );
+        let email = format!(
+            "someone@{}",
+            d.trim_start_matches("https://").trim_end_matches('/')
+        );
+        refused_with(
+            &mut w,
+            &owner,
+            Action::Invite {
+                email,
+                role: OrgRole::Standard,
+                accounts: vec![],
+            },
+            "USR-1",
+        );
+    }
+    // look-alikes are other people's domains, and may be added
+    for d in [
+        "myhotmail.fr",
+        "outlook.de.owl-industries.example",
+        "gmx-de.example",
+    ] {
+        apply_ok(&mut w, &owner, Action::AddDomain { name: d.into() });
+    }
+}

@@ -12,7 +12,8 @@ pub const MULTI_VERIFIED_MAX: usize = 20;
 /// DOM-9: days to re-verify a domain whose record disappeared.
 pub const REVERIFY_DAYS: u32 = 30;
 
-/// The common public email domains (DOM-3).
+/// The common public email domains (DOM-3), in the file's order: `assets/common-domains.txt`,
+/// one domain a line, `#` comment lines naming the public lists it was made from.
 pub fn common_domains() -> impl Iterator<Item = &'static str> {
     COMMON_DOMAINS
         .lines()
@@ -20,9 +21,23 @@ pub fn common_domains() -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Whether a domain is a common public domain or a subdomain of one (DOM-3).
+static COMMON_SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| common_domains().collect());
+
+/// Whether a domain is a common public domain or a subdomain of one (DOM-3): the domain and
+/// each of its parents (`a.b.outlook.de`, `b.outlook.de`, `outlook.de`) are looked up.
 pub fn is_common_domain(domain: &str) -> bool {
-    common_domains().any(|c| domain == c || domain.ends_with(&format!(".{c}")))
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    let mut rest = domain.as_str();
+    loop {
+        if COMMON_SET.contains(rest) {
+            return true;
+        }
+        match rest.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => rest = parent,
+            _ => return false,
+        }
+    }
 }
 
 /// DOM-2: a host name of at most 253 characters, two or more labels of letters, digits and hyphens.
@@ -440,5 +455,29 @@ impl World {
             detail.clone(),
         );
         Ok(Outcome::msg(detail))
+    }
+}
+
+#[cfg(test)]
+mod common_list_tests {
+    use super::*;
+
+    /// DOM-3 rev 2: the list is long enough, names its sources, and every entry is a valid,
+    /// lowercase host name listed once.
+    #[test]
+    fn the_public_domain_list_is_sound() {
+        let all: Vec<&str> = common_domains().collect();
+        assert!(all.len() >= 150, "only {} entries", all.len());
+        let unique: std::collections::BTreeSet<&str> = all.iter().copied().collect();
+        assert_eq!(unique.len(), all.len(), "an entry is listed twice");
+        for d in &all {
+            assert!(validate_host(d).is_ok(), "{d} is not a host name");
+            assert_eq!(*d, d.to_ascii_lowercase(), "{d} is not lowercase");
+        }
+        let sources = COMMON_DOMAINS
+            .lines()
+            .filter(|l| l.starts_with('#') && l.contains("github.com"))
+            .count();
+        assert!(sources >= 3, "the list names {sources} sources");
     }
 }

@@ -45,7 +45,7 @@ rules! {
     SUB_6 = "SUB-6": "A closed subaccount is purged 30 days after closing.";
     DOM_1 = "DOM-1": "Domain input is trimmed and lowercased, scheme, path and trailing dot dropped; a leading www. is refused.";
     DOM_2 = "DOM-2": "A domain is a valid host name of at most 253 characters with at least two labels.";
-    DOM_3 = "DOM-3": "Common public email domains and their subdomains cannot be added or verified.";
+    DOM_3 = "DOM-3": "Common public email domains (a list of 150+ with its sources, the big providers' country and brand variants included) and their subdomains cannot be added or verified.";
     DOM_4 = "DOM-4": "A domain already in this org cannot be added twice.";
     DOM_5 = "DOM-5": "A domain verified in another org cannot be added unless it is multi-verified, and then by at most 20 orgs.";
     DOM_6 = "DOM-6": "At most 100 domains per org (a setting).";
