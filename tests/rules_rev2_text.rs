@@ -719,6 +719,21 @@ fn texts_of_a_broad_run() -> (Vec<String>, World) {
             w.check_invariants()
         );
     }
+    // undo and redo of a change, and an undo refused (a clock advance)
+    let ctx = Who::User(ADAM).ctx(&w);
+    let before = w.clone();
+    let create = Action::CreateAccount {
+        name: "Undone".into(),
+        flex: false,
+        owner: None,
+    };
+    record(&mut texts, "create", w.apply(&ctx, &create));
+    let after = w.clone();
+    record(&mut texts, "undo", w.undo(&ctx, &before));
+    record(&mut texts, "redo", w.redo(&ctx, &after, before.audit.len()));
+    let before = w.clone();
+    let _ = w.apply(&ctx, &Action::AdvanceClock { seconds: 60 });
+    record(&mut texts, "undo", w.undo(&ctx, &before));
     let missing: Vec<usize> = (0..VARIANTS).filter(|i| !seen[*i]).collect();
     assert!(missing.is_empty(), "the script misses actions {missing:?}");
     for e in &w.audit {
@@ -1116,5 +1131,252 @@ fn rule_dom_3_country_and_brand_variants_and_their_subdomains_are_refused() {
         "gmx-de.example",
     ] {
         apply_ok(&mut w, &owner, Action::AddDomain { name: d.into() });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AUD-1 rev 2: undo and redo are changes of their own (defect 9)
+// ---------------------------------------------------------------------------------------------
+
+fn entry_names(w: &World) -> Vec<String> {
+    w.audit.iter().map(|e| e.action.clone()).collect()
+}
+
+/// AUD-1 rev 2: undo goes back to the state before a change and logs `undo` naming the entry it
+/// reverts; redo makes the change again and logs `redo`; no entry is removed or rewritten.
+#[test]
+fn rule_aud_1_undo_and_redo_are_logged_and_remove_nothing() {
+    let mut w = demo();
+    let owner = ctx_as(&w, OLIVIA);
+    let before = w.clone();
+    let out = apply_ok(
+        &mut w,
+        &owner,
+        Action::CreateAccount {
+            name: "Undo Me".into(),
+            flex: false,
+            owner: None,
+        },
+    );
+    let sid = created(&out, SidKind::Account);
+    let change = before.audit.len();
+    let after = w.clone();
+
+    let out = w.undo(&owner, &before).expect("undo");
+    assert!(!w.accounts.contains_key(&sid), "the account is gone again");
+    assert_eq!(w.audit.len(), after.audit.len() + 1);
+    assert_eq!(
+        w.audit[..after.audit.len()],
+        after.audit[..],
+        "nothing rewritten"
+    );
+    let undo = w.audit.last().unwrap();
+    assert_eq!(undo.action, "undo");
+    assert_eq!(undo.actor, OLIVIA);
+    assert_eq!(
+        undo.detail,
+        format!(
+            "undid #{} account.create: {}",
+            change + 1,
+            after.audit[change].detail
+        )
+    );
+    assert_eq!(out.message, undo.detail);
+    assert!(w.check_invariants().is_ok());
+    // the state is the one before, apart from the log
+    assert_eq!(w.accounts, before.accounts);
+    assert_eq!(w.users, before.users);
+    assert_eq!(w.orgs, before.orgs);
+
+    let undone = w.clone();
+    w.redo(&owner, &after, change).expect("redo");
+    assert!(w.accounts.contains_key(&sid), "the same account is back");
+    assert_eq!(w.audit[..undone.audit.len()], undone.audit[..]);
+    let redo = w.audit.last().unwrap();
+    assert_eq!(redo.action, "redo");
+    assert!(
+        redo.detail
+            .starts_with(&format!("redid #{} account.create: ", change + 1))
+    );
+
+    // a new SID is never one an undone change handed out
+    w.undo(&owner, &undone).expect("undo the redo");
+    let out = apply_ok(
+        &mut w,
+        &owner,
+        Action::CreateAccount {
+            name: "Another".into(),
+            flex: false,
+            owner: None,
+        },
+    );
+    assert_ne!(created(&out, SidKind::Account), sid);
+    let names = entry_names(&w);
+    assert_eq!(
+        names[names.len() - 5..],
+        ["account.create", "undo", "redo", "undo", "account.create"].map(String::from)[..]
+    );
+}
+
+/// AUD-1 rev 2: time only moves forward, so a clock advance cannot be undone; the refusal
+/// changes nothing. A snapshot from another world is no undo at all.
+#[test]
+fn rule_aud_1_a_clock_advance_cannot_be_undone() {
+    let mut w = demo();
+    let owner = ctx_as(&w, OLIVIA);
+    let before = w.clone();
+    apply_ok(&mut w, &owner, Action::AdvanceClock { seconds: days(1) });
+    let advanced = w.clone();
+    let err = w.undo(&owner, &before).expect_err("refused");
+    assert_eq!(err.rule(), Some("AUD-1"), "{err}");
+    assert_eq!(w, advanced, "a refused undo changed the world");
+
+    let mut other = demo();
+    apply_ok(
+        &mut other,
+        &owner,
+        Action::RenameOrg {
+            name: "Other".into(),
+        },
+    );
+    let err = w
+        .undo(&owner, &other)
+        .expect_err("not this world's history");
+    assert_eq!(err.rule(), None);
+    assert_eq!(w, advanced);
+}
+
+/// Defect 9 regression: in the console, undo no longer swaps the old world in with its old log:
+/// the log keeps the change and says it was undone, and redo is logged too.
+#[test]
+fn aud_1_console_undo_keeps_the_audit_log() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tworg::console::app::App;
+    use tworg::console::{drive, keys};
+
+    let mut app = App::demo();
+    let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let log_len = |app: &App| app.lock().world.audit.len();
+    let start = log_len(&app);
+    drive(
+        &mut app,
+        &mut term,
+        &keys::parse_keys("n \"Undo Me\" enter").unwrap(),
+    );
+    let has = |app: &App| {
+        app.lock()
+            .world
+            .accounts
+            .values()
+            .any(|a| a.name == "Undo Me")
+    };
+    assert!(has(&app));
+    assert_eq!(log_len(&app), start + 1);
+    let log = app.lock().world.audit.clone();
+    drive(&mut app, &mut term, &keys::parse_keys("u").unwrap());
+    assert!(!has(&app));
+    assert_eq!(log_len(&app), start + 2, "undo is logged, nothing removed");
+    assert_eq!(app.lock().world.audit[..log.len()], log[..]);
+    assert_eq!(app.lock().world.audit.last().unwrap().action, "undo");
+    drive(&mut app, &mut term, &keys::parse_keys("ctrl-r").unwrap());
+    assert!(has(&app));
+    assert_eq!(log_len(&app), start + 3);
+    assert_eq!(app.lock().world.audit.last().unwrap().action, "redo");
+}
+
+/// AUD-1 rev 2 as a property: random changes mixed with undo and redo, kept as the console
+/// keeps them. After every step the log is the old log plus new entries, and every invariant
+/// holds.
+mod audit_only_grows {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn change(w: &World, n: u8, k: usize) -> (Ctx, Action) {
+        let owner = ctx_as(w, OLIVIA);
+        let staging = acc(w, "Owl Staging");
+        let emails = [SARA, DAN, SAM, ADAM];
+        let a = match n % 8 {
+            0 => Action::CreateAccount {
+                name: format!("Prop {k}"),
+                flex: k.is_multiple_of(2),
+                owner: None,
+            },
+            1 => Action::Deactivate {
+                user: emails[k % 4].into(),
+            },
+            2 => Action::Reactivate {
+                user: emails[k % 4].into(),
+            },
+            3 => Action::SuspendAccount { sid: staging },
+            4 => Action::ResumeAccount { sid: staging },
+            5 => Action::Invite {
+                email: format!("prop{}@owl-industries.example", k % 5),
+                role: OrgRole::Standard,
+                accounts: vec![],
+            },
+            6 => Action::AdvanceClock { seconds: 3600 },
+            _ => Action::AddDomain {
+                name: format!("prop{}.example", k % 3),
+            },
+        };
+        (owner, a)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 48,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x756e_646f),
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn the_audit_log_only_grows_undo_and_redo_included(
+            steps in prop::collection::vec((0u8..12, any::<usize>()), 1..40)
+        ) {
+            let mut w = demo();
+            let mut undo: Vec<World> = Vec::new();
+            let mut redo: Vec<(World, usize)> = Vec::new();
+            for (n, k) in steps {
+                let old = w.clone();
+                let owner = ctx_as(&w, OLIVIA);
+                match n {
+                    0..=7 => {
+                        let (ctx, a) = change(&w, n, k);
+                        if w.apply(&ctx, &a).is_ok() {
+                            undo.push(old.clone());
+                            redo.clear();
+                        }
+                    }
+                    8 | 9 => {
+                        if let Some(before) = undo.pop() {
+                            let current = w.clone();
+                            if w.undo(&owner, &before).is_ok() {
+                                redo.push((current, before.audit.len()));
+                            } else {
+                                prop_assert!(w == old, "a refused undo changed the world");
+                            }
+                        }
+                    }
+                    _ => {
+                        if let Some((after, change)) = redo.pop() {
+                            let current = w.clone();
+                            if w.redo(&owner, &after, change).is_ok() {
+                                undo.push(current);
+                            } else {
+                                prop_assert!(w == old, "a refused redo changed the world");
+                            }
+                        }
+                    }
+                }
+                prop_assert!(w.audit.len() >= old.audit.len(), "the log shrank");
+                prop_assert!(w.audit[..old.audit.len()] == old.audit[..], "an entry was rewritten");
+                prop_assert!(w.clock >= old.clock, "the clock went back");
+                if let Err(v) = w.check_invariants() {
+                    prop_assert!(false, "invariant broken: {}", v.message);
+                }
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domains;
 pub mod error;
 pub mod generate;
+mod history;
 pub mod invariants;
 pub mod lookup;
 pub mod merge;

@@ -85,7 +85,7 @@ rules! {
     HIP_2 = "HIP-2": "HIPAA is a per-account flag on managed accounts; existing accounts never change by themselves.";
     HIP_3 = "HIP-3": "New main accounts start with HIPAA off; a new subaccount of a HIPAA account is HIPAA; existing subaccounts do not change.";
     CLK_1 = "CLK-1": "Expiries and grace periods follow the world's clock; advancing it applies and logs every expiry that falls due.";
-    AUD_1 = "AUD-1": "Every applied change is appended to the audit log with time, acting user and what changed.";
+    AUD_1 = "AUD-1": "Every applied change is appended to the audit log with time, acting user and what changed; nothing removes or rewrites an entry (undo and redo are changes logged as undo or redo of the entry they revert); messages and entries are plain, correct English.";
 }
 
 /// Looks a rule up by its ID (`"ACC-4"`).
