@@ -325,9 +325,9 @@ impl World {
             Some(DomainStatus::Verified) => {}
             Some(status) => {
                 let message = format!(
-                    "{domain} is {} in {}, not verified",
-                    status.label(),
-                    org.name
+                    "{domain} is not verified in {} (it is {})",
+                    org.name,
+                    status.label()
                 );
                 let hint = self.verify_domain_hint(org, &domain);
                 return Err(self
