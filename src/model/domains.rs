@@ -441,8 +441,9 @@ impl World {
                 .map(|a| self.accounts[a].name.as_str())
                 .collect();
             blockers.push(format!(
-                "{} owns the managed account(s) {}",
+                "{} owns the managed {} {}",
                 self.email_of(u),
+                words::noun(names.len(), "account", "accounts"),
                 names.join(", ")
             ));
         }

@@ -9,7 +9,7 @@ use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::lookup::{bad_email, valid_email};
 use super::rules;
 use super::time::{days, hours};
-use super::words::Verb;
+use super::words::{self, Verb};
 use super::*;
 
 /// A display name from an email's local part: `ada.lovelace@x` → `Ada Lovelace`.
@@ -723,10 +723,20 @@ impl World {
             let to = self.owner_of_org(&ctx.org).map(|o| o.email.clone());
             let mut refusal = Refusal::new(
                 rules::USR_8,
-                format!("{email} owns the managed account(s) {}", names.join(", ")),
+                format!(
+                    "{email} owns the managed {} {}",
+                    words::noun(names.len(), "account", "accounts"),
+                    names.join(", ")
+                ),
                 match &to {
-                    Some(to) => format!("transfer them to another member first, such as {to}"),
-                    None => "transfer them to another member first".to_string(),
+                    Some(to) => format!(
+                        "transfer {} to another member first, such as {to}",
+                        words::noun(names.len(), "it", "them")
+                    ),
+                    None => format!(
+                        "transfer {} to another member first",
+                        words::noun(names.len(), "it", "them")
+                    ),
                 },
             );
             if let Some(to) = to {

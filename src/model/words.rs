@@ -63,7 +63,12 @@ impl Verb {
 
 /// `1 user`, `3 users`: a count with its noun in the right number.
 pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{n} {}", noun(n, one, many))
+}
+
+/// The word for `n` things: `one` for 1, else `many` ("account"/"accounts", "it"/"them").
+pub fn noun<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
 
 #[cfg(test)]
