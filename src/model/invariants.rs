@@ -78,20 +78,9 @@ impl World {
                 check(request, None, SidKind::Notification)?;
             }
         }
-        let emails: Vec<String> = self
-            .users
-            .values()
-            .map(|u| u.email.to_ascii_lowercase())
-            .collect();
-        let unique: BTreeSet<&String> = emails.iter().collect();
-        if unique.len() != emails.len() {
-            let dup = emails
-                .iter()
-                .find(|e| emails.iter().filter(|x| x == e).count() > 1)
-                .expect("a duplicate");
-            return Err(v(format!("two users share the email {dup}"), dup.clone()));
-        }
-        Ok(())
+        // SCIM-2: emails are unique in their canonical form
+        self.check_canonical_emails()
+            .map_err(|(message, locate)| v(message, locate))
     }
 
     /// One Owner per org (ORG-1), names (ORG-7), limits (ACC-3, DOM-6), SIGN-5.

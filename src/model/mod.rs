@@ -16,6 +16,7 @@ mod history;
 pub mod invariants;
 pub mod lookup;
 pub mod merge;
+pub mod names;
 pub mod org;
 pub mod rules;
 pub mod scim;
@@ -63,6 +64,10 @@ pub struct World {
     pub dns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub audit: Vec<AuditEntry>,
+    /// Lookups by canonical email, SCIM userName and externalId (SCIM-2); derived from
+    /// `users`, never saved.
+    #[serde(skip)]
+    index: names::UserIndex,
 }
 
 /// A Twilio user: a login (email + name), possibly a member of one organization.

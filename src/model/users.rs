@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use super::accounts::check_account_roles;
 use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
-use super::lookup::{bad_email, valid_email};
+use super::lookup::{check_email, valid_email};
+use super::names::same_name;
 use super::rules;
 use super::time::{days, hours};
 use super::words::{self, Verb};
@@ -31,7 +32,7 @@ pub fn name_from_email(email: &str) -> String {
 impl World {
     pub(crate) fn insert_user(&mut self, email: &str, name: Option<&str>) -> Sid {
         let sid = self.new_sid(SidKind::User);
-        let email = email.trim().to_ascii_lowercase();
+        let email = super::names::display_form(email);
         let name = name
             .map(str::trim)
             .filter(|n| !n.is_empty())
@@ -50,20 +51,21 @@ impl World {
                 scim: ScimAttributes::default(),
             },
         );
+        self.index_user(&sid);
         sid
     }
 
-    fn check_new_email(&self, email: &str, rule: rules::Rule) -> ActionResult<()> {
-        if !valid_email(email) {
-            return Err(bad_email(rule, email).into());
-        }
-        if let Some(u) = self.user_by_email(email) {
+    /// The email of a new Twilio user (its rule: USR-1, SIGN-1), as it will be stored; an
+    /// existing user with the same email in canonical form is that user (SCIM-2).
+    fn check_new_email(&self, email: &str, rule: rules::Rule) -> ActionResult<String> {
+        let email = check_email(rule, email).map_err(|(r, _)| r)?;
+        if let Some(u) = self.user_by_email(&email) {
             return Err(ActionError::Invalid(format!(
                 "a Twilio user with email {} already exists ({})",
                 u.email, u.sid
             )));
         }
-        Ok(())
+        Ok(email)
     }
 
     /// Makes a user a member (the one place membership is granted).
@@ -133,8 +135,8 @@ impl World {
         email: &str,
         name: Option<&str>,
     ) -> ActionResult<Outcome> {
-        self.check_new_email(email, rules::USR_1)?;
-        let sid = self.insert_user(email, name);
+        let email = self.check_new_email(email, rules::USR_1)?;
+        let sid = self.insert_user(&email, name);
         let detail = format!(
             "added Twilio user {} ({sid}) outside every organization",
             self.email_of(&sid)
@@ -154,15 +156,14 @@ impl World {
     /// A new Twilio user signs up (SIGN-1..4). Without joining an org, Twilio creates the user,
     /// a first Trial account and the user's own organization.
     pub(crate) fn signup(&mut self, email: &str, name: Option<&str>) -> ActionResult<Outcome> {
-        self.check_new_email(email, rules::SIGN_1)?;
-        let email = email.trim().to_ascii_lowercase();
+        let email = self.check_new_email(email, rules::SIGN_1)?;
         if let Some(org_sid) = self.signup_org(&email) {
             let org = &self.orgs[&org_sid];
             let setting = org.signup;
             let invitation = org
                 .invitations
                 .values()
-                .find(|i| i.email.eq_ignore_ascii_case(&email))
+                .find(|i| same_name(&i.email, &email))
                 .cloned();
             match (setting, invitation) {
                 (SignupSetting::Restricted, None) => {
@@ -290,11 +291,11 @@ impl World {
         self.org(&ctx.org)?
             .invitations
             .values()
-            .find(|i| i.email.eq_ignore_ascii_case(email.trim()))
+            .find(|i| same_name(&i.email, email))
             .ok_or_else(|| {
                 ActionError::NotFound(format!(
                     "no pending invitation for {} in {}",
-                    email.trim(),
+                    super::names::visible(email.trim()),
                     self.org_name(&ctx.org)
                 ))
             })
@@ -309,10 +310,19 @@ impl World {
         accounts: &[(String, Vec<AccountRole>)],
     ) -> ActionResult<Outcome> {
         self.require_admin(ctx, "invite users")?;
-        if !valid_email(email) {
-            return Err(bad_email(rules::USR_1, email).into());
-        }
-        let email = email.trim().to_ascii_lowercase();
+        let email = match check_email(rules::USR_1, email) {
+            Ok(email) => email,
+            Err((refusal, cleaned)) if !cleaned.is_empty() => {
+                return Err(refusal
+                    .fix(Action::Invite {
+                        email: cleaned,
+                        role,
+                        accounts: accounts.to_vec(),
+                    })
+                    .into());
+            }
+            Err((refusal, _)) => return Err(refusal.into()),
+        };
         let domain = World::email_domain(&email).unwrap_or_default();
         if super::domains::is_common_domain(&domain) {
             return refuse(
@@ -373,7 +383,11 @@ impl World {
                 ),
             );
         }
-        if org.invitations.values().any(|i| i.email == email) {
+        if org
+            .invitations
+            .values()
+            .any(|i| same_name(&i.email, &email))
+        {
             return Err(Refusal::new(
                 rules::USR_3,
                 format!("an invitation for {email} is already pending"),
@@ -769,7 +783,10 @@ impl World {
             for a in self.accounts.values_mut() {
                 a.access.remove(&sid);
             }
-            self.users.remove(&sid);
+            if let Some(gone) = self.users.remove(&sid) {
+                self.unindex_user(&gone);
+                self.index_count();
+            }
         }
         let detail = if delete {
             format!("deleted the user {email}; their accounts stay")
@@ -807,7 +824,7 @@ impl World {
         for row in &rows {
             let reason = self.import_rejection(org, row, &seen);
             if reason.is_none() {
-                seen.insert(row.email.to_ascii_lowercase());
+                seen.insert(super::names::canonical(&row.email));
                 to_join.push(self.user_by_email(&row.email).expect("checked").sid.clone());
             }
             report.push((row.email.clone(), reason));
@@ -834,10 +851,13 @@ impl World {
         row: &ImportRow,
         seen: &BTreeSet<String>,
     ) -> Option<String> {
+        if let Some(problem) = super::names::name_problem(&row.email) {
+            return Some(format!("the address {problem} (SCIM-2)"));
+        }
         if !valid_email(&row.email) {
             return Some("not a valid email address".into());
         }
-        if seen.contains(&row.email.to_ascii_lowercase()) {
+        if seen.contains(&super::names::canonical(&row.email)) {
             return Some("appears twice in the file".into());
         }
         if !self.on_verified_domain(org, &row.email) {
