@@ -32,6 +32,13 @@ const NEW_EMAILS: &[&str] = &[
     "not-an-email",
     "",
     "two@@owl-industries.example",
+    // SCIM-2: spellings of one name (NFC, NFD, ß/SS, case) and ones that cannot be a name
+    "\u{c4}nna@owl-industries.example",
+    "a\u{308}nna@owl-industries.example",
+    "stra\u{df}e@owl-industries.example",
+    "STRASSE@owl-industries.example",
+    "an\u{200b}na@owl-industries.example",
+    "\u{ff41}nna@owl-industries.example",
 ];
 
 const DOMAINS: &[&str] = &[
@@ -525,12 +532,20 @@ impl Resolver<'_> {
 /// suspended parent (ACC-8, SUB-5), role sets that USR-4 allows, no grants of their own on
 /// subaccounts (SUB-4), and no owner listed among the grantees of their own account.
 fn accounts_are_sound(w: &World) -> Result<(), String> {
-    // SCIM-2: userName and externalId are unique among an org's members.
+    // SCIM-2: userName and externalId are unique among an org's members, and no two members
+    // share an email in canonical form (NFC, full case folding).
     for org in w.orgs.keys() {
         let mut names = std::collections::BTreeSet::new();
         let mut ids = std::collections::BTreeSet::new();
+        let mut emails = std::collections::BTreeSet::new();
         for u in w.members(org) {
-            if !names.insert(World::scim_user_name(u).to_ascii_lowercase()) {
+            if !emails.insert(tworg::model::names::canonical(&u.email)) {
+                return Err(format!(
+                    "two members of {org} share the canonical email of {} (SCIM-2)",
+                    u.email
+                ));
+            }
+            if !names.insert(tworg::model::names::canonical(&World::scim_user_name(u))) {
                 return Err(format!(
                     "two members of {org} share the userName of {}",
                     u.email
