@@ -115,6 +115,9 @@ impl World {
             return e;
         };
         let by_role = r.rule == rules::ORG_3.id || r.rule == rules::ORG_4.id;
+        if !by_role {
+            return ActionError::Refused(r); // (finding the Owner walks the users)
+        }
         let owner = self.owner_of_org(&ctx.org);
         match owner {
             Some(o) if by_role && r.fixes.is_empty() && ctx.acting_user() != Some(&o.sid) => {

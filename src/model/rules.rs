@@ -74,7 +74,7 @@ rules! {
     SSO_4 = "SSO-4": "SSO is enforced per verified domain on all its managed users, except users exempted one by one.";
     SSO_5 = "SSO-5": "Enforcing SSO so that no Owner or Administrator could sign in without it needs explicit confirmation.";
     SCIM_1 = "SCIM-1": "SCIM is enabled per org with a bearer token, shown once and stored only as a hash.";
-    SCIM_2 = "SCIM-2": "SCIM userName equals the primary email on a verified domain; userName and externalId are unique.";
+    SCIM_2 = "SCIM-2": "SCIM userName equals the primary email on a verified domain; userName and externalId are unique. Every email and userName has one canonical form (trimmed, Unicode NFC, full case folding): two spellings that fold alike are one name; invisible, control and compatibility (fullwidth) characters are refused.";
     SCIM_3 = "SCIM-3": "SCIM active=false deactivates; DELETE removes the user from the org (the Twilio user remains).";
     SCIM_4 = "SCIM-4": "The Org Owner cannot be changed or deactivated through SCIM; a suspended user cannot be updated.";
     MRG_1 = "MRG-1": "A merge needs a Prime with a verified domain, a Candidate with none, and the Candidate Owner's email on a Prime verified domain.";
