@@ -151,11 +151,16 @@ impl World {
             );
         }
         if org.domains.len() >= org.settings.domain_limit as usize {
-            return refuse(
+            let needed = u32::try_from(org.domains.len() + 1).unwrap_or(u32::MAX);
+            return Err(super::error::Refusal::new(
                 rules::DOM_6,
                 format!("{} already has {} domains", org.name, org.domains.len()),
-                "delete a domain, or raise the limit (tworg org set domain-limit N)",
-            );
+                format!(
+                    "delete a domain, or ask Twilio Support to raise the domain limit to {needed} (a simulated Support request)"
+                ),
+            )
+            .fix(Action::Set(super::action::Setting::DomainLimit(needed)))
+            .into());
         }
         let multi = self.check_domain_elsewhere(&ctx.org, &name)?;
         let sid = self.new_sid(SidKind::Domain);
