@@ -121,23 +121,45 @@ impl World {
     /// SSO-1: entitlement and a verified domain.
     fn require_sso_allowed(&self, ctx: &Ctx) -> ActionResult<()> {
         let org = self.org(&ctx.org)?;
-        if !org.settings.sso_entitlement {
-            return Err(Refusal::new(
-                rules::SSO_1,
-                format!("{} does not have the SSO entitlement", org.name),
-                "ask Twilio Support for the SSO entitlement (simulated here as a Support request by an Administrator)",
-            )
-            .fix(Action::Set(Setting::SsoEntitlement(true)))
-            .into());
+        let entitled = org.settings.sso_entitlement;
+        let verified = org.domains.values().any(Domain::is_verified);
+        if entitled && verified {
+            return Ok(());
         }
-        if !org.domains.values().any(Domain::is_verified) {
-            return refuse(
-                rules::SSO_1,
-                format!("{} has no verified domain", org.name),
-                "verify a domain first",
+        // Every missing requirement at once, each with its step.
+        let mut missing = Vec::new();
+        let mut steps = Vec::new();
+        if !entitled {
+            missing.push("does not have the SSO entitlement".to_string());
+            steps.push(
+                "ask Twilio Support for the SSO entitlement (a simulated Support request)"
+                    .to_string(),
             );
         }
-        Ok(())
+        // The domain to verify: the first one already added, if any.
+        let candidate = (!verified)
+            .then(|| org.domains.keys().next().cloned())
+            .flatten();
+        if !verified {
+            missing.push("has no verified domain".to_string());
+            steps.push(match &candidate {
+                Some(d) => self.verify_domain_hint(org, d),
+                None => "add the company's email domain, publish its TXT record and verify it"
+                    .to_string(),
+            });
+        }
+        let mut refusal = Refusal::new(
+            rules::SSO_1,
+            format!("{} {}", org.name, missing.join(" and ")),
+            steps.join("; "),
+        );
+        if !entitled {
+            refusal = refusal.fix(Action::Set(Setting::SsoEntitlement(true)));
+        }
+        if let Some(d) = candidate {
+            refusal = self.verify_domain_fixes(org, &d, refusal);
+        }
+        Err(refusal.into())
     }
 
     /// SSO-2: the certificate has not expired on the world's clock.
@@ -384,7 +406,7 @@ impl World {
                 return Err(Refusal::new(
                     rules::SSO_3,
                     "the SSO profile has not passed its connection test",
-                    "run the connection test first",
+                    "test the SSO connection first",
                 )
                 .fix(Action::SsoTest)
                 .into());
@@ -392,11 +414,20 @@ impl World {
             Some(_) => {}
         }
         if !domain.is_verified() {
-            return refuse(
-                rules::SSO_4,
-                format!("{} is {}, not verified", domain.name, domain.status.label()),
-                "enforcement applies to verified domains only",
-            );
+            return Err(self
+                .verify_domain_fixes(
+                    org,
+                    &domain.name,
+                    Refusal::new(
+                        rules::SSO_4,
+                        format!("{} is {}, not verified", domain.name, domain.status.label()),
+                        format!(
+                            "enforcement applies to verified domains only: {}",
+                            self.verify_domain_hint(org, &domain.name)
+                        ),
+                    ),
+                )
+                .into());
         }
         if domain.sso_enforced {
             return refuse(
