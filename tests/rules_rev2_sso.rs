@@ -786,6 +786,24 @@ mod faces {
     }
 
     #[test]
+    fn the_console_offers_the_sso_5_confirmation_when_replacing_the_profile() {
+        let (w, _) = owl_enforced(DEMO_IDP_CERT, None);
+        let (mut app, mut term) = console(w);
+        // The profile form keeps the entity ID and URL; the certificate is the demo IdP's.
+        let screen = press(
+            &mut app,
+            &mut term,
+            "4 / \"SSO profile\" enter enter tab tab \"demo\" enter",
+        );
+        assert!(screen.contains("refused [SSO-5]"), "{screen}");
+        assert!(profile(&app.lock().world).tested, "nothing changed yet");
+        press(&mut app, &mut term, "y");
+        assert!(app.modals.is_empty());
+        assert!(!profile(&app.lock().world).tested, "replaced: untested");
+        assert!(enforced(&app.lock().world));
+    }
+
+    #[test]
     fn the_settings_tab_labels_entitlements_and_an_expired_certificate() {
         let (mut w, ctx) = owl_enforced(SHORT_CERT, Some(ADAM));
         apply_ok(&mut w, &ctx, Action::AdvanceClock { seconds: days(60) });
