@@ -452,40 +452,65 @@ fn script() -> Vec<Step> {
         step(O, |_| SetRole {
             user: SAM.into(),
             role: OrgRole::Administrator,
+            confirm_lockout: false,
         }),
         step(O, |_| SetRole {
             user: SAM.into(),
             role: OrgRole::Owner,
+            confirm_lockout: false,
         }),
         step(O, |_| SetRole {
             user: OLIVIA.into(),
             role: OrgRole::Standard,
+            confirm_lockout: false,
         }),
         step(O, |_| SetRole {
             user: KAI.into(),
             role: OrgRole::Standard,
+            confirm_lockout: false,
         }),
         step(O, |_| SetRole {
             user: SAM.into(),
             role: OrgRole::Standard,
+            confirm_lockout: false,
         }),
         step(O, |_| ResetPassword { user: SARA.into() }),
         step(O, |_| ResetPassword { user: KAI.into() }),
         step(O, |_| Reset2fa { user: SARA.into() }),
-        step(O, |_| Deactivate { user: SARA.into() }),
+        step(O, |_| Deactivate {
+            user: SARA.into(),
+            confirm_lockout: false,
+        }),
         step(O, |_| Deactivate {
             user: OLIVIA.into(),
+            confirm_lockout: false,
         }),
         step(O, |_| Reactivate { user: SARA.into() }),
         step(O, |_| Reactivate { user: DAN.into() }),
-        step(O, |_| Deactivate { user: EVE.into() }),
-        step(O, |_| RemoveUser { user: SAM.into() }),
-        step(O, |_| RemoveUser { user: DAN.into() }),
+        step(O, |_| Deactivate {
+            user: EVE.into(),
+            confirm_lockout: false,
+        }),
+        step(O, |_| RemoveUser {
+            user: SAM.into(),
+            confirm_lockout: false,
+        }),
+        step(O, |_| RemoveUser {
+            user: DAN.into(),
+            confirm_lockout: false,
+        }),
         step(O, |_| RemoveUser {
             user: OLIVIA.into(),
+            confirm_lockout: false,
         }),
-        step(O, |_| DeleteUser { user: SARA.into() }),
-        step(O, |_| DeleteUser { user: LIAM.into() }),
+        step(O, |_| DeleteUser {
+            user: SARA.into(),
+            confirm_lockout: false,
+        }),
+        step(O, |_| DeleteUser {
+            user: LIAM.into(),
+            confirm_lockout: false,
+        }),
         step(O, |_| ImportUsers {
             csv: format!("email,first_name,last_name\n{NORA},Nora,Newhire\n"),
         }),
@@ -507,16 +532,19 @@ fn script() -> Vec<Step> {
             entity_id: "".into(),
             url: "http://idp.example/sso".into(),
             cert_pem: "garbage".into(),
+            confirm_lockout: false,
         }),
         step(O, |_| SsoConfigure {
             entity_id: "https://idp.example/saml".into(),
             url: "https://idp.example/sso".into(),
             cert_pem: include_str!("fixtures/expired-idp-cert.pem").into(),
+            confirm_lockout: false,
         }),
         step(O, |_| SsoConfigure {
             entity_id: "https://idp.example/saml".into(),
             url: "https://idp.example/sso".into(),
             cert_pem: DEMO_IDP_CERT.into(),
+            confirm_lockout: false,
         }),
         step(O, |_| SsoTest),
         step(O, |_| SsoExempt { user: ADAM.into() }),
@@ -1058,7 +1086,14 @@ fn aud_1_status_changes_say_their_verbs_in_full() {
     assert!(out.message.starts_with("closed "), "{}", out.message);
     let out = apply_ok(&mut w, &owner, Action::Reactivate { user: DAN.into() });
     assert_eq!(out.message, format!("reactivated {DAN}"));
-    let out = apply_ok(&mut w, &owner, Action::Deactivate { user: DAN.into() });
+    let out = apply_ok(
+        &mut w,
+        &owner,
+        Action::Deactivate {
+            user: DAN.into(),
+            confirm_lockout: false,
+        },
+    );
     assert_eq!(out.message, format!("deactivated {DAN}"));
     let details: Vec<&str> = w.audit.iter().map(|e| e.detail.as_str()).collect();
     assert!(details.iter().any(|d| d.starts_with("suspended ")));
@@ -1305,6 +1340,7 @@ mod audit_only_grows {
             },
             1 => Action::Deactivate {
                 user: emails[k % 4].into(),
+                confirm_lockout: false,
             },
             2 => Action::Reactivate {
                 user: emails[k % 4].into(),
