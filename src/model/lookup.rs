@@ -108,8 +108,12 @@ impl World {
                 .get(&sid)
                 .ok_or_else(|| ActionError::NotFound(format!("no user {sid}")));
         }
-        self.user_by_email(key)
-            .ok_or_else(|| ActionError::NotFound(format!("no Twilio user with email {key}")))
+        self.user_by_email(key).ok_or_else(|| {
+            ActionError::NotFound(format!(
+                "no Twilio user with email {}",
+                super::names::visible(key)
+            ))
+        })
     }
 
     pub fn user(&self, sid: &Sid) -> ActionResult<&User> {
