@@ -191,6 +191,10 @@ pub enum Action {
     CancelAccount {
         sid: String,
     },
+    /// Resend a pending or expired import or link request (ACC-4, ACC-6, USR-3).
+    ResendAccount {
+        sid: String,
+    },
     RenameAccount {
         sid: String,
         name: String,
@@ -359,6 +363,7 @@ impl Action {
             ConfirmAccount { .. } => "account.confirm",
             DeclineAccount { .. } => "account.decline",
             CancelAccount { .. } => "account.cancel",
+            ResendAccount { .. } => "account.resend",
             RenameAccount { .. } => "account.rename",
             TransferAccount { .. } => "account.transfer",
             UpgradeAccount { .. } => "account.upgrade",

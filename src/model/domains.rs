@@ -282,6 +282,71 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
+    /// Why a user of `email`'s domain cannot be added to `org` now, or `None` when the domain is
+    /// `verified` there (USR-1, ACC-4, DOM-9 rev 2: checked when an invitation, import or sign-up
+    /// is started and again when it completes). `what` names what waits ("accepting the
+    /// invitation of x@d"); `by` performs the domain fixes (`Fix::by`).
+    pub(crate) fn unverified_domain_refusal(
+        &self,
+        org: &Sid,
+        email: &str,
+        rule: rules::Rule,
+        what: &str,
+        by: Option<String>,
+    ) -> Option<Refusal> {
+        let o = self.orgs.get(org)?;
+        let name = World::email_domain(email).unwrap_or_default();
+        let fix = |r: Refusal, action: Action| match &by {
+            Some(b) => r.fix_by(b.clone(), action),
+            None => r.fix(action),
+        };
+        let publish = Action::PublishDns {
+            domain: name.clone(),
+        };
+        let r = match o.domains.get(&name).map(|d| &d.status) {
+            Some(DomainStatus::Verified) => return None,
+            Some(DomainStatus::VerifiedUncertain { deadline }) => {
+                let r = Refusal::new(
+                    rule,
+                    format!(
+                        "{name} is verified-uncertain in {}: its TXT record is gone ({} days left to restore it), so {what} waits until it is verified again",
+                        o.name,
+                        time::days_left(self.clock, *deadline)
+                    ),
+                    format!("publish the TXT record of {name} again, then re-check {name}"),
+                );
+                let r = fix(r, publish);
+                fix(r, Action::RecheckDomain { name })
+            }
+            Some(DomainStatus::Unverified) => {
+                let r = Refusal::new(
+                    rule,
+                    format!(
+                        "{name} is unverified in {}, so {what} is not possible until it is verified",
+                        o.name
+                    ),
+                    format!("publish the TXT record of {name}, then verify {name}"),
+                );
+                let r = fix(r, publish);
+                fix(r, Action::VerifyDomain { name })
+            }
+            None => {
+                let r = Refusal::new(
+                    rule,
+                    format!(
+                        "{name} is not a domain of {}, so {what} is not possible until it is added and verified",
+                        o.name
+                    ),
+                    format!("add {name}, publish its TXT record, then verify {name}"),
+                );
+                let r = fix(r, Action::AddDomain { name: name.clone() });
+                let r = fix(r, publish);
+                fix(r, Action::VerifyDomain { name })
+            }
+        };
+        Some(r)
+    }
+
     /// Members of `org` whose email is exactly on `domain` (DOM-11).
     pub(crate) fn members_on_domain(&self, org: &Sid, domain: &str) -> Vec<Sid> {
         self.members(org)

@@ -193,7 +193,7 @@ impl World {
             .filter(|a| {
                 a.link
                     .as_ref()
-                    .is_some_and(|l| &l.org == org && l.state.counts_toward_limit())
+                    .is_some_and(|l| &l.org == org && self.counts_toward_limit(l))
             })
             .count()
     }
@@ -318,6 +318,19 @@ impl World {
                 ),
             },
         }
+    }
+
+    /// Who performs a fix that needs org management (`Fix::by`): the acting user when they are an
+    /// active Owner or Administrator of the context's org, else that org's Owner.
+    pub(crate) fn admin_by(&self, ctx: &Ctx) -> Option<String> {
+        if matches!(ctx.actor, Actor::User(_))
+            && self
+                .actor_membership(ctx)
+                .is_some_and(|m| m.role.is_admin())
+        {
+            return None;
+        }
+        self.owner_of_org(&ctx.org).map(|u| u.email.clone())
     }
 
     /// Only the Owner (ORG-4).
