@@ -180,14 +180,21 @@ impl World {
         let limit = self.org(org)?.settings.account_limit as usize;
         let used = self.accounts_toward_limit(org);
         if used + extra > limit {
-            return refuse(
+            let needed = used + extra;
+            let r = Refusal::new(
                 rules::ACC_3,
                 format!(
                     "{} already has {used} managed and pending accounts of its limit of {limit}",
                     self.org_name(org)
                 ),
-                "close or cancel an account, or raise the limit (tworg org set account-limit N)",
+                format!("close or cancel an account, or raise the account limit to {needed}"),
             );
+            let set = Action::Set(super::action::Setting::AccountLimit(needed as u32));
+            return Err(match self.owner_of_org(org) {
+                Some(o) => r.fix_by(o.email.clone(), set),
+                None => r,
+            }
+            .into());
         }
         Ok(())
     }
