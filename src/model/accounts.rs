@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::rules;
 use super::time::default_subaccount_name;
@@ -180,20 +181,18 @@ impl World {
         let limit = self.org(org)?.settings.account_limit as usize;
         let used = self.accounts_toward_limit(org);
         if used + extra > limit {
-            let needed = used + extra;
-            let r = Refusal::new(
+            let raised = (used + extra) as u32;
+            return Err(Refusal::new(
                 rules::ACC_3,
                 format!(
                     "{} already has {used} managed and pending accounts of its limit of {limit}",
                     self.org_name(org)
                 ),
-                format!("close or cancel an account, or raise the account limit to {needed}"),
-            );
-            let set = Action::Set(super::action::Setting::AccountLimit(needed as u32));
-            return Err(match self.owner_of_org(org) {
-                Some(o) => r.fix_by(o.email.clone(), set),
-                None => r,
-            }
+                format!(
+                    "close or cancel an account, or ask Twilio Support to raise the account limit to {raised}"
+                ),
+            )
+            .fix(Action::Set(Setting::AccountLimit(raised)))
             .into());
         }
         Ok(())
@@ -238,14 +237,16 @@ impl World {
                     .get(sid)
                     .map(|a| a.name.as_str())
                     .unwrap_or("an account");
-                return refuse(
+                return Err(Refusal::new(
                     rules::SUB_2,
                     format!(
                         "{name} has {open} open subaccounts, over the limit of {limit} in {}",
                         self.org_name(org)
                     ),
-                    "raise the subaccount limit first (tworg org set subaccount-limit N), or close subaccounts",
-                );
+                    format!("raise the subaccount limit to {open}, or close subaccounts first"),
+                )
+                .fix(Action::Set(Setting::SubaccountLimit(open as u32)))
+                .into());
             }
         }
         Ok(())
@@ -325,15 +326,36 @@ impl World {
                     .membership_in(&user.sid, &ctx.org)
                     .is_some_and(|m| m.status == MemberStatus::Active);
                 if !active_member {
-                    return refuse(
+                    let deactivated = self
+                        .membership_in(&user.sid, &ctx.org)
+                        .is_some_and(|m| m.status == MemberStatus::Deactivated);
+                    let refusal = Refusal::new(
                         rules::ACC_1,
                         format!(
                             "{} is not an active managed member of {}",
                             user.email,
                             self.org_name(&ctx.org)
                         ),
-                        "choose an active member as owner, or invite them first",
+                        if deactivated {
+                            format!(
+                                "reactivate {} first, or choose an active member as owner",
+                                user.email
+                            )
+                        } else {
+                            format!(
+                                "invite {} to the organization first, or choose an active member as owner",
+                                user.email
+                            )
+                        },
                     );
+                    return Err(if deactivated {
+                        refusal.fix(Action::Reactivate {
+                            user: user.email.clone(),
+                        })
+                    } else {
+                        refusal
+                    }
+                    .into());
                 }
                 if Some(&user.sid) != ctx.acting_user() {
                     self.require_admin(ctx, "create accounts for someone else")?;
@@ -590,14 +612,23 @@ impl World {
         };
         let owner = account.owner.clone().expect("main account");
         if ctx.acting_user() != Some(&owner) {
-            return refuse(
+            let owner_email = self.email_of(&owner);
+            let again = if what == "confirm" {
+                Action::ConfirmAccount {
+                    sid: account.sid.to_string(),
+                }
+            } else {
+                Action::DeclineAccount {
+                    sid: account.sid.to_string(),
+                }
+            };
+            return Err(Refusal::new(
                 rules::ACC_5,
-                format!(
-                    "only the account's owner, {}, can {what} it",
-                    self.email_of(&owner)
-                ),
-                format!("act as the owner (--as {})", self.email_of(&owner)),
-            );
+                format!("only the account's owner, {owner_email}, can {what} it"),
+                format!("{owner_email} must {what} it themselves"),
+            )
+            .fix_by(owner_email, again)
+            .into());
         }
         Ok((account.sid.clone(), owner, is_import))
     }
@@ -954,14 +985,18 @@ impl World {
         if let Some(parent) = account.parent.as_ref().and_then(|p| self.accounts.get(p))
             && parent.status == AccountStatus::Suspended
         {
-            return refuse(
+            return Err(Refusal::new(
                 rules::SUB_5,
                 format!(
                     "the parent {} is suspended, so {} cannot change status",
                     parent.name, account.name
                 ),
-                "resume the parent account first",
-            );
+                format!("resume the parent account {} first", parent.name),
+            )
+            .fix(Action::ResumeAccount {
+                sid: parent.sid.to_string(),
+            })
+            .into());
         }
         let from = account.status;
         let allowed = matches!(
@@ -991,14 +1026,16 @@ impl World {
             );
         }
         if to == AccountStatus::Closed && confirm.map(|c| c.trim()) != Some(account.name.as_str()) {
-            return refuse(
+            return Err(Refusal::new(
                 rules::ACC_8,
                 format!("closing {} needs its name typed to confirm", account.name),
-                format!(
-                    "type the account's name exactly: --confirm '{}'",
-                    account.name
-                ),
-            );
+                format!("type the account's name exactly: {}", account.name),
+            )
+            .fix(Action::CloseAccount {
+                sid: account.sid.to_string(),
+                confirm_name: account.name.clone(),
+            })
+            .into());
         }
         let sid = account.sid.clone();
         let children: Vec<Sid> = self
@@ -1035,11 +1072,13 @@ impl World {
         let account = self.managed_account(ctx, key, "change HIPAA on")?;
         self.require_admin(ctx, "change HIPAA designation")?;
         if on && !self.org(&ctx.org)?.settings.baa {
-            return refuse(
+            return Err(Refusal::new(
                 rules::HIP_1,
                 format!("{} has no executed BAA on record", self.org_name(&ctx.org)),
-                "record the BAA first (tworg org set baa on)",
-            );
+                "ask Twilio Support to record the executed BAA first",
+            )
+            .fix(Action::Set(Setting::Baa(true)))
+            .into());
         }
         if account.status == AccountStatus::Closed {
             return refuse(
@@ -1080,11 +1119,21 @@ impl World {
     ) -> ActionResult<Outcome> {
         let account = self.account_in_org(ctx, key)?;
         if account.parent.is_some() {
-            return refuse(
+            let parent = self.main_account(account);
+            return Err(Refusal::new(
                 rules::SUB_4,
                 format!("{} is a subaccount", account.name),
-                "grant access on its parent account; it reaches the subaccounts",
-            );
+                format!(
+                    "grant access on its parent account {}; it reaches the subaccounts",
+                    parent.name
+                ),
+            )
+            .fix(Action::GrantAccess {
+                sid: parent.sid.to_string(),
+                user: user.to_string(),
+                roles: roles.to_vec(),
+            })
+            .into());
         }
         let kind = self.kind_in(account, &ctx.org);
         if kind == Some(AccountKind::Pending) {
@@ -1217,14 +1266,20 @@ impl World {
         let parent = self.managed_account(ctx, parent_key, "create subaccounts under")?;
         self.require_account_manager(ctx, parent, "create subaccounts under")?;
         if parent.parent.is_some() {
-            return refuse(
+            let main = self.main_account(parent);
+            return Err(Refusal::new(
                 rules::SUB_1,
                 format!(
                     "{} is a subaccount; a subaccount cannot have subaccounts",
                     parent.name
                 ),
-                "create it under the main account",
-            );
+                format!("create it under the main account {}", main.name),
+            )
+            .fix(Action::CreateSubaccount {
+                parent: main.sid.to_string(),
+                name: name.map(String::from),
+            })
+            .into());
         }
         match parent.status {
             AccountStatus::Closed => {
@@ -1235,11 +1290,15 @@ impl World {
                 );
             }
             AccountStatus::Suspended => {
-                return refuse(
+                return Err(Refusal::new(
                     rules::SUB_5,
                     format!("{} is suspended", parent.name),
-                    "resume it first",
-                );
+                    format!("resume {} first", parent.name),
+                )
+                .fix(Action::ResumeAccount {
+                    sid: parent.sid.to_string(),
+                })
+                .into());
             }
             AccountStatus::Active => {}
         }
@@ -1249,19 +1308,32 @@ impl World {
         };
         let open = self.open_subaccounts(&parent.sid);
         if open >= limit {
-            let hint = if parent.account_type == AccountType::Trial {
-                "upgrade the parent to Full (tworg account upgrade SID), or close a subaccount"
+            let (hint, fix) = if parent.account_type == AccountType::Trial {
+                (
+                    format!("upgrade {} to Full, or close a subaccount", parent.name),
+                    Action::UpgradeAccount {
+                        sid: parent.sid.to_string(),
+                    },
+                )
             } else {
-                "close a subaccount, or raise the limit (tworg org set subaccount-limit N)"
+                (
+                    format!(
+                        "close a subaccount, or raise the subaccount limit to {}",
+                        open + 1
+                    ),
+                    Action::Set(Setting::SubaccountLimit(open as u32 + 1)),
+                )
             };
-            return refuse(
+            return Err(Refusal::new(
                 rules::SUB_2,
                 format!(
                     "{} ({:?}) already has {open} of {limit} open subaccounts",
                     parent.name, parent.account_type
                 ),
                 hint,
-            );
+            )
+            .fix(fix)
+            .into());
         }
         let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
             Some(n) => check_account_name(n, rules::SUB_3)?,

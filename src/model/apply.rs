@@ -2,7 +2,7 @@
 //! submodule that checks its rules and performs it.
 
 use super::action::{Action, Actor, Ctx, Outcome};
-use super::error::ActionResult;
+use super::error::{ActionError, ActionResult};
 use super::*;
 
 impl World {
@@ -19,7 +19,7 @@ impl World {
                 "the SCIM bearer token only provisions users; act as an Administrator for anything else",
             );
         }
-        match action {
+        let result = match action {
             Signup { email, name } => self.signup(email, name.as_deref()),
             AddWorldUser { email, name } => self.add_world_user(email, name.as_deref()),
             AddWorldAccount { name, owner, full } => self.add_world_account(name, owner, *full),
@@ -102,6 +102,24 @@ impl World {
             ScimCreateUser { user } => self.scim_create_user(ctx, user),
             ScimReplaceUser { id, user, patch } => self.scim_replace_user(ctx, id, user, *patch),
             ScimDeleteUser { id } => self.scim_delete_user(ctx, id),
+        };
+        result.map_err(|e| self.delegate(ctx, action, e))
+    }
+
+    /// A refusal for who is acting (ORG-3, ORG-4) is fixed by someone who may: the same action,
+    /// done by the org's Owner (who may do all that an Administrator may).
+    fn delegate(&self, ctx: &Ctx, action: &Action, e: ActionError) -> ActionError {
+        let ActionError::Refused(r) = e else {
+            return e;
+        };
+        let by_role = r.rule == rules::ORG_3.id || r.rule == rules::ORG_4.id;
+        let owner = self.owner_of_org(&ctx.org);
+        match owner {
+            Some(o) if by_role && r.fixes.is_empty() && ctx.acting_user() != Some(&o.sid) => {
+                let by = o.email.clone();
+                ActionError::Refused(r.fix_by(by, action.clone()))
+            }
+            _ => ActionError::Refused(r),
         }
     }
 }

@@ -305,7 +305,7 @@ impl World {
                 Some(_) => refuse(
                     rules::ORG_3,
                     format!("{} is a Standard user and cannot {what}", self.email_of(u)),
-                    "ask an Administrator or the Owner, or have them make you an Administrator (tworg user role USER admin)",
+                    "ask an Administrator or the Owner to do it, or to make you an Administrator",
                 ),
                 None => refuse(
                     rules::ORG_4,
@@ -314,7 +314,7 @@ impl World {
                         self.email_of(u),
                         self.org_name(&ctx.org)
                     ),
-                    "act as an Administrator or the Owner of this organization (--as)",
+                    "an Administrator or the Owner of this organization must do it",
                 ),
             },
         }
@@ -342,7 +342,7 @@ impl World {
                 rules::ORG_4,
                 format!("only the Owner of {} can {what}", self.org_name(&ctx.org)),
                 format!(
-                    "act as the Owner ({})",
+                    "ask the Owner ({}) to do it",
                     self.owner_of_org(&ctx.org)
                         .map(|u| u.email.as_str())
                         .unwrap_or("none")

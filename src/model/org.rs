@@ -1,7 +1,7 @@
 //! The organization itself (ORG-5..8), its settings, and the world's clock (CLK-1).
 
 use super::action::Setting;
-use super::error::{ActionError, ActionResult, refuse};
+use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::rules;
 use super::*;
 
@@ -58,15 +58,34 @@ impl World {
             .membership_in(&target.sid, &ctx.org)
             .is_some_and(|m| m.status == MemberStatus::Active);
         if !active_member {
-            return refuse(
+            let deactivated = self
+                .membership_in(&target.sid, &ctx.org)
+                .is_some_and(|m| m.status == MemberStatus::Deactivated);
+            let refusal = Refusal::new(
                 rules::ORG_5,
                 format!(
                     "{} is not an active managed member of {}",
                     target.email,
                     self.org_name(&ctx.org)
                 ),
-                "ownership goes only to an active member: invite or reactivate them first",
+                if deactivated {
+                    format!(
+                        "ownership goes only to an active member: reactivate {} first",
+                        target.email
+                    )
+                } else {
+                    "ownership goes only to an active managed member of this organization"
+                        .to_string()
+                },
             );
+            return Err(if deactivated {
+                refusal.fix(Action::Reactivate {
+                    user: target.email.clone(),
+                })
+            } else {
+                refusal
+            }
+            .into());
         }
         let previous = ctx.acting_user().cloned().expect("owner is a user");
         if previous == target.sid {
@@ -148,7 +167,7 @@ impl World {
                 "{} cannot be deleted or closed from the console",
                 self.org_name(&ctx.org)
             ),
-            "merge it into another organization instead (as the other org: tworg org merge THIS --confirm NAME)",
+            "merge it into another organization instead: that organization's Owner or an Administrator merges it in",
         )
     }
 
@@ -226,11 +245,18 @@ impl World {
                     && d.status != DomainStatus::Unverified
                     && org.signup != SignupSetting::Blocked
                 {
-                    return refuse(
+                    return Err(Refusal::new(
                         rules::SIGN_5,
-                        format!("the sign-up setting is {}", org.signup.label()),
-                        "set it to Blocked first (tworg domain signup-setting blocked)",
-                    );
+                        format!(
+                            "the sign-up setting is {}, and a multi-verified domain needs Blocked",
+                            org.signup.label()
+                        ),
+                        "set the sign-up setting to Blocked first",
+                    )
+                    .fix(Action::SetSignup {
+                        setting: SignupSetting::Blocked,
+                    })
+                    .into());
                 }
                 let others = self
                     .orgs

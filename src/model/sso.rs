@@ -3,7 +3,8 @@
 use base64::Engine;
 use jiff::Timestamp;
 
-use super::error::{ActionResult, refuse};
+use super::action::Setting;
+use super::error::{ActionResult, Refusal, refuse};
 use super::rules;
 use super::*;
 
@@ -119,21 +120,42 @@ impl World {
     /// SSO-1: entitlement and a verified domain.
     fn require_sso_allowed(&self, ctx: &Ctx) -> ActionResult<()> {
         let org = self.org(&ctx.org)?;
-        if !org.settings.sso_entitlement {
-            return refuse(
-                rules::SSO_1,
-                format!("{} does not have the SSO entitlement", org.name),
-                "turn it on first (tworg org set sso-entitlement on)",
-            );
+        let entitled = org.settings.sso_entitlement;
+        let verified = org.domains.values().any(Domain::is_verified);
+        if entitled && verified {
+            return Ok(());
         }
-        if !org.domains.values().any(Domain::is_verified) {
-            return refuse(
-                rules::SSO_1,
-                format!("{} has no verified domain", org.name),
-                "verify a domain first",
-            );
+        // Every missing requirement at once, each with its step.
+        let mut missing = Vec::new();
+        let mut steps = Vec::new();
+        if !entitled {
+            missing.push("does not have the SSO entitlement".to_string());
+            steps.push("ask Twilio Support for the SSO entitlement".to_string());
         }
-        Ok(())
+        // The domain to verify: the first one already added, if any.
+        let candidate = (!verified)
+            .then(|| org.domains.keys().next().cloned())
+            .flatten();
+        if !verified {
+            missing.push("has no verified domain".to_string());
+            steps.push(match &candidate {
+                Some(d) => self.verify_domain_hint(org, d),
+                None => "add the company's email domain, publish its TXT record and verify it"
+                    .to_string(),
+            });
+        }
+        let mut refusal = Refusal::new(
+            rules::SSO_1,
+            format!("{} {}", org.name, missing.join(" and ")),
+            steps.join("; "),
+        );
+        if !entitled {
+            refusal = refusal.fix(Action::Set(Setting::SsoEntitlement(true)));
+        }
+        if let Some(d) = candidate {
+            refusal = self.verify_domain_fixes(org, &d, refusal);
+        }
+        Err(refusal.into())
     }
 
     /// SSO-2: the certificate has not expired on the world's clock.
@@ -272,18 +294,29 @@ impl World {
         let domain = self.org_domain(ctx, input)?.clone();
         let org = self.org(&ctx.org)?;
         if !org.sso.as_ref().is_some_and(|p| p.tested) {
-            return refuse(
+            return Err(Refusal::new(
                 rules::SSO_3,
                 "the SSO profile has not passed its connection test",
-                "run it first (tworg sso test)",
-            );
+                "test the SSO connection first",
+            )
+            .fix(Action::SsoTest)
+            .into());
         }
         if !domain.is_verified() {
-            return refuse(
-                rules::SSO_4,
-                format!("{} is {}, not verified", domain.name, domain.status.label()),
-                "enforcement applies to verified domains only",
-            );
+            return Err(self
+                .verify_domain_fixes(
+                    org,
+                    &domain.name,
+                    Refusal::new(
+                        rules::SSO_4,
+                        format!("{} is {}, not verified", domain.name, domain.status.label()),
+                        format!(
+                            "enforcement applies to verified domains only: {}",
+                            self.verify_domain_hint(org, &domain.name)
+                        ),
+                    ),
+                )
+                .into());
         }
         if domain.sso_enforced {
             return refuse(

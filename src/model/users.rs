@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::accounts::check_account_roles;
-use super::error::{ActionError, ActionResult, refuse};
+use super::action::Setting;
+use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::lookup::{bad_email, valid_email};
 use super::rules;
 use super::time::{days, hours};
@@ -192,6 +193,28 @@ impl World {
             .collect()
     }
 
+    /// Adds to `refusal` the hand-over of org ownership (ORG-5) to the first active Administrator,
+    /// or else the first active Standard member, done by the Owner; nothing when there is nobody.
+    pub(crate) fn hand_over_ownership(&self, org: &Sid, refusal: Refusal) -> Refusal {
+        let Some(owner) = self.owner_of_org(org) else {
+            return refusal;
+        };
+        let successor = self
+            .members(org)
+            .filter_map(|u| Some((u, u.membership.as_ref()?)))
+            .filter(|(_, m)| m.role != OrgRole::Owner && m.status == MemberStatus::Active)
+            .min_by_key(|(u, m)| (m.role, u.sid.clone()));
+        match successor {
+            Some((u, _)) => refusal.fix_by(
+                owner.email.clone(),
+                Action::TransferOrg {
+                    user: u.email.clone(),
+                },
+            ),
+            None => refusal,
+        }
+    }
+
     /// A Twilio user outside every org.
     pub(crate) fn add_world_user(
         &mut self,
@@ -257,7 +280,10 @@ impl World {
                                 org.name,
                                 time::format_date(i.expires_at)
                             ),
-                            format!("an administrator of {} resends the invitation", org.name),
+                            format!(
+                                "ask an administrator of {} to resend the invitation",
+                                org.name
+                            ),
                             Action::ResendInvite {
                                 email: email.clone(),
                             },
@@ -267,7 +293,7 @@ impl World {
                                 "{} is Restricted: {email} cannot sign up without an invitation",
                                 org.name
                             ),
-                            format!("an administrator of {} invites {email}", org.name),
+                            format!("ask an administrator of {} to invite {email}", org.name),
                             Action::Invite {
                                 email: email.clone(),
                                 role: OrgRole::Standard,
@@ -434,7 +460,7 @@ impl World {
             return refuse(
                 rules::ORG_1,
                 "an invitation cannot make someone Owner",
-                "invite as admin or standard, then transfer ownership (tworg org transfer USER)",
+                "invite them as Administrator or Standard, then transfer org ownership to them",
             );
         }
         if let Some(u) = self.user_by_email(&email)
@@ -444,7 +470,7 @@ impl World {
                 return refuse(
                     rules::USR_2,
                     format!("{email} is already a member of {}", org.name),
-                    "change their role instead (tworg user role USER admin|standard)",
+                    "change their role instead",
                 );
             }
             let (local, dom) = email.split_once('@').unwrap_or((&email, ""));
@@ -659,18 +685,31 @@ impl World {
             );
         };
         if m.role == OrgRole::Owner {
-            return refuse(
-                rules::ORG_1,
-                format!("{} is the Owner", user.email),
-                "transfer ownership to someone else first (tworg org transfer USER)",
-            );
+            return Err(self
+                .hand_over_ownership(
+                    &ctx.org,
+                    Refusal::new(
+                        rules::ORG_1,
+                        format!("{} is the Owner", user.email),
+                        "transfer org ownership to someone else first",
+                    ),
+                )
+                .into());
         }
         if role == OrgRole::Owner {
-            return refuse(
+            let refusal = Refusal::new(
                 rules::ORG_1,
                 "there is exactly one Owner",
-                "transfer ownership instead (tworg org transfer USER)",
+                format!("transfer org ownership to {} instead", user.email),
             );
+            let transfer = Action::TransferOrg {
+                user: user.email.clone(),
+            };
+            return Err(match self.owner_of_org(&ctx.org) {
+                Some(owner) => refusal.fix_by(owner.email.clone(), transfer),
+                None => refusal,
+            }
+            .into());
         }
         if m.role == role {
             return refuse(
@@ -761,14 +800,19 @@ impl World {
         let sid = self.managed_user(ctx, key, rules::USR_7, &format!("be {verb}d"))?;
         let m = self.membership_in(&sid, &ctx.org).expect("member").clone();
         if m.role == OrgRole::Owner && to == MemberStatus::Deactivated {
-            return refuse(
-                rules::USR_7,
-                format!(
-                    "{} is the Org Owner and cannot be deactivated",
-                    self.email_of(&sid)
-                ),
-                "transfer org ownership first",
-            );
+            return Err(self
+                .hand_over_ownership(
+                    &ctx.org,
+                    Refusal::new(
+                        rules::USR_7,
+                        format!(
+                            "{} is the Org Owner and cannot be deactivated",
+                            self.email_of(&sid)
+                        ),
+                        "transfer org ownership first",
+                    ),
+                )
+                .into());
         }
         if m.status == to {
             return refuse(
@@ -815,21 +859,41 @@ impl World {
             .membership_in(&sid, &ctx.org)
             .is_some_and(|m| m.role == OrgRole::Owner)
         {
-            return refuse(
-                rules::USR_8,
-                format!("{email} is the Org Owner"),
-                "transfer org ownership first (tworg org transfer USER)",
-            );
+            return Err(self
+                .hand_over_ownership(
+                    &ctx.org,
+                    Refusal::new(
+                        rules::USR_8,
+                        format!("{email} is the Org Owner"),
+                        "transfer org ownership first",
+                    ),
+                )
+                .into());
         }
-        if let Some(a) = self.managed_accounts_owned(&ctx.org, &sid).first() {
-            return refuse(
+        let owned = self.managed_accounts_owned(&ctx.org, &sid);
+        if !owned.is_empty() {
+            let names: Vec<&str> = owned
+                .iter()
+                .map(|a| self.accounts[a].name.as_str())
+                .collect();
+            let to = self.owner_of_org(&ctx.org).map(|o| o.email.clone());
+            let mut refusal = Refusal::new(
                 rules::USR_8,
-                format!(
-                    "{email} owns the managed account {} ({a})",
-                    self.accounts[a].name
-                ),
-                format!("transfer it first (tworg account transfer {a} USER)"),
+                format!("{email} owns the managed account(s) {}", names.join(", ")),
+                match &to {
+                    Some(to) => format!("transfer them to another member first, such as {to}"),
+                    None => "transfer them to another member first".to_string(),
+                },
             );
+            if let Some(to) = to {
+                for a in &owned {
+                    refusal = refusal.fix(Action::TransferAccount {
+                        sid: a.to_string(),
+                        user: to.clone(),
+                    });
+                }
+            }
+            return Err(refusal.into());
         }
         if delete
             && let Some(a) = self
@@ -867,11 +931,13 @@ impl World {
         self.require_admin(ctx, "bulk import users")?;
         let org = self.org(&ctx.org)?;
         if !org.settings.bulk_import {
-            return refuse(
+            return Err(Refusal::new(
                 rules::USR_9,
                 format!("bulk import is not enabled for {}", org.name),
-                "enable it first (tworg org set bulk-import on)",
-            );
+                "ask Twilio Support to enable Import Users first",
+            )
+            .fix(Action::Set(Setting::BulkImport(true)))
+            .into());
         }
         if !org.domains.values().any(Domain::is_verified) {
             return refuse(
