@@ -1139,3 +1139,54 @@ fn cli_accept_and_confirm_are_refused_while_the_domain_is_uncertain() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("refused [ACC-4]"));
     assert_eq!(std::fs::read(&f.path).unwrap(), before);
 }
+
+#[test]
+fn console_lists_expired_invitations_and_requests_and_resends_them() {
+    let f = cli_demo();
+    assert!(
+        tworg_cli(&f.path, &["clock", "advance", "8d"])
+            .status
+            .success()
+    );
+    let screen = |keys: &str| {
+        let out = tworg_cli(&f.path, &["render", "--keys", keys, "--size", "100x30"]);
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let users = screen("3");
+    assert!(
+        users.contains("(invited)") && users.contains("(import) Owl Ma"),
+        "{users}"
+    );
+    assert_eq!(users.matches("expired").count(), 2, "{users}");
+    let request = screen("3 / \"import\" enter");
+    assert!(
+        request.contains("Expired: it cannot be confirmed until it is resent (USR-3)"),
+        "{request}"
+    );
+    let resent = screen("3 / \"import\" enter s");
+    assert!(resent.contains("resent the import request"), "{resent}");
+    let invitation = screen("3 / \"paula\" enter s");
+    assert!(invitation.contains("resent the invitation"), "{invitation}");
+}
+
+#[test]
+fn rule_usr_5_access_to_an_independent_account_follows_the_invitation() {
+    let mut w = demo();
+    let olivia = ctx_as(&w, OLIVIA);
+    let grant = Action::GrantAccess {
+        sid: acc(&w, "Kestrel Partner Portal"),
+        user: NORA.into(),
+        roles: vec![AccountRole::Developer],
+    };
+    let r = refused_with(&mut w, &olivia, grant.clone(), "USR-5");
+    // An invitation carries grants on managed accounts only: Nora is invited, then granted.
+    follow_fixes(&mut w, &olivia, &r);
+    apply_ok(&mut w, &olivia, grant);
+    let nora = user_sid(&w, NORA);
+    assert!(
+        account(&w, "Kestrel Partner Portal")
+            .access
+            .contains_key(&nora)
+    );
+}

@@ -1149,6 +1149,7 @@ impl World {
         let is_member = self.membership_in(&target.sid, &ctx.org).is_some();
         let org = self.org(&ctx.org)?;
         if !is_member && self.on_verified_domain(org, &target.email) {
+            check_account_roles(roles)?;
             // USR-5 rev 2: someone of the org's own domain joins as a member, with the access.
             let r = Refusal::new(
                 rules::USR_5,
@@ -1177,11 +1178,30 @@ impl World {
                 let invite = Action::Invite {
                     email: target.email.clone(),
                     role: OrgRole::Standard,
-                    accounts: vec![(account.sid.to_string(), roles.to_vec())],
+                    // An invitation grants managed accounts only; on an independent one the
+                    // grant follows once they are a member.
+                    accounts: if kind == Some(AccountKind::Managed) {
+                        vec![(account.sid.to_string(), roles.to_vec())]
+                    } else {
+                        vec![]
+                    },
                 };
-                let r = match self.admin_by(ctx) {
-                    Some(by) => r.fix_by(by, invite),
-                    None => r.fix(invite),
+                // An invitation already listed is accepted (resent first if it expired).
+                let listed = org
+                    .invitations
+                    .values()
+                    .find(|i| i.email.eq_ignore_ascii_case(&target.email));
+                let step = match listed {
+                    None => Some(invite),
+                    Some(i) if i.is_expired(self.clock) => Some(Action::ResendInvite {
+                        email: target.email.clone(),
+                    }),
+                    Some(_) => None,
+                };
+                let r = match (step, self.admin_by(ctx)) {
+                    (None, _) => r,
+                    (Some(a), Some(by)) => r.fix_by(by, a),
+                    (Some(a), None) => r.fix(a),
                 };
                 r.fix_by(
                     target.email.clone(),
