@@ -136,7 +136,7 @@ impl World {
                     org.name
                 ),
                 format!(
-                    "raise the account limit to {needed}, or relinquish the independent account(s) first"
+                    "ask Twilio Support to raise the account limit to {needed}, or relinquish the independent account(s) first"
                 ),
             );
             let set = Action::Set(super::action::Setting::AccountLimit(needed as u32));
