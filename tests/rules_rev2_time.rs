@@ -866,14 +866,28 @@ fn rule_acc_8_a_closed_account_does_not_block_removing_its_owner() {
     let ctx = ctx_as(&w, OLIVIA);
     close_staging(&mut w);
     let mut removed = w.clone();
-    apply_ok(&mut removed, &ctx, Action::RemoveUser { user: SAM.into() });
+    apply_ok(
+        &mut removed,
+        &ctx,
+        Action::RemoveUser {
+            user: SAM.into(),
+            confirm_lockout: false,
+        },
+    );
     assert!(role_of(&removed, SAM).is_none());
     assert_eq!(
         kind(&removed, "Owl Staging"),
         Some(AccountKind::Managed),
         "its history stays with the org"
     );
-    apply_ok(&mut w, &ctx, Action::DeleteUser { user: SAM.into() });
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::DeleteUser {
+            user: SAM.into(),
+            confirm_lockout: false,
+        },
+    );
     assert!(w.user_by_email(SAM).is_none());
     assert_eq!(account(&w, "Owl Staging").status, AccountStatus::Closed);
 }

@@ -254,7 +254,9 @@ impl World {
             .is_some_and(|d| d.is_verified())
     }
 
-    /// Whether SSO applies to a user: a member on an enforced, verified domain who is not exempt (SSO-4).
+    /// Whether SSO applies to a user: a member on a domain with SSO enforced who is not exempt
+    /// (SSO-4). Enforcement stays in force while the domain is verified-uncertain and goes only
+    /// with the domain itself (DOM-9).
     pub fn sso_required(&self, user: &User) -> bool {
         let Some(m) = &user.membership else {
             return false;
@@ -265,7 +267,7 @@ impl World {
         !m.sso_exempt
             && self
                 .domain_of_email(org, &user.email)
-                .is_some_and(|d| d.sso_enforced && d.is_verified())
+                .is_some_and(|d| d.sso_enforced)
     }
 
     /// The accounts a user may see in an org: all of them for the Owner and Administrators, their
