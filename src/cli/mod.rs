@@ -316,14 +316,7 @@ fn init(target: &Target, a: InitArgs) -> Result<(), Failure> {
 
 fn print_created(out: &model::Outcome) {
     for (kind, sid) in &out.created {
-        let word = match kind {
-            model::SidKind::Org => "org",
-            model::SidKind::Account => "account",
-            model::SidKind::User => "user",
-            model::SidKind::Domain => "domain",
-            model::SidKind::Notification => "invitation",
-        };
-        println!("{word} {sid}");
+        println!("{} {sid}", kind.key());
     }
 }
 

@@ -16,6 +16,7 @@ pub mod invariants;
 pub mod lookup;
 pub mod merge;
 pub mod org;
+pub mod roles;
 pub mod rules;
 pub mod scim;
 pub mod sid;

@@ -17,7 +17,7 @@ macro_rules! rules {
 }
 
 rules! {
-    ID_1 = "ID-1": "A SID is a two-letter prefix (OR, AC, US, DN, NF) and 32 hex digits; any other shape is refused.";
+    ID_1 = "ID-1": "A SID is a two-letter prefix (OR, AC, US, DN, NF, IX, IY, OQ, SK) and 32 hex digits; any other shape is refused.";
     ID_2 = "ID-2": "SID input is matched case-insensitively and stored lowercase; generated SIDs are unique in the world.";
     ORG_1 = "ORG-1": "An organization has exactly one Owner at all times.";
     ORG_2 = "ORG-2": "Org roles are Owner, Administrator and Standard; Standard is the default for new members.";
