@@ -86,7 +86,7 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     (
-        0u8..55,
+        0u8..56,
         any::<usize>(),
         prop::option::weighted(0.25, any::<usize>()),
         any::<usize>(),
@@ -216,7 +216,8 @@ impl Resolver<'_> {
                 .or_else(|| self.w.home_org.clone())
                 .unwrap_or_else(|| orgs[0].clone()),
         };
-        if s.actor.is_multiple_of(23) || (s.kind >= 52 && !s.actor.is_multiple_of(4)) {
+        if s.actor.is_multiple_of(23) || ((52..=54).contains(&s.kind) && !s.actor.is_multiple_of(4))
+        {
             Ctx {
                 org,
                 actor: Actor::ScimToken,
@@ -531,9 +532,10 @@ impl Resolver<'_> {
                     patch: s.flag,
                 }
             }
-            _ => ScimDeleteUser {
+            54 => ScimDeleteUser {
                 id: self.scim_member(ctx, s.a).0,
             },
+            _ => ResendAccount { sid: acc },
         }
     }
 }
@@ -623,6 +625,75 @@ fn accounts_are_sound(w: &World) -> Result<(), String> {
     Ok(())
 }
 
+/// USR-5 rev 2: no member owns an independent account of its org.
+fn no_member_owns_an_independent_account(w: &World) -> Result<(), String> {
+    for a in w.accounts.values() {
+        let (Some(link), Some(owner)) = (&a.link, a.owner.as_ref().and_then(|o| w.users.get(o)))
+        else {
+            continue;
+        };
+        if link.state == LinkState::Independent
+            && owner.membership.as_ref().is_some_and(|m| m.org == link.org)
+        {
+            return Err(format!(
+                "{} is a member of {} and owns its independent account {} (USR-5)",
+                owner.email,
+                w.org_name(&link.org),
+                a.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// USR-1, ACC-4, DOM-9 rev 2: nobody joins an existing org through an invitation, an import, a
+/// sign-up, a bulk import or SCIM (under Twilio's rules) unless their email's domain was
+/// `verified` there when they joined. Merges (MRG-4) move whole orgs, and SCIM with Twilio's
+/// rules off takes any domain but a verified-uncertain one.
+fn joins_only_on_verified_domains(
+    before: &World,
+    after: &World,
+    action: &Action,
+) -> Result<(), String> {
+    if matches!(action, Action::Merge { .. }) {
+        return Ok(());
+    }
+    for u in after.users.values() {
+        let Some(m) = &u.membership else { continue };
+        let Some(org) = before.orgs.get(&m.org) else {
+            continue; // a sign-up's own new org
+        };
+        let was_member = before
+            .users
+            .get(&u.sid)
+            .and_then(|b| b.membership.as_ref())
+            .is_some_and(|bm| bm.org == m.org);
+        if was_member {
+            continue;
+        }
+        let status = before
+            .domain_of_email(org, &u.email)
+            .map(|d| d.status.clone());
+        let scim_relaxed =
+            matches!(action, Action::ScimCreateUser { .. }) && !org.scim.twilio_rules;
+        let ok = if scim_relaxed {
+            !matches!(status, Some(DomainStatus::VerifiedUncertain { .. }))
+        } else {
+            status == Some(DomainStatus::Verified)
+        };
+        if !ok {
+            return Err(format!(
+                "{} joined {} by {} while its domain was {:?}",
+                u.email,
+                org.name,
+                action.name(),
+                status
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Steps per case: up to 40, or `PROPTEST_MAX_STEPS` for deeper runs.
 fn max_steps() -> usize {
     std::env::var("PROPTEST_MAX_STEPS")
@@ -705,9 +776,15 @@ proptest! {
                         );
                     }
                     prop_assert!(w.clock >= before.clock, "the clock went back");
+                    if let Err(problem) = joins_only_on_verified_domains(&before, &w, &action) {
+                        prop_assert!(false, "{problem}\n{}", log.join("\n"));
+                    }
                 }
             }
             if let Err(problem) = accounts_are_sound(&w) {
+                prop_assert!(false, "{problem}\n{}", log.join("\n"));
+            }
+            if let Err(problem) = no_member_owns_an_independent_account(&w) {
                 prop_assert!(false, "{problem}\n{}", log.join("\n"));
             }
             if let Err(v) = w.check_invariants() {

@@ -144,9 +144,10 @@ fn variant(a: &Action) -> usize {
         ScimCreateUser { .. } => 52,
         ScimReplaceUser { .. } => 53,
         ScimDeleteUser { .. } => 54,
+        ResendAccount { .. } => 55,
     }
 }
-const VARIANTS: usize = 55;
+const VARIANTS: usize = 56;
 
 const O: Who = Who::User(OLIVIA);
 const NEW: &str = "text.check@owl-industries.example";
@@ -691,6 +692,12 @@ fn script() -> Vec<Step> {
         step(Who::User(ADAM), |_| AdvanceClock { seconds: -60 }),
         step(Who::User(ADAM), |_| AdvanceClock { seconds: days(1) }),
         step(Who::User(ADAM), |_| AdvanceClock { seconds: days(8) }),
+        step(Who::User(ADAM), |w| ResendAccount {
+            sid: by_name(w, "Owl Labs Prototype"),
+        }),
+        step(Who::User(ADAM), |w| ResendAccount {
+            sid: by_name(w, "Owl Production"),
+        }),
         step(Who::User(ADAM), |_| UnpublishDns {
             domain: "owl-industries.example".into(),
         }),

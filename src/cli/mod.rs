@@ -316,14 +316,7 @@ fn init(target: &Target, a: InitArgs) -> Result<(), Failure> {
 
 fn print_created(out: &model::Outcome) {
     for (kind, sid) in &out.created {
-        let word = match kind {
-            model::SidKind::Org => "org",
-            model::SidKind::Account => "account",
-            model::SidKind::User => "user",
-            model::SidKind::Domain => "domain",
-            model::SidKind::Notification => "invitation",
-        };
-        println!("{word} {sid}");
+        println!("{} {sid}", kind.key());
     }
 }
 
@@ -439,6 +432,7 @@ fn to_action(command: Command) -> Result<Action, Failure> {
             AccountCmd::Confirm { sid } => A::ConfirmAccount { sid },
             AccountCmd::Decline { sid } => A::DeclineAccount { sid },
             AccountCmd::Cancel { sid } => A::CancelAccount { sid },
+            AccountCmd::Resend { sid } => A::ResendAccount { sid },
             AccountCmd::Rename { sid, name } => A::RenameAccount { sid, name },
             AccountCmd::Transfer { sid, user } => A::TransferAccount { sid, user },
             AccountCmd::Upgrade { sid } => A::UpgradeAccount { sid },

@@ -37,6 +37,7 @@ impl World {
             ConfirmAccount { sid } => self.confirm_account(ctx, sid),
             DeclineAccount { sid } => self.decline_account(ctx, sid),
             CancelAccount { sid } => self.cancel_account(ctx, sid),
+            ResendAccount { sid } => self.resend_account(ctx, sid),
             RenameAccount { sid, name } => self.rename_account(ctx, sid, name),
             TransferAccount { sid, user } => self.transfer_account(ctx, sid, user),
             UpgradeAccount { sid } => self.upgrade_account(ctx, sid),

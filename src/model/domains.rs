@@ -408,6 +408,44 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
+    /// Why a user of `email`'s domain cannot be added to `org` now, or `None` when the domain is
+    /// `verified` there (USR-1, ACC-4, DOM-9 rev 2: checked when an invitation, import or sign-up
+    /// is started and again when it completes). `what` names what waits ("accepting the
+    /// invitation of x@d"); `by` performs the domain fixes (`Fix::by`).
+    pub(crate) fn unverified_domain_refusal(
+        &self,
+        org: &Sid,
+        email: &str,
+        rule: rules::Rule,
+        what: &str,
+        by: Option<String>,
+    ) -> Option<Refusal> {
+        let o = self.orgs.get(org)?;
+        let name = World::email_domain(email).unwrap_or_default();
+        let message = match o.domains.get(&name).map(|d| &d.status) {
+            Some(DomainStatus::Verified) => return None,
+            Some(DomainStatus::VerifiedUncertain { deadline }) => format!(
+                "{name} is verified-uncertain in {}: its TXT record is gone ({} days left to restore it), so {what} waits until it is verified again",
+                o.name,
+                time::days_left(self.clock, *deadline)
+            ),
+            Some(DomainStatus::Unverified) => format!(
+                "{name} is not verified in {} (it is unverified), so {what} is not possible",
+                o.name
+            ),
+            None => format!(
+                "{name} is not a domain of {}, so {what} is not possible until it is added and verified",
+                o.name
+            ),
+        };
+        let hint = self.verify_domain_hint(o, &name);
+        let mut r = self.verify_domain_fixes(o, &name, Refusal::new(rule, message, hint));
+        for f in &mut r.fixes {
+            f.by = by.clone();
+        }
+        Some(r)
+    }
+
     /// Members of `org` whose email is exactly on `domain` (DOM-11).
     pub(crate) fn members_on_domain(&self, org: &Sid, domain: &str) -> Vec<Sid> {
         self.members(org)

@@ -189,6 +189,12 @@ impl World {
     /// (SUB-1, SUB-4); subaccount limits (SUB-2); ORG-8.
     fn check_accounts(&self) -> Result<(), Violation> {
         for a in self.accounts.values() {
+            if a.status == AccountStatus::Closed && a.closed_at.is_none() {
+                return Err(v(
+                    format!("closed account {} has no closing time", a.sid),
+                    a.sid.as_str(),
+                ));
+            }
             match &a.parent {
                 Some(p) => {
                     let Some(parent) = self.accounts.get(p) else {
@@ -217,7 +223,13 @@ impl World {
                     }
                 }
                 None => {
-                    let Some(owner) = a.owner.as_ref().and_then(|o| self.users.get(o)) else {
+                    let owner = a.owner.as_ref().and_then(|o| self.users.get(o));
+                    // ACC-8 rev 2: a closed account keeps only its history; its owner may have
+                    // left the org or been deleted since.
+                    if a.status == AccountStatus::Closed && a.owner.is_some() && owner.is_none() {
+                        continue;
+                    }
+                    let Some(owner) = owner else {
                         return Err(v(
                             format!("account {} has no existing owner", a.sid),
                             a.sid.as_str(),
@@ -234,11 +246,25 @@ impl World {
                             ));
                         }
                         let member = owner.membership.as_ref().is_some_and(|m| m.org == l.org);
-                        if l.state == LinkState::Managed && !member {
+                        if l.state == LinkState::Managed
+                            && !member
+                            && a.status != AccountStatus::Closed
+                        {
                             return Err(v(
                                 format!(
                                     "managed account {}'s owner {} is not a member of its org",
                                     a.sid, owner.email
+                                ),
+                                a.sid.as_str(),
+                            ));
+                        }
+                        if l.state == LinkState::Independent && member {
+                            return Err(v(
+                                format!(
+                                    "{} is a member of {} and owns {}, an independent account of it; a member's accounts are managed (USR-5)",
+                                    owner.email,
+                                    self.org_name(&l.org),
+                                    a.sid
                                 ),
                                 a.sid.as_str(),
                             ));
@@ -264,12 +290,6 @@ impl World {
                         ));
                     }
                 }
-            }
-            if a.status == AccountStatus::Closed && a.closed_at.is_none() {
-                return Err(v(
-                    format!("closed account {} has no closing time", a.sid),
-                    a.sid.as_str(),
-                ));
             }
         }
         for o in self.orgs.values() {

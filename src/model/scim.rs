@@ -518,16 +518,34 @@ impl World {
         let d = data.normalized();
         let org = self.require_scim(ctx)?;
         let checked = self.check_scim_data(org, &d, None)?;
+        // DOM-9 rev 2: no user of a verified-uncertain domain is added (SCIM-2's own check covers
+        // it under Twilio's rules; this holds with them off too).
+        if self
+            .domain_of_email(org, &checked.email)
+            .is_some_and(|x| matches!(x.status, DomainStatus::VerifiedUncertain { .. }))
+            && let Some(r) = self.unverified_domain_refusal(
+                &ctx.org,
+                &checked.email,
+                rules::DOM_9,
+                &format!("provisioning {}", checked.email),
+                self.admin_by(ctx),
+            )
+        {
+            return Err(r.into());
+        }
+        if let Some(sid) = &checked.join {
+            self.check_join_fits(ctx, std::slice::from_ref(sid))?;
+        }
         let joined = checked.join.is_some();
         let sid = match checked.join {
             Some(sid) => sid,
             None => self.insert_user(&checked.email, None),
         };
-        self.join(&sid, &ctx.org, OrgRole::Standard);
+        let converted = self.join(&sid, &ctx.org, OrgRole::Standard);
         self.user_mut(&sid).scim = ScimAttributes::default();
         self.store_scim_data(&sid, &d, &checked.email);
         let detail = format!(
-            "provisioned {} ({sid}) through SCIM{}{}",
+            "provisioned {} ({sid}) through SCIM{}{}{}",
             checked.email,
             if joined {
                 ", joining the existing Twilio user"
@@ -538,7 +556,8 @@ impl World {
                 ", deactivated"
             } else {
                 ""
-            }
+            },
+            self.became_managed_note(&converted)
         );
         self.audit(ctx, "scim.create", detail.clone());
         Ok(Outcome::msg(detail).created(SidKind::User, sid))

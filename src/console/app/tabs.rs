@@ -387,8 +387,40 @@ impl App {
                     let inv = &w.orgs[&self.ctx.org].invitations[i];
                     (inv.email.clone(), Some(inv.role), false)
                 }
+                UserRow::Request(a) => (a.to_string(), None, false),
             }
         };
+        if let UserRow::Request(a) = &row {
+            let sid = a.to_string();
+            let name = {
+                let s = self.lock();
+                s.world
+                    .accounts
+                    .get(a)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default()
+            };
+            match cmd {
+                Cmd::UsrAccept => self.confirm(
+                    "Confirm as the account's owner",
+                    vec![
+                        format!("Confirm the request for {name}?"),
+                        "Only the account's owner can (ACC-5): switch with A first.".into(),
+                    ],
+                    Action::ConfirmAccount { sid },
+                    false,
+                ),
+                Cmd::UsrResend => self.act(Action::ResendAccount { sid }),
+                Cmd::UsrCancel => self.confirm(
+                    "Cancel request",
+                    vec![format!("Cancel the request for {name}?")],
+                    Action::CancelAccount { sid },
+                    true,
+                ),
+                _ => return Err("select a member first (this row is an account request)".into()),
+            }
+            return Ok(());
+        }
         let is_invite = matches!(row, UserRow::Invitation(_));
         let need_invite = || Err::<(), String>("select a pending invitation first".into());
         match cmd {
