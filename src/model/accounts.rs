@@ -1003,7 +1003,7 @@ impl World {
         let pending = org.is_some_and(|o| {
             o.invitations
                 .values()
-                .any(|i| i.email.eq_ignore_ascii_case(&email))
+                .any(|i| super::names::same_name(&i.email, &email))
         });
         let mut r = Refusal::new(
             rules::ACC_7,
@@ -1280,7 +1280,7 @@ impl World {
                 let listed = org
                     .invitations
                     .values()
-                    .find(|i| i.email.eq_ignore_ascii_case(&target.email));
+                    .find(|i| super::names::same_name(&i.email, &target.email));
                 let step = match listed {
                     None => Some(invite),
                     Some(i) if i.is_expired(self.clock) => Some(Action::ResendInvite {

@@ -86,7 +86,7 @@ impl World {
         let email = u.email.clone();
         self.org_mut(org)
             .invitations
-            .retain(|_, i| !i.email.eq_ignore_ascii_case(&email));
+            .retain(|_, i| !same_name(&i.email, &email));
         let accounts = self.independent_accounts_owned(org, user);
         for a in &accounts {
             self.account_mut(a).link = Some(OrgLink {
