@@ -592,13 +592,14 @@ fn accounts_are_sound(w: &World) -> Result<(), String> {
                 ));
             }
         }
-        if a.parent.is_some() && !a.access.is_empty() {
+        let grants = w.grants_on(&a.sid);
+        if a.parent.is_some() && !grants.is_empty() {
             return Err(format!(
                 "subaccount {} has grants of its own (SUB-4)",
                 a.name
             ));
         }
-        for (u, roles) in &a.access {
+        for (u, roles) in &grants {
             let list: Vec<AccountRole> = roles.iter().copied().collect();
             if tworg::model::accounts::check_account_roles(&list).is_err() {
                 return Err(format!(
