@@ -341,3 +341,60 @@ fn rule_rbac_1_files_from_before_keep_every_grant_as_an_assignment() {
     assert!(!again.contains("access: {"));
     assert_eq!(tworg::persist::from_ron(&again, "again.ron").unwrap(), w);
 }
+
+/// The CLI faces of RBAC: the catalogue, assigning, listing (RBAC-5) and effective access.
+#[test]
+fn rule_rbac_5_the_cli_lists_assignments_only_by_identity_or_scope() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let tworg = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tworg"))
+            .arg("--file")
+            .arg(&path)
+            .args(args)
+            .env_remove("TWORG_FILE")
+            .output()
+            .unwrap()
+    };
+    assert!(tworg(&["init", "--demo"]).status.success());
+    let list = tworg(&["--json", "role", "list"]);
+    let roles: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(roles[0]["sid"], "IX00000000000000000000000000000102");
+    assert_eq!(roles[0]["name"], "Administrator");
+    let refused = tworg(&["show", "role-assignments"]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&refused.stderr).starts_with("refused [RBAC-5]"));
+    let w = demo();
+    let owl = org_sid(&w, OWL).to_string();
+    let out = tworg(&["role", "assign", SAM, "Studio Admin", "--scope", &owl]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(line.starts_with("role-assignment IY"), "{line}");
+    let listed = tworg(&["--json", "show", "role-assignments", "--user", SAM]);
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["role_name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Studio Admin") && names.contains(&"Support"),
+        "{names:?}"
+    );
+    let access = tworg(&["--json", "access", SAM]);
+    let paths: serde_json::Value = serde_json::from_slice(&access.stdout).unwrap();
+    assert!(
+        paths
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Owl Staging" && p["through"] == "account owner"),
+        "{paths}"
+    );
+}
