@@ -25,6 +25,7 @@ use crate::model::{
 };
 use crate::session::{ApplyError, Session, SharedSession};
 
+mod roles;
 mod submit;
 mod tabs;
 
@@ -129,6 +130,12 @@ pub struct App {
     read_only: bool,
     /// Shown in the header after the file (the SCIM endpoint the console serves).
     pub header_note: Option<String>,
+    /// Lines the detail pane is scrolled by (J/K); back to the top when the row changes.
+    pub detail_scroll: usize,
+    /// Lines of the detail pane as last drawn (the most it scrolls).
+    pub detail_len: std::cell::Cell<usize>,
+    /// The tab and row the scroll belongs to.
+    detail_of: Option<(Tab, usize)>,
     /// Rows of the list as last drawn (for paging and mouse clicks).
     pub page: usize,
     pub list_area: Rect,
@@ -159,6 +166,9 @@ impl App {
             cache: Cache::default(),
             file_label: "scratch world (changes are not saved)".into(),
             mouse: false,
+            detail_scroll: 0,
+            detail_len: std::cell::Cell::new(0),
+            detail_of: None,
             page: 10,
             list_area: Rect::default(),
             undo: Vec::new(),
@@ -212,6 +222,11 @@ impl App {
             l.offset = l.sel + 1 - self.page;
         }
         l.offset = l.offset.min(len.saturating_sub(self.page.min(len)));
+        let shown = Some((self.tab, l.sel));
+        if self.detail_of != shown {
+            self.detail_of = shown;
+            self.detail_scroll = 0;
+        }
         super::ui::draw(frame, self);
     }
 
@@ -317,7 +332,10 @@ impl App {
     /// Pasted text goes to the focused field, if any.
     pub fn paste(&mut self, text: &str) {
         match self.modals.last_mut() {
-            Some(Modal::Form(f)) => f.paste(text),
+            Some(Modal::Form(f)) => {
+                f.paste(text);
+                self.sync_form();
+            }
             Some(Modal::Picker(p)) => {
                 for c in text.chars().filter(|c| !c.is_control()) {
                     p.filter.handle(tui_input::InputRequest::InsertChar(c));
@@ -383,6 +401,7 @@ impl App {
         let Some(top) = self.modals.last_mut() else {
             return;
         };
+        let edited = matches!(top, Modal::Form(_));
         match top {
             Modal::Form(f) => match cmd {
                 Some(Cmd::Submit) => self.submit_form(),
@@ -418,6 +437,9 @@ impl App {
                 Some(Cmd::Up) => *scroll = scroll.saturating_sub(1),
                 _ => {}
             },
+        }
+        if edited {
+            self.sync_form();
         }
     }
 
@@ -672,6 +694,11 @@ impl App {
                 l.sel = l.sel.saturating_sub(page);
             }
             Cmd::Detail => self.zoom = true,
+            Cmd::DetailDown => {
+                self.detail_scroll =
+                    (self.detail_scroll + 1).min(self.detail_len.get().saturating_sub(1));
+            }
+            Cmd::DetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Cmd::Back => {
                 if self.zoom {
                     self.zoom = false;

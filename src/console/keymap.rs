@@ -76,6 +76,8 @@ pub enum Cmd {
     PageUp,
     PageDown,
     Detail,
+    DetailDown,
+    DetailUp,
     Back,
     Filter,
     FilterKeep,
@@ -122,6 +124,8 @@ pub enum Cmd {
     UsrImport,
     UsrSignup,
     UsrExempt,
+    UsrAssign,
+    UsrUnassign,
     // settings
     SetOpen,
     // modals
@@ -204,6 +208,20 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Global, &["ctrl-r"], C::Redo, "redo", false),
     b(K::Global, &["A"], C::ActAs, "act as…", true),
     b(K::Global, &["O"], C::SwitchOrg, "organization…", false),
+    b(
+        K::Global,
+        &["J"],
+        C::DetailDown,
+        "scroll the detail down",
+        false,
+    ),
+    b(
+        K::Global,
+        &["K"],
+        C::DetailUp,
+        "scroll the detail up",
+        false,
+    ),
     b(K::List, &["j", "down"], C::Down, "down", false),
     b(K::List, &["k", "up"], C::Up, "up", false),
     b(K::List, &["g", "home"], C::Top, "first", false),
@@ -315,6 +333,9 @@ pub const BINDINGS: &[Binding] = &[
         "cancel invitations",
     ),
     admin(K::Users, &["r"], C::UsrRole, "role", "change roles"),
+    // Account Administrators assign on their accounts too: the model decides (RBAC-3).
+    b(K::Users, &["+"], C::UsrAssign, "assign role", true),
+    b(K::Users, &["-"], C::UsrUnassign, "unassign role", true),
     admin(
         K::Users,
         &["p"],
@@ -434,6 +455,8 @@ impl Binding {
                 | UsrImport
                 | UsrSignup
                 | UsrExempt
+                | UsrAssign
+                | UsrUnassign
         )
     }
 }

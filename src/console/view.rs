@@ -164,12 +164,33 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
             MemberStatus::Active => "active",
             MemberStatus::Deactivated => "deactivated",
         };
-        hay.push(format!("{} {} {} {}", u.name, u.email, m.role.label(), status).to_lowercase());
+        hay.push(
+            format!(
+                "{} {} {} {}{}",
+                u.name,
+                u.email,
+                m.role.label(),
+                status,
+                role_words(w, org, &u.sid)
+            )
+            .to_lowercase(),
+        );
         items.push(UserRow::Member(u.sid.clone()));
     }
     if let Some(o) = w.orgs.get(org) {
         for i in o.invitations.values() {
-            hay.push(format!("{} invited {}", i.email, i.status_label(w.clock)).to_lowercase());
+            let mut granted = String::new();
+            for (account, roles) in &i.accounts {
+                granted.push(' ');
+                granted.push_str(&w.scope_name(account));
+                for r in roles {
+                    granted.push(' ');
+                    granted.push_str(r.label());
+                }
+            }
+            hay.push(
+                format!("{} invited {}{granted}", i.email, i.status_label(w.clock)).to_lowercase(),
+            );
             items.push(UserRow::Invitation(i.sid.clone()));
         }
     }
@@ -187,10 +208,36 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
         items.push(UserRow::Request(r.account.clone()));
     }
     for u in w.external_collaborators(org) {
-        hay.push(format!("{} {} external", u.name, u.email).to_lowercase());
+        hay.push(
+            format!(
+                "{} {} external{}",
+                u.name,
+                u.email,
+                role_words(w, org, &u.sid)
+            )
+            .to_lowercase(),
+        );
         items.push(UserRow::External(u.sid.clone()));
     }
     Rows::new(items, hay)
+}
+
+/// What the Users filter also matches, as Twilio's user search does: the name of each role the
+/// user holds in `org` and of the scope it is held at (` Developer Owl Production`).
+fn role_words(w: &World, org: &Sid, user: &Sid) -> String {
+    let mut words = String::new();
+    for a in w.role_assignments.of_identity(user) {
+        if w.org_of_scope(&a.scope).as_ref() != Some(org) {
+            continue;
+        }
+        if let Some(r) = crate::model::roles::find_by_sid(&a.role) {
+            words.push(' ');
+            words.push_str(&r.name);
+        }
+        words.push(' ');
+        words.push_str(&w.scope_name(&a.scope));
+    }
+    words
 }
 
 pub fn domain_rows(w: &World, org: &Sid) -> Rows<String> {

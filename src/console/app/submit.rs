@@ -52,6 +52,16 @@ impl App {
                 role: OrgRole::parse_assignable(&v(0)).unwrap_or(OrgRole::Standard),
                 confirm_lockout: false,
             },
+            FormKind::AssignRole(user) => {
+                if v(1).is_empty() {
+                    return Err(Problem::invalid("choose a scope that has roles to assign"));
+                }
+                Action::AssignRole {
+                    user: user.clone(),
+                    role: v(1),
+                    scope: v(0),
+                }
+            }
             FormKind::ImportCsv => {
                 let path = v(0);
                 if path.is_empty() {
@@ -230,6 +240,10 @@ impl App {
                     },
                     true,
                 );
+            }
+            PickThen::Unassign(email) => {
+                self.close_modal();
+                self.confirm_unassign(&email, key);
             }
             PickThen::Exempt => {
                 let exempt = self

@@ -441,6 +441,12 @@ impl App {
             _ if is_invite => {
                 return Err("select a member first (this row is an invitation)".into());
             }
+            Cmd::UsrAssign => self.open_assign(email),
+            Cmd::UsrUnassign => {
+                if let UserRow::Member(u) | UserRow::External(u) = &row {
+                    self.open_unassign(email, u)?;
+                }
+            }
             Cmd::UsrRole => {
                 let idx = usize::from(role == Some(OrgRole::Standard));
                 self.open(Modal::Form(Form::new(

@@ -202,8 +202,53 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                 })
                 .collect()
         }
+        FormKind::AssignRole(email) => assign_live(w, email, f),
         _ => vec![],
     }
+}
+
+/// The assign form's chosen role: what it is, its description, what a general role permits
+/// (the RBAC-3 table), and what the user already holds at the scope.
+fn assign_live(w: &World, email: &str, f: &Form) -> Vec<String> {
+    use crate::model::access::ACCOUNT_OPS;
+    use crate::model::roles::{self, RoleKind};
+    let mut v = Vec::new();
+    let role = Sid::parse(SidKind::Role, f.value(1))
+        .ok()
+        .and_then(|s| roles::find_by_sid(&s));
+    match role {
+        None => v.push("No role of the catalogue can be assigned at this scope.".into()),
+        Some(r) => {
+            v.push(match r.kind {
+                RoleKind::General => format!(
+                    "{} · general role · assigned on a main account, reaches its subaccounts",
+                    r.name
+                ),
+                RoleKind::BuiltIn => format!(
+                    "{} · built-in role · {} · assignable down to {} scope",
+                    r.name,
+                    r.group,
+                    r.lowest_scope.label()
+                ),
+            });
+            v.push(r.description.clone());
+            if let Some(g) = r.general {
+                let ops: Vec<&str> = ACCOUNT_OPS
+                    .iter()
+                    .filter(|op| op.roles.contains(&g))
+                    .map(|op| op.what)
+                    .collect();
+                v.push(format!("Permits (RBAC-3): {}", ops.join("; ")));
+            }
+        }
+    }
+    if let (Some(user), Ok(scope)) = (w.user_by_email(email), Sid::parse_any(f.value(0))) {
+        let held = w.role_names_at(&user.sid, &scope);
+        if !held.is_empty() {
+            v.push(format!("Already held here: {}", held.join(", ")));
+        }
+    }
+    v
 }
 
 fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
@@ -229,11 +274,23 @@ fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
         };
         let value = match &field.choices {
             Some(choices) => {
-                let all: Vec<&str> = choices.iter().map(|c| c.0).collect();
+                let chosen = choices.get(field.choice).map_or("(none)", |c| c.0.as_str());
+                let chosen = format!("‹ {chosen} ›");
+                let all: Vec<&str> = choices.iter().map(|c| c.0.as_str()).collect();
+                let all = format!("  ({})", all.join(" / "));
+                // A long list shows where the choice is in it rather than every choice.
+                let used = label.chars().count() + chosen.chars().count();
+                let rest = if !field.find.is_empty() {
+                    format!("  find: {}", field.find)
+                } else if used + all.chars().count() <= width {
+                    all
+                } else {
+                    format!("  ({} of {})", field.choice + 1, choices.len())
+                };
                 Line::from(vec![
                     Span::raw(label),
-                    Span::styled(format!("‹ {} ›", choices[field.choice].0), style),
-                    Span::styled(format!("  ({})", all.join(" / ")), app.theme.dim),
+                    Span::styled(chosen, style),
+                    Span::styled(rest, app.theme.dim),
                 ])
             }
             None => {

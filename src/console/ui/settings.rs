@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState};
 
-use super::{block, list_title};
+use super::{block, draw_detail, list_title};
 use crate::console::app::App;
 use crate::console::view::{SettingRow, setting_label};
 use crate::model::time::format_time;
@@ -45,11 +45,12 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         None => vec![Line::from("No setting matches.")],
         Some(r) => explain(w, org, r).into_iter().map(Line::from).collect(),
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block("About this setting (Enter changes it)".into(), app)),
+    draw_detail(
+        frame,
         detail,
+        app,
+        "About this setting (Enter changes it)",
+        lines,
     );
 }
 
