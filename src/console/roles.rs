@@ -26,11 +26,18 @@ pub fn scope_level(w: &World, scope: &Sid) -> Option<ScopeLevel> {
 
 /// The org's accounts in the Accounts tab's order: each main account, then its subaccounts.
 fn accounts_in_order<'a>(w: &'a World, org: &'a Sid) -> Vec<&'a Account> {
-    let all: Vec<&Account> = w.org_accounts(org).collect();
-    let mut out = Vec::with_capacity(all.len());
-    for m in all.iter().filter(|a| a.parent.is_none()) {
-        out.push(*m);
-        out.extend(all.iter().filter(|a| a.parent.as_ref() == Some(&m.sid)));
+    let mut mains = Vec::new();
+    let mut subs: BTreeMap<&Sid, Vec<&Account>> = BTreeMap::new();
+    for a in w.org_accounts(org) {
+        match &a.parent {
+            Some(p) => subs.entry(p).or_default().push(a),
+            None => mains.push(a),
+        }
+    }
+    let mut out = Vec::new();
+    for m in mains {
+        out.push(m);
+        out.extend(subs.remove(&m.sid).unwrap_or_default());
     }
     out
 }
