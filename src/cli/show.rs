@@ -214,25 +214,43 @@ pub fn domains(w: &World, org: &Sid) -> View {
     }
 }
 
+/// The org's invitations, then the merge invitations other orgs sent to its Owner (MRG-5): a
+/// pending merge is visible in both organizations.
 pub fn invitations(w: &World, org: &Sid) -> View {
-    let rows = w.orgs.get(org).map(|o| {
-        o.invitations
-            .values()
-            .map(|i| {
-                vec![
-                    json!(i.sid),
-                    json!(i.email),
-                    json!(role_key(i.role)),
-                    json!(format_time(i.sent_at)),
-                    json!(format_time(i.expires_at)),
-                    json!(w.email_of(&i.invited_by)),
-                ]
-            })
-            .collect()
-    });
+    let row = |prime: &Sid, i: &crate::model::Invitation| {
+        vec![
+            json!(i.sid),
+            json!(i.email),
+            json!(role_key(i.role)),
+            json!(format_time(i.sent_at)),
+            json!(format_time(i.expires_at)),
+            json!(w.email_of(&i.invited_by)),
+            json!(w.org_name(prime)),
+            json!(w.merge_note(prime, i)),
+        ]
+    };
+    let mut rows: Vec<Vec<Value>> = w
+        .orgs
+        .get(org)
+        .map(|o| o.invitations.values().map(|i| row(org, i)).collect())
+        .unwrap_or_default();
+    rows.extend(
+        w.incoming_merge_invitations(org)
+            .into_iter()
+            .map(|(prime, i)| row(&prime.sid, i)),
+    );
     View {
-        columns: vec!["sid", "email", "role", "sent", "expires", "invited_by"],
-        rows: rows.unwrap_or_default(),
+        columns: vec![
+            "sid",
+            "email",
+            "role",
+            "sent",
+            "expires",
+            "invited_by",
+            "org",
+            "merge",
+        ],
+        rows,
     }
 }
 

@@ -148,7 +148,7 @@ impl World {
                 "{} cannot be deleted or closed from the console",
                 self.org_name(&ctx.org)
             ),
-            "merge it into another organization instead (as the other org: tworg org merge THIS --confirm NAME)",
+            self.retire_by_merge_hint(&ctx.org),
         )
     }
 

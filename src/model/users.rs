@@ -282,6 +282,10 @@ impl World {
             return Err(bad_email(rules::USR_1, email).into());
         }
         let email = email.trim().to_ascii_lowercase();
+        // USR-2 rev 2: inviting the Owner of another organization is a merge invitation (MRG-5).
+        if let Some(cand) = self.merge_candidate_of(&ctx.org, &email) {
+            return self.invite_merge(ctx, &email, role, accounts, &cand);
+        }
         let domain = World::email_domain(&email).unwrap_or_default();
         if super::domains::is_common_domain(&domain) {
             return refuse(
@@ -331,26 +335,16 @@ impl World {
                     "change their role instead (tworg user role USER admin|standard)",
                 );
             }
-            let (local, dom) = email.split_once('@').unwrap_or((&email, ""));
             return refuse(
                 rules::USR_2,
                 format!(
                     "{email} belongs to another organization ({})",
                     self.org_name(&m.org)
                 ),
-                format!(
-                    "a user belongs to one organization; invite an alias such as {local}+{}@{dom}",
-                    slug(&org.name)
-                ),
+                self.usr2_member_hint(&ctx.org, &email, &m.org),
             );
         }
-        if org.invitations.values().any(|i| i.email == email) {
-            return refuse(
-                rules::USR_3,
-                format!("an invitation for {email} is already pending"),
-                format!("resend it instead (tworg user resend {email})"),
-            );
-        }
+        self.check_not_pending(ctx, &email)?;
         let mut grants = std::collections::BTreeMap::new();
         for (key, roles) in accounts {
             let account = self.account_in_org(ctx, key)?;
@@ -370,23 +364,7 @@ impl World {
             }
             grants.insert(account.sid.clone(), check_account_roles(roles)?);
         }
-        let lifetime = org.settings.invite_days;
-        let inviter = ctx
-            .acting_user()
-            .cloned()
-            .or_else(|| self.owner_of_org(&ctx.org).map(|u| u.sid.clone()))
-            .expect("org has an owner");
-        let sid = self.new_sid(SidKind::Notification);
-        let inv = Invitation {
-            sid: sid.clone(),
-            email: email.clone(),
-            role,
-            accounts: grants,
-            invited_by: inviter,
-            sent_at: self.clock,
-            expires_at: time::later(self.clock, days(lifetime)),
-        };
-        self.org_mut(&ctx.org).invitations.insert(sid.clone(), inv);
+        let (sid, lifetime) = self.send_invitation(ctx, &email, role, grants)?;
         let detail = format!(
             "invited {email} as {} (expires in {lifetime} days)",
             role.label()
@@ -395,8 +373,57 @@ impl World {
         Ok(Outcome::msg(detail).created(SidKind::Notification, sid))
     }
 
-    /// USR-3: the invitee accepts (creating their Twilio user if they have none).
+    /// USR-3: one pending invitation per address.
+    pub(crate) fn check_not_pending(&self, ctx: &Ctx, email: &str) -> ActionResult<()> {
+        if self
+            .org(&ctx.org)?
+            .invitations
+            .values()
+            .any(|i| i.email == email)
+        {
+            return refuse(
+                rules::USR_3,
+                format!("an invitation for {email} is already pending"),
+                format!("resend it instead (tworg user resend {email})"),
+            );
+        }
+        Ok(())
+    }
+
+    /// Records a checked invitation; returns its SID and lifetime in days.
+    pub(crate) fn send_invitation(
+        &mut self,
+        ctx: &Ctx,
+        email: &str,
+        role: OrgRole,
+        grants: std::collections::BTreeMap<Sid, BTreeSet<AccountRole>>,
+    ) -> ActionResult<(Sid, u32)> {
+        let lifetime = self.org(&ctx.org)?.settings.invite_days;
+        let inviter = ctx
+            .acting_user()
+            .cloned()
+            .or_else(|| self.owner_of_org(&ctx.org).map(|u| u.sid.clone()))
+            .expect("org has an owner");
+        let sid = self.new_sid(SidKind::Notification);
+        let inv = Invitation {
+            sid: sid.clone(),
+            email: email.to_string(),
+            role,
+            accounts: grants,
+            invited_by: inviter,
+            sent_at: self.clock,
+            expires_at: time::later(self.clock, days(lifetime)),
+        };
+        self.org_mut(&ctx.org).invitations.insert(sid.clone(), inv);
+        Ok((sid, lifetime))
+    }
+
+    /// USR-3: the invitee accepts (creating their Twilio user if they have none). Accepting a
+    /// merge invitation merges the invitee's organization (MRG-5).
     pub(crate) fn accept_invite(&mut self, ctx: &Ctx, email: &str) -> ActionResult<Outcome> {
+        if let Some((prime, inv, cand)) = self.merge_invitation_to_accept(ctx, email) {
+            return self.accept_merge(&prime, &inv, &cand);
+        }
         let inv = self.invitation_for(ctx, email)?.clone();
         let existing = self
             .user_by_email(&inv.email)
@@ -720,26 +747,46 @@ impl World {
         let mut report = Vec::new();
         let mut seen = BTreeSet::new();
         let mut to_join = Vec::new();
+        // USR-9 rev 2: rows naming the Owner of another organization merge it (MRG-6).
+        let mut to_merge = Vec::new();
         for row in &rows {
             let reason = self.import_rejection(org, row, &seen);
             if reason.is_none() {
                 seen.insert(row.email.to_ascii_lowercase());
-                to_join.push(self.user_by_email(&row.email).expect("checked").sid.clone());
+                let user = self.user_by_email(&row.email).expect("checked");
+                match self.merge_candidate_of(&ctx.org, &user.email) {
+                    Some(cand) => to_merge.push((report.len(), cand)),
+                    None => to_join.push(user.sid.clone()),
+                }
             }
             report.push((row.email.clone(), reason));
         }
         for u in &to_join {
             self.join(u, &ctx.org, OrgRole::Standard);
         }
+        let mut merges = Vec::new();
+        for (row, cand) in to_merge {
+            match self.import_row_merge(ctx, &cand) {
+                Ok(preview) => merges.push(preview),
+                Err(reason) => report[row].1 = Some(reason),
+            }
+        }
+        let imported = report.iter().filter(|(_, r)| r.is_none()).count();
+        let merged = if merges.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = merges.iter().map(|p| p.candidate_name.as_str()).collect();
+            format!(" (merging {})", names.join(", "))
+        };
         let detail = format!(
-            "bulk import: {} imported, {} rejected",
-            to_join.len(),
-            rows.len() - to_join.len()
+            "bulk import: {imported} imported{merged}, {} rejected",
+            rows.len() - imported
         );
         self.audit(ctx, "user.import", detail.clone());
         Ok(Outcome {
             message: detail,
             report,
+            merges,
             ..Outcome::default()
         })
     }
@@ -755,6 +802,10 @@ impl World {
         }
         if seen.contains(&row.email.to_ascii_lowercase()) {
             return Some("appears twice in the file".into());
+        }
+        // The Owner of another organization: the row merges it, checked when it is applied.
+        if self.merge_candidate_of(&org.sid, &row.email).is_some() {
+            return None;
         }
         if !self.on_verified_domain(org, &row.email) {
             return Some(format!(
@@ -842,12 +893,4 @@ fn split_csv_line(line: &str) -> Result<Vec<String>, String> {
     }
     fields.push(cur);
     Ok(fields)
-}
-
-/// `Owl Industries` → `owlindustries`, for alias hints.
-fn slug(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase()
 }
