@@ -847,6 +847,28 @@ impl World {
         cand: &Sid,
     ) -> ActionResult<Outcome> {
         let inviter = self.owner_or_inviter(prime, inv);
+        if inv.expires_at <= self.clock {
+            return Err(Refusal::new(
+                rules::USR_3,
+                format!(
+                    "the merge invitation of {} expired on {}",
+                    inv.email,
+                    time::format_date(inv.expires_at)
+                ),
+                format!(
+                    "ask {} to resend it; accepting then merges {}",
+                    self.org_name(prime),
+                    self.org_name(cand)
+                ),
+            )
+            .fix_by(
+                inviter,
+                Action::ResendInvite {
+                    email: inv.email.clone(),
+                },
+            )
+            .into());
+        }
         let preview = self.preview_between(
             prime,
             cand,
