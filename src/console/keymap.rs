@@ -110,6 +110,7 @@ pub enum Cmd {
     // users
     UsrInvite,
     UsrAccept,
+    UsrDecline,
     UsrResend,
     UsrCancel,
     UsrRole,
@@ -300,6 +301,7 @@ pub const BINDINGS: &[Binding] = &[
     // users
     admin(K::Users, &["i"], C::UsrInvite, "invite", "invite users"),
     b(K::Users, &["a"], C::UsrAccept, "accept (invitee)", true),
+    b(K::Users, &["X"], C::UsrDecline, "decline (invitee)", false),
     admin(
         K::Users,
         &["s"],

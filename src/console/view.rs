@@ -90,8 +90,10 @@ pub struct AccRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserRow {
     Member(Sid),
-    /// A pending invitation (its NF SID).
+    /// A pending invitation (its NF SID); to another org's Owner, a merge invitation (MRG-5).
     Invitation(Sid),
+    /// A merge invitation another org (`prime`) sent to this org's Owner (MRG-5): shown in both.
+    IncomingMerge { prime: Sid, inv: Sid },
     /// Has access to an account of the org but is no member (USR-5).
     External(Sid),
 }
@@ -152,7 +154,8 @@ pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
     Rows::new(items, hay)
 }
 
-/// Members, then pending invitations, then external collaborators.
+/// Members, then pending invitations (this org's, then merge invitations other orgs sent to its
+/// Owner), then external collaborators.
 pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
     let (mut items, mut hay) = (Vec::new(), Vec::new());
     for u in w.members(org) {
@@ -166,9 +169,21 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
     }
     if let Some(o) = w.orgs.get(org) {
         for i in o.invitations.values() {
-            hay.push(format!("{} invited pending", i.email).to_lowercase());
+            let merge = if w.merge_candidate_of(org, &i.email).is_some() {
+                " merge"
+            } else {
+                ""
+            };
+            hay.push(format!("{} invited pending{merge}", i.email).to_lowercase());
             items.push(UserRow::Invitation(i.sid.clone()));
         }
+    }
+    for (prime, i) in w.incoming_merge_invitations(org) {
+        hay.push(format!("{} merge invitation from {}", i.email, prime.name).to_lowercase());
+        items.push(UserRow::IncomingMerge {
+            prime: prime.sid.clone(),
+            inv: i.sid.clone(),
+        });
     }
     for u in w.external_collaborators(org) {
         hay.push(format!("{} {} external", u.name, u.email).to_lowercase());

@@ -160,10 +160,7 @@ impl MergePreview {
                 accounts.join(", ")
             }
         ));
-        v.push(format!(
-            "Members that move (they keep their account access and get none to the accounts of {}):",
-            self.prime_name
-        ));
+        v.push("Members that move (their account access stays as it is):".into());
         for (email, now, after) in self.users.iter().take(6) {
             if now == after {
                 v.push(format!("  {email}: {}", now.label()));
@@ -289,7 +286,7 @@ impl World {
         let same = cand.sid == prime.sid;
         requirements.push(Requirement {
             rule: rules::MRG_1.id,
-            text: format!("{} is another organization than {}", cand.name, prime.name),
+            text: format!("{} is not {}", cand.name, prime.name),
             problem: "an organization cannot merge into itself".into(),
             hint: "choose another organization to merge into this one".into(),
             met: !same,
@@ -344,8 +341,8 @@ impl World {
         requirements.push(Requirement {
             rule: rules::MRG_1.id,
             text: format!(
-                "the Owner of {}, {owner_email}, is on a verified domain of {}",
-                cand.name, prime.name
+                "its Owner, {owner_email}, is on a verified domain of {}",
+                prime.name
             ),
             problem: format!(
                 "the Owner of {}, {owner_email}, is not on a verified domain of {}",
@@ -381,7 +378,7 @@ impl World {
         requirements.push(Requirement {
             rule: rules::MRG_2.id,
             text: format!(
-                "the account limit of {} ({limit}) holds its {used} managed and pending accounts and the {moving} that move",
+                "the account limit of {} ({limit}) holds {used} + {moving} accounts",
                 prime.name
             ),
             problem: format!(
@@ -412,7 +409,7 @@ impl World {
         requirements.push(Requirement {
             rule: rules::SUB_2.id,
             text: format!(
-                "every account that moves has at most {sub_limit} open subaccounts, the limit of {}",
+                "each account that moves fits the subaccount limit of {} ({sub_limit})",
                 prime.name
             ),
             problem: format!(
@@ -471,7 +468,12 @@ impl World {
             })
             .map(|u| u.email.clone())
             .collect();
-        let discarded_domains = cand.domains.keys().cloned().collect();
+        let discarded_domains = cand
+            .domains
+            .values()
+            .filter(|d| d.status == DomainStatus::Unverified)
+            .map(|d| d.name.clone())
+            .collect();
         Ok(MergePreview {
             prime: prime.sid.clone(),
             prime_name: prime.name.clone(),
