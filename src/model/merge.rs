@@ -128,6 +128,20 @@ impl MergePreview {
         problems.join("; ")
     }
 
+    /// `Requirements:` and one line per requirement, met or not.
+    pub fn requirement_lines(&self) -> Vec<String> {
+        let mut v = vec!["Requirements:".to_string()];
+        for r in &self.requirements {
+            v.push(format!(
+                "  {} [{}] {}",
+                if r.met { "✓ met    " } else { "✗ NOT met" },
+                r.rule,
+                r.text
+            ));
+        }
+        v
+    }
+
     /// The preview as lines of text, the same in every face.
     pub fn lines(&self) -> Vec<String> {
         let mut v = vec![format!(
@@ -138,15 +152,7 @@ impl MergePreview {
                 .map(|r| format!(" ({})", r.label()))
                 .unwrap_or_default()
         )];
-        v.push("Requirements:".into());
-        for r in &self.requirements {
-            v.push(format!(
-                "  {} [{}] {}",
-                if r.met { "✓ met    " } else { "✗ NOT met" },
-                r.rule,
-                r.text
-            ));
-        }
+        v.extend(self.requirement_lines());
         let accounts: Vec<String> = self
             .accounts
             .iter()

@@ -221,7 +221,7 @@ impl App {
                                 "Route",
                                 vec![("by invitation", "invitation"), ("by import", "import")],
                                 0,
-                                "by invitation: its Owner accepts (MRG-5); by import: at once, needs Import Users (MRG-6); ←/→ to change",
+                                "invitation: its Owner accepts (MRG-5) · import: at once, needs Import Users (MRG-6)",
                             ),
                             Field::choice(
                                 "Owner's role",

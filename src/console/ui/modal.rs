@@ -136,11 +136,20 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
             match preview {
                 Err(e) => vec![Problem::from_action(&e).line()],
                 Ok(p) => {
-                    let mut v = p.lines();
+                    // Refused as it stands: what is unmet and the route, before what would move.
                     if let Some(r) = p.refusal() {
+                        let mut v: Vec<String> = p
+                            .requirement_lines()
+                            .into_iter()
+                            .filter(|l| l.contains("✗"))
+                            .collect();
+                        let met = p.requirements.iter().filter(|r| r.met).count();
+                        v.push(format!("  ({met} other requirements met)"));
                         v.push(format!("Not allowed yet [{}]: {}", r.rule, r.hint));
                         return v;
                     }
+                    // The title names the Candidate: the preview's own heading is left out.
+                    let mut v: Vec<String> = p.lines().into_iter().skip(1).collect();
                     v.push(if by_import {
                         format!(
                             "By import it merges at once; the Owner and Administrators become Standard. Type '{}' to confirm (MRG-3, MRG-6).",
