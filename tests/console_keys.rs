@@ -653,7 +653,7 @@ fn merge_by_import_needs_import_users_and_the_name_typed() {
         ))
         .unwrap();
     h.keys("4").select("Merge").keys("enter \"finch\" enter right");
-    assert!(h.screen().contains("(by import)"), "{}", h.screen());
+    assert!(h.screen().contains("By import it merges at once"), "{}", h.screen());
     // The Owner's role cannot be chosen by import (MRG-6).
     h.refused_in_modal("tab right tab \"Finch Analytics\" enter", "MRG-6");
     h.refused_in_modal(
