@@ -555,8 +555,11 @@ impl World {
                 format!("{owner_email}, the Owner of {}, deletes {name}", cand.name)
             } else {
                 format!(
-                    "{owner_email}, the Owner of {}, deletes {name} (its {leaving} member(s) on it leave {})",
-                    cand.name, cand.name
+                    "{owner_email}, the Owner of {}, deletes {name} ({} on it {} {})",
+                    cand.name,
+                    count(*leaving, "member", "members"),
+                    if *leaving == 1 { "leaves" } else { "leave" },
+                    cand.name
                 )
             });
         }
@@ -780,13 +783,14 @@ impl World {
         }
         let (sid, lifetime) = self.send_invitation(ctx, email, role, Default::default())?;
         let detail = format!(
-            "invited {email}, the Owner of {}, as {}: a merge invitation (expires in {lifetime} days); accepting merges {} into {} ({} account(s), {} user(s))",
+            "invited {email}, the Owner of {}, as {}: a merge invitation (expires in {}); accepting merges {} into {} ({} and {})",
             preview.candidate_name,
             role.label(),
+            count(lifetime as usize, "day", "days"),
             preview.candidate_name,
             preview.prime_name,
-            preview.accounts.len(),
-            preview.users.len()
+            count(preview.accounts.len(), "account", "accounts"),
+            count(preview.users.len(), "user", "users")
         );
         self.audit(ctx, "user.invite", detail.clone());
         Ok(Outcome {
@@ -1031,13 +1035,14 @@ impl World {
             });
         }
         format!(
-            "merged '{}' into '{}' {}: {} account(s) and {} user(s) moved; {} domain(s) discarded; {copied} entries of its audit log copied",
+            "merged '{}' into '{}' {}: {} and {} moved; {} discarded; {} of its audit log copied",
             preview.candidate_name,
             preview.prime_name,
             route.label(),
-            preview.accounts.len(),
-            preview.users.len(),
-            preview.discarded_domains.len()
+            count(preview.accounts.len(), "account", "accounts"),
+            count(preview.users.len(), "user", "users"),
+            count(preview.discarded_domains.len(), "domain", "domains"),
+            count(copied, "entry", "entries")
         )
     }
 
@@ -1135,6 +1140,11 @@ impl World {
         }
         format!("a user belongs to one organization: {}", ways.join("; "))
     }
+}
+
+/// `1 account`, `2 accounts`: both forms written out.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `Owl Industries` → `owlindustries`, for alias hints.
