@@ -79,7 +79,7 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     (
-        0u8..55,
+        0u8..58,
         any::<usize>(),
         prop::option::weighted(0.25, any::<usize>()),
         any::<usize>(),
@@ -209,7 +209,8 @@ impl Resolver<'_> {
                 .or_else(|| self.w.home_org.clone())
                 .unwrap_or_else(|| orgs[0].clone()),
         };
-        if s.actor.is_multiple_of(23) || (s.kind >= 52 && !s.actor.is_multiple_of(4)) {
+        if s.actor.is_multiple_of(23) || ((52..=54).contains(&s.kind) && !s.actor.is_multiple_of(4))
+        {
             Ctx {
                 org,
                 actor: Actor::ScimToken,
@@ -219,8 +220,14 @@ impl Resolver<'_> {
         }
     }
 
-    /// The owner of a pending account answers in the org that asked (ACC-5, ACC-6).
+    /// The owner of a pending account answers in the org that asked (ACC-5, ACC-6); the invitee
+    /// of a merge invitation answers from their own organization (MRG-5).
     fn owner_ctx(&self, s: &Step, action: &Action) -> Option<Ctx> {
+        if let Action::AcceptInvite { email } | Action::DeclineInvite { email } = action {
+            let u = self.w.user_by_email(email)?;
+            let org = u.membership.as_ref()?.org.clone();
+            return (s.flag && s.kind >= 55).then(|| Ctx::new(org, u.sid.clone()));
+        }
         let (Action::ConfirmAccount { sid } | Action::DeclineAccount { sid }) = action else {
             return None;
         };
@@ -513,9 +520,51 @@ impl Resolver<'_> {
                     patch: s.flag,
                 }
             }
-            _ => ScimDeleteUser {
+            54 => ScimDeleteUser {
                 id: self.scim_member(ctx, s.a).0,
             },
+            // MRG-5: inviting another org's Owner is a merge invitation.
+            55 => {
+                let owners: Vec<String> = self
+                    .w
+                    .orgs
+                    .keys()
+                    .filter_map(|o| self.w.owner_of_org(o).map(|u| u.email.clone()))
+                    .collect();
+                Invite {
+                    email: nth(&owners, s.a).unwrap_or(email),
+                    role: self.role(s.c),
+                    accounts: if s.b.is_multiple_of(7) {
+                        vec![(acc, vec![AccountRole::Developer])]
+                    } else {
+                        vec![]
+                    },
+                }
+            }
+            // Answering a merge invitation (any org's), or now and then another address.
+            _ => {
+                let merging: Vec<String> = self
+                    .w
+                    .orgs
+                    .values()
+                    .flat_map(|o| {
+                        o.invitations
+                            .values()
+                            .filter(|i| self.w.merge_candidate_of(&o.sid, &i.email).is_some())
+                            .map(|i| i.email.clone())
+                    })
+                    .collect();
+                let email = if s.b.is_multiple_of(5) {
+                    email
+                } else {
+                    nth(&merging, s.a).unwrap_or(email)
+                };
+                if s.kind == 56 {
+                    AcceptInvite { email }
+                } else {
+                    DeclineInvite { email }
+                }
+            }
         }
     }
 }
