@@ -343,7 +343,7 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
         Ok(out) => out,
         Err(e) => {
             print_preview_of_unconfirmed_merge(&world, &ctx, action, &e, json);
-            return Err(e.into());
+            return Err(in_cli_terms(action, e).into());
         }
     };
     file.save(&world)?;
@@ -420,6 +420,18 @@ fn merge_json(p: &model::merge::MergePreview) -> serde_json::Value {
         "discarded_domains": p.discarded_domains,
         "lines": p.lines(),
     })
+}
+
+/// A refusal that only asks for confirmation (SSO-5) says how to give it on the command line.
+fn in_cli_terms(action: &Action, e: ActionError) -> ActionError {
+    match e {
+        ActionError::Refused(mut r) if r.confirmation_of(action).is_some() => {
+            r.hint
+                .push_str("; to confirm, run the same command again with --yes");
+            ActionError::Refused(r)
+        }
+        e => e,
+    }
 }
 
 fn role(r: RoleArg) -> OrgRole {
@@ -542,16 +554,26 @@ fn to_action(command: Command) -> Result<Action, Failure> {
             UserCmd::Decline { email } => A::DeclineInvite { email },
             UserCmd::Cancel { email } => A::CancelInvite { email },
             UserCmd::Resend { email } => A::ResendInvite { email },
-            UserCmd::Role { user, role: r } => A::SetRole {
+            UserCmd::Role { user, role: r, yes } => A::SetRole {
                 user,
                 role: role(r),
+                confirm_lockout: yes,
             },
             UserCmd::ResetPassword { user } => A::ResetPassword { user },
             UserCmd::Reset2fa { user } => A::Reset2fa { user },
-            UserCmd::Deactivate { user } => A::Deactivate { user },
+            UserCmd::Deactivate { user, yes } => A::Deactivate {
+                user,
+                confirm_lockout: yes,
+            },
             UserCmd::Reactivate { user } => A::Reactivate { user },
-            UserCmd::Remove { user } => A::RemoveUser { user },
-            UserCmd::Delete { user } => A::DeleteUser { user },
+            UserCmd::Remove { user, yes } => A::RemoveUser {
+                user,
+                confirm_lockout: yes,
+            },
+            UserCmd::Delete { user, yes } => A::DeleteUser {
+                user,
+                confirm_lockout: yes,
+            },
             UserCmd::Import { csv_file } => A::ImportUsers {
                 csv: read_file(&csv_file)?,
             },
@@ -578,10 +600,12 @@ fn to_action(command: Command) -> Result<Action, Failure> {
                 entity_id,
                 url,
                 cert,
+                yes,
             } => A::SsoConfigure {
                 entity_id,
                 url,
                 cert_pem: read_file(&cert)?,
+                confirm_lockout: yes,
             },
             SsoCmd::Test => A::SsoTest,
             SsoCmd::Enforce { domain, yes } => A::SsoEnforce {

@@ -2,7 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::error::{ActionError, ActionResult, refuse};
+use super::action::Setting;
+use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::rules;
 use super::time::default_subaccount_name;
 use super::*;
@@ -55,14 +56,19 @@ impl World {
         let limit = self.org(org)?.settings.account_limit as usize;
         let used = self.accounts_toward_limit(org);
         if used + extra > limit {
-            return refuse(
+            let raised = (used + extra) as u32;
+            return Err(Refusal::new(
                 rules::ACC_3,
                 format!(
                     "{} already has {used} managed and pending accounts of its limit of {limit}",
                     self.org_name(org)
                 ),
-                "close or cancel an account, or raise the limit (tworg org set account-limit N)",
-            );
+                format!(
+                    "close or cancel an account, or ask Twilio Support to raise the account limit to {raised}"
+                ),
+            )
+            .fix(Action::Set(Setting::AccountLimit(raised)))
+            .into());
         }
         Ok(())
     }
@@ -106,14 +112,16 @@ impl World {
                     .get(sid)
                     .map(|a| a.name.as_str())
                     .unwrap_or("an account");
-                return refuse(
+                return Err(Refusal::new(
                     rules::SUB_2,
                     format!(
                         "{name} has {open} open subaccounts, over the limit of {limit} in {}",
                         self.org_name(org)
                     ),
-                    "raise the subaccount limit first (tworg org set subaccount-limit N), or close subaccounts",
-                );
+                    format!("raise the subaccount limit to {open}, or close subaccounts first"),
+                )
+                .fix(Action::Set(Setting::SubaccountLimit(open as u32)))
+                .into());
             }
         }
         Ok(())
@@ -193,15 +201,36 @@ impl World {
                     .membership_in(&user.sid, &ctx.org)
                     .is_some_and(|m| m.status == MemberStatus::Active);
                 if !active_member {
-                    return refuse(
+                    let deactivated = self
+                        .membership_in(&user.sid, &ctx.org)
+                        .is_some_and(|m| m.status == MemberStatus::Deactivated);
+                    let refusal = Refusal::new(
                         rules::ACC_1,
                         format!(
                             "{} is not an active managed member of {}",
                             user.email,
                             self.org_name(&ctx.org)
                         ),
-                        "choose an active member as owner, or invite them first",
+                        if deactivated {
+                            format!(
+                                "reactivate {} first, or choose an active member as owner",
+                                user.email
+                            )
+                        } else {
+                            format!(
+                                "invite {} to the organization first, or choose an active member as owner",
+                                user.email
+                            )
+                        },
                     );
+                    return Err(if deactivated {
+                        refusal.fix(Action::Reactivate {
+                            user: user.email.clone(),
+                        })
+                    } else {
+                        refusal
+                    }
+                    .into());
                 }
                 if Some(&user.sid) != ctx.acting_user() {
                     self.require_admin(ctx, "create accounts for someone else")?;
@@ -304,16 +333,20 @@ impl World {
         let org = self.org(&ctx.org)?;
         if !self.on_verified_domain(org, &owner.email) {
             let domain = World::email_domain(&owner.email).unwrap_or_default();
-            return refuse(
-                rules::ACC_4,
-                format!(
-                    "the owner {} is not on a verified domain of {}",
-                    owner.email, org.name
-                ),
-                format!(
-                    "verify {domain} first (tworg domain add {domain}; tworg domain verify {domain})"
-                ),
-            );
+            return Err(self
+                .verify_domain_fixes(
+                    org,
+                    &domain,
+                    Refusal::new(
+                        rules::ACC_4,
+                        format!(
+                            "the owner {} is not on a verified domain of {}",
+                            owner.email, org.name
+                        ),
+                        self.verify_domain_hint(org, &domain),
+                    ),
+                )
+                .into());
         }
         self.check_room_for(ctx, &account.sid)?;
         Ok(account)
@@ -415,14 +448,23 @@ impl World {
         };
         let owner = account.owner.clone().expect("main account");
         if ctx.acting_user() != Some(&owner) {
-            return refuse(
+            let owner_email = self.email_of(&owner);
+            let again = if what == "confirm" {
+                Action::ConfirmAccount {
+                    sid: account.sid.to_string(),
+                }
+            } else {
+                Action::DeclineAccount {
+                    sid: account.sid.to_string(),
+                }
+            };
+            return Err(Refusal::new(
                 rules::ACC_5,
-                format!(
-                    "only the account's owner, {}, can {what} it",
-                    self.email_of(&owner)
-                ),
-                format!("act as the owner (--as {})", self.email_of(&owner)),
-            );
+                format!("only the account's owner, {owner_email}, can {what} it"),
+                format!("{owner_email} must {what} it themselves"),
+            )
+            .fix_by(owner_email, again)
+            .into());
         }
         Ok((account.sid.clone(), owner, is_import))
     }
@@ -562,26 +604,54 @@ impl World {
                 "transfer its parent account instead",
             );
         }
-        self.require_account_manager(ctx, account, "transfer ownership of")?;
-        let target = self.find_user(new_owner)?;
-        match self.membership_in(&target.sid, &ctx.org) {
-            None => {
-                return refuse(
-                    rules::USR_5,
-                    format!(
-                        "{} is not a managed member of {}",
-                        target.email,
-                        self.org_name(&ctx.org)
-                    ),
-                    "a managed account's owner must be a managed member: invite them first",
+        // ORG-3: handing account ownership on is org management, even for the account's owner.
+        if let (Actor::User(u), Some(m)) = (&ctx.actor, self.actor_membership(ctx))
+            && !m.role.is_admin()
+        {
+            let even = if self.owner_of(account).as_ref() == Some(u) {
+                ", even for its owner"
+            } else {
+                ""
+            };
+            let mut r = Refusal::new(
+                rules::ORG_3,
+                format!(
+                    "{} is a Standard user; transferring the ownership of {} is org management{even}",
+                    self.email_of(u),
+                    account.name
+                ),
+                "ask an Administrator or the Owner to transfer it, or to make you an Administrator",
+            );
+            if let Some(owner) = self.owner_of_org(&ctx.org) {
+                r = r.fix_by(
+                    owner.email.clone(),
+                    Action::SetRole {
+                        user: self.email_of(u),
+                        role: OrgRole::Administrator,
+                        confirm_lockout: false,
+                    },
                 );
             }
+            return Err(r.into());
+        }
+        self.require_admin(ctx, "transfer account ownership")?;
+        let target = self.find_user(new_owner)?;
+        let org_name = self.org_name(&ctx.org);
+        match self.membership_in(&target.sid, &ctx.org) {
+            None => return Err(self.transfer_to_outsider(ctx, target, &org_name).into()),
             Some(m) if m.status != MemberStatus::Active => {
-                return refuse(
+                return Err(Refusal::new(
                     rules::ACC_7,
                     format!("{} is deactivated", target.email),
-                    "reactivate them first, or choose an active member",
-                );
+                    format!(
+                        "reactivate {} first, or choose an active member",
+                        target.email
+                    ),
+                )
+                .fix(Action::Reactivate {
+                    user: target.email.clone(),
+                })
+                .into());
             }
             _ => {}
         }
@@ -607,6 +677,64 @@ impl World {
         );
         self.audit(ctx, "account.transfer", detail.clone());
         Ok(Outcome::msg(detail))
+    }
+
+    /// ACC-7: the new owner of a managed account is not a member of the org. Someone on a
+    /// verified domain who belongs to no org can be invited first; nobody else can own it.
+    fn transfer_to_outsider(&self, ctx: &Ctx, target: &User, org_name: &str) -> Refusal {
+        let email = target.email.clone();
+        let message = |why: &str| {
+            format!(
+                "{email} is not a member of {org_name}{why}; a managed account's owner must be an active managed member of the organization"
+            )
+        };
+        if let Some(m) = &target.membership {
+            return Refusal::new(
+                rules::ACC_7,
+                message(&format!(" (they belong to {})", self.org_name(&m.org))),
+                format!("choose an active member of {org_name}"),
+            );
+        }
+        let org = self.orgs.get(&ctx.org);
+        if !org.is_some_and(|o| self.on_verified_domain(o, &email)) {
+            let why = if self
+                .external_collaborators(&ctx.org)
+                .any(|u| u.sid == target.sid)
+            {
+                " (an external collaborator)"
+            } else {
+                ""
+            };
+            return Refusal::new(
+                rules::ACC_7,
+                message(why),
+                format!(
+                    "choose an active member of {org_name}; only people on its verified domains can be invited to become members"
+                ),
+            );
+        }
+        let pending = org.is_some_and(|o| {
+            o.invitations
+                .values()
+                .any(|i| i.email.eq_ignore_ascii_case(&email))
+        });
+        let mut r = Refusal::new(
+            rules::ACC_7,
+            message(""),
+            if pending {
+                format!("have {email} accept their invitation first, then transfer")
+            } else {
+                format!("invite {email} and have them accept first, then transfer")
+            },
+        );
+        if !pending {
+            r = r.fix(Action::Invite {
+                email: email.clone(),
+                role: OrgRole::Standard,
+                accounts: vec![],
+            });
+        }
+        r.fix_by(email.clone(), Action::AcceptInvite { email })
     }
 
     /// ACC-9.
@@ -662,14 +790,18 @@ impl World {
         if let Some(parent) = account.parent.as_ref().and_then(|p| self.accounts.get(p))
             && parent.status == AccountStatus::Suspended
         {
-            return refuse(
+            return Err(Refusal::new(
                 rules::SUB_5,
                 format!(
                     "the parent {} is suspended, so {} cannot change status",
                     parent.name, account.name
                 ),
-                "resume the parent account first",
-            );
+                format!("resume the parent account {} first", parent.name),
+            )
+            .fix(Action::ResumeAccount {
+                sid: parent.sid.to_string(),
+            })
+            .into());
         }
         let from = account.status;
         let allowed = matches!(
@@ -699,14 +831,16 @@ impl World {
             );
         }
         if to == AccountStatus::Closed && confirm.map(|c| c.trim()) != Some(account.name.as_str()) {
-            return refuse(
+            return Err(Refusal::new(
                 rules::ACC_8,
                 format!("closing {} needs its name typed to confirm", account.name),
-                format!(
-                    "type the account's name exactly: --confirm '{}'",
-                    account.name
-                ),
-            );
+                format!("type the account's name exactly: {}", account.name),
+            )
+            .fix(Action::CloseAccount {
+                sid: account.sid.to_string(),
+                confirm_name: account.name.clone(),
+            })
+            .into());
         }
         let sid = account.sid.clone();
         let children: Vec<Sid> = self
@@ -743,11 +877,13 @@ impl World {
         let account = self.managed_account(ctx, key, "change HIPAA on")?;
         self.require_admin(ctx, "change HIPAA designation")?;
         if on && !self.org(&ctx.org)?.settings.baa {
-            return refuse(
+            return Err(Refusal::new(
                 rules::HIP_1,
                 format!("{} has no executed BAA on record", self.org_name(&ctx.org)),
-                "record the BAA first (tworg org set baa on)",
-            );
+                "ask Twilio Support to record the executed BAA first",
+            )
+            .fix(Action::Set(Setting::Baa(true)))
+            .into());
         }
         if account.status == AccountStatus::Closed {
             return refuse(
@@ -788,11 +924,21 @@ impl World {
     ) -> ActionResult<Outcome> {
         let account = self.account_in_org(ctx, key)?;
         if account.parent.is_some() {
-            return refuse(
+            let parent = self.main_account(account);
+            return Err(Refusal::new(
                 rules::SUB_4,
                 format!("{} is a subaccount", account.name),
-                "grant access on its parent account; it reaches the subaccounts",
-            );
+                format!(
+                    "grant access on its parent account {}; it reaches the subaccounts",
+                    parent.name
+                ),
+            )
+            .fix(Action::GrantAccess {
+                sid: parent.sid.to_string(),
+                user: user.to_string(),
+                roles: roles.to_vec(),
+            })
+            .into());
         }
         let kind = self.kind_in(account, &ctx.org);
         if kind == Some(AccountKind::Pending) {
@@ -879,14 +1025,20 @@ impl World {
         let parent = self.managed_account(ctx, parent_key, "create subaccounts under")?;
         self.require_account_manager(ctx, parent, "create subaccounts under")?;
         if parent.parent.is_some() {
-            return refuse(
+            let main = self.main_account(parent);
+            return Err(Refusal::new(
                 rules::SUB_1,
                 format!(
                     "{} is a subaccount; a subaccount cannot have subaccounts",
                     parent.name
                 ),
-                "create it under the main account",
-            );
+                format!("create it under the main account {}", main.name),
+            )
+            .fix(Action::CreateSubaccount {
+                parent: main.sid.to_string(),
+                name: name.map(String::from),
+            })
+            .into());
         }
         match parent.status {
             AccountStatus::Closed => {
@@ -897,11 +1049,15 @@ impl World {
                 );
             }
             AccountStatus::Suspended => {
-                return refuse(
+                return Err(Refusal::new(
                     rules::SUB_5,
                     format!("{} is suspended", parent.name),
-                    "resume it first",
-                );
+                    format!("resume {} first", parent.name),
+                )
+                .fix(Action::ResumeAccount {
+                    sid: parent.sid.to_string(),
+                })
+                .into());
             }
             AccountStatus::Active => {}
         }
@@ -911,19 +1067,32 @@ impl World {
         };
         let open = self.open_subaccounts(&parent.sid);
         if open >= limit {
-            let hint = if parent.account_type == AccountType::Trial {
-                "upgrade the parent to Full (tworg account upgrade SID), or close a subaccount"
+            let (hint, fix) = if parent.account_type == AccountType::Trial {
+                (
+                    format!("upgrade {} to Full, or close a subaccount", parent.name),
+                    Action::UpgradeAccount {
+                        sid: parent.sid.to_string(),
+                    },
+                )
             } else {
-                "close a subaccount, or raise the limit (tworg org set subaccount-limit N)"
+                (
+                    format!(
+                        "close a subaccount, or raise the subaccount limit to {}",
+                        open + 1
+                    ),
+                    Action::Set(Setting::SubaccountLimit(open as u32 + 1)),
+                )
             };
-            return refuse(
+            return Err(Refusal::new(
                 rules::SUB_2,
                 format!(
                     "{} ({:?}) already has {open} of {limit} open subaccounts",
                     parent.name, parent.account_type
                 ),
                 hint,
-            );
+            )
+            .fix(fix)
+            .into());
         }
         let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
             Some(n) => check_account_name(n, rules::SUB_3)?,

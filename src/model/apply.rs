@@ -2,7 +2,7 @@
 //! submodule that checks its rules and performs it.
 
 use super::action::{Action, Actor, Ctx, Outcome};
-use super::error::ActionResult;
+use super::error::{ActionError, ActionResult};
 use super::*;
 
 impl World {
@@ -19,7 +19,7 @@ impl World {
                 "the SCIM bearer token only provisions users; act as an Administrator for anything else",
             );
         }
-        match action {
+        let result = match action {
             Signup { email, name } => self.signup(email, name.as_deref()),
             AddWorldUser { email, name } => self.add_world_user(email, name.as_deref()),
             AddWorldAccount { name, owner, full } => self.add_world_account(name, owner, *full),
@@ -64,13 +64,26 @@ impl World {
             DeclineInvite { email } => self.decline_invite(ctx, email),
             CancelInvite { email } => self.cancel_invite(ctx, email),
             ResendInvite { email } => self.resend_invite(ctx, email),
-            SetRole { user, role } => self.set_role(ctx, user, *role),
+            SetRole {
+                user,
+                role,
+                confirm_lockout,
+            } => self.set_role(ctx, user, *role, *confirm_lockout),
             ResetPassword { user } => self.reset_password(ctx, user),
             Reset2fa { user } => self.reset_2fa(ctx, user),
-            Deactivate { user } => self.set_member_status(ctx, user, MemberStatus::Deactivated),
-            Reactivate { user } => self.set_member_status(ctx, user, MemberStatus::Active),
-            RemoveUser { user } => self.remove_user(ctx, user, false),
-            DeleteUser { user } => self.remove_user(ctx, user, true),
+            Deactivate {
+                user,
+                confirm_lockout,
+            } => self.set_member_status(ctx, user, MemberStatus::Deactivated, *confirm_lockout),
+            Reactivate { user } => self.set_member_status(ctx, user, MemberStatus::Active, false),
+            RemoveUser {
+                user,
+                confirm_lockout,
+            } => self.remove_user(ctx, user, false, *confirm_lockout),
+            DeleteUser {
+                user,
+                confirm_lockout,
+            } => self.remove_user(ctx, user, true, *confirm_lockout),
             ImportUsers { csv } => self.import_users(ctx, csv),
             RenameOrg { name } => self.rename_org(ctx, name),
             TransferOrg { user } => self.transfer_org(ctx, user),
@@ -85,7 +98,8 @@ impl World {
                 entity_id,
                 url,
                 cert_pem,
-            } => self.sso_configure(ctx, entity_id, url, cert_pem),
+                confirm_lockout,
+            } => self.sso_configure(ctx, entity_id, url, cert_pem, *confirm_lockout),
             SsoTest => self.sso_test(ctx),
             SsoEnforce {
                 domain,
@@ -102,6 +116,24 @@ impl World {
             ScimCreateUser { user } => self.scim_create_user(ctx, user),
             ScimReplaceUser { id, user, patch } => self.scim_replace_user(ctx, id, user, *patch),
             ScimDeleteUser { id } => self.scim_delete_user(ctx, id),
+        };
+        result.map_err(|e| self.delegate(ctx, action, e))
+    }
+
+    /// A refusal for who is acting (ORG-3, ORG-4) is fixed by someone who may: the same action,
+    /// done by the org's Owner (who may do all that an Administrator may).
+    fn delegate(&self, ctx: &Ctx, action: &Action, e: ActionError) -> ActionError {
+        let ActionError::Refused(r) = e else {
+            return e;
+        };
+        let by_role = r.rule == rules::ORG_3.id || r.rule == rules::ORG_4.id;
+        let owner = self.owner_of_org(&ctx.org);
+        match owner {
+            Some(o) if by_role && r.fixes.is_empty() && ctx.acting_user() != Some(&o.sid) => {
+                let by = o.email.clone();
+                ActionError::Refused(r.fix_by(by, action.clone()))
+            }
+            _ => ActionError::Refused(r),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Domains, their verification through the simulated DNS, and the sign-up setting:
 //! DOM-*, SIGN-1, SIGN-5.
 
+use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::rules;
 use super::time::days;
@@ -116,14 +117,40 @@ impl World {
     fn check_domain_elsewhere(&self, org: &Sid, domain: &str) -> ActionResult<bool> {
         let holders = self.other_verified_holders(org, domain);
         if let Some((other, _)) = holders.iter().find(|(_, d)| !d.multi_verified) {
-            return refuse(
+            let refusal = Refusal::new(
                 rules::DOM_5,
                 format!(
                     "{domain} is verified by another organization ({})",
                     other.name
                 ),
-                "ask that organization to mark it multi-verified (tworg org set multi-verified DOMAIN), or use a subdomain",
+                format!(
+                    "use a subdomain, or ask {} to have Twilio Support mark {domain} multi-verified",
+                    other.name
+                ),
             );
+            let Some(owner) = self.owner_of_org(&other.sid) else {
+                return Err(refusal.into());
+            };
+            // SIGN-5: the other org must be Blocked before its domain can be multi-verified.
+            let refusal = if other.signup == SignupSetting::Blocked {
+                refusal
+            } else {
+                refusal.fix_by(
+                    owner.email.clone(),
+                    Action::SetSignup {
+                        setting: SignupSetting::Blocked,
+                    },
+                )
+            };
+            return Err(refusal
+                .fix_by(
+                    owner.email.clone(),
+                    Action::Set(Setting::MultiVerified {
+                        domain: domain.to_string(),
+                        on: true,
+                    }),
+                )
+                .into());
         }
         if holders.len() >= MULTI_VERIFIED_MAX {
             return refuse(
@@ -135,10 +162,85 @@ impl World {
         Ok(!holders.is_empty())
     }
 
+    /// What makes `domain` a verified domain of `org`, in words (the hint of USR-1, ACC-4 and
+    /// the like): add it, publish its TXT record, verify it, whichever steps remain.
+    pub(crate) fn verify_domain_hint(&self, org: &Org, domain: &str) -> String {
+        if is_common_domain(domain) {
+            return format!(
+                "{domain} is a public email domain and can never be verified; use an address on the company's own domain"
+            );
+        }
+        if let Some((other, _)) = self
+            .other_verified_holders(&org.sid, domain)
+            .into_iter()
+            .find(|(_, d)| !d.multi_verified)
+        {
+            return format!(
+                "{domain} is verified by {}; only that organization can add its users",
+                other.name
+            );
+        }
+        match org.domains.get(domain) {
+            None => format!(
+                "add {domain} as a domain of {}, publish its TXT record and verify it",
+                org.name
+            ),
+            Some(d) if !self.dns_has_record(d) => match &d.status {
+                DomainStatus::VerifiedUncertain { deadline } => format!(
+                    "publish the TXT record of {domain} again and verify it ({} days left)",
+                    super::time::days_left(self.clock, *deadline)
+                ),
+                _ => format!("publish the TXT record of {domain}, then verify it"),
+            },
+            Some(_) => format!("verify {domain}"),
+        }
+    }
+
+    /// Adds to `refusal` the steps of [`World::verify_domain_hint`] as data; none where nothing
+    /// in the org's power verifies the domain.
+    pub(crate) fn verify_domain_fixes(&self, org: &Org, domain: &str, refusal: Refusal) -> Refusal {
+        let elsewhere = self
+            .other_verified_holders(&org.sid, domain)
+            .iter()
+            .any(|(_, d)| !d.multi_verified);
+        if is_common_domain(domain) || elsewhere || validate_host(domain).is_err() {
+            return refusal;
+        }
+        let mut refusal = refusal;
+        let entry = org.domains.get(domain);
+        if entry.is_none() {
+            refusal = refusal.fix(Action::AddDomain {
+                name: domain.to_string(),
+            });
+        }
+        if entry.is_none_or(|d| !self.dns_has_record(d)) {
+            refusal = refusal.fix(Action::PublishDns {
+                domain: domain.to_string(),
+            });
+        }
+        refusal.fix(Action::VerifyDomain {
+            name: domain.to_string(),
+        })
+    }
+
     /// DOM-1..DOM-7.
     pub(crate) fn add_domain(&mut self, ctx: &Ctx, input: &str) -> ActionResult<Outcome> {
         self.require_admin(ctx, "manage domains")?;
-        let name = normalize_domain(input)?;
+        let name = normalize_domain(input).map_err(|r| match r.rule {
+            // DOM-1's fix is the same request for the bare domain.
+            "DOM-1" => {
+                let bare = input.trim().to_ascii_lowercase();
+                let bare = bare
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://");
+                let bare = bare.strip_prefix("www.").unwrap_or(bare);
+                let bare = bare.split(['/', '?', '#']).next().unwrap_or(bare);
+                r.fix(Action::AddDomain {
+                    name: bare.trim_end_matches('.').to_string(),
+                })
+            }
+            _ => r,
+        })?;
         if is_common_domain(&name) {
             return Err(refuse_common(&name).into());
         }
@@ -151,11 +253,16 @@ impl World {
             );
         }
         if org.domains.len() >= org.settings.domain_limit as usize {
-            return refuse(
+            let raised = org.domains.len() as u32 + 1;
+            return Err(Refusal::new(
                 rules::DOM_6,
                 format!("{} already has {} domains", org.name, org.domains.len()),
-                "delete a domain, or raise the limit (tworg org set domain-limit N)",
-            );
+                format!(
+                    "delete a domain, or ask Twilio Support to raise the domain limit to {raised}"
+                ),
+            )
+            .fix(Action::Set(Setting::DomainLimit(raised)))
+            .into());
         }
         let multi = self.check_domain_elsewhere(&ctx.org, &name)?;
         let sid = self.new_sid(SidKind::Domain);
@@ -208,7 +315,7 @@ impl World {
             );
         }
         if !self.dns_has_record(&domain) {
-            return refuse(
+            return Err(Refusal::new(
                 rules::DOM_8,
                 format!(
                     "the DNS has no TXT record {} = \"{}\"",
@@ -216,10 +323,14 @@ impl World {
                     domain.txt_value()
                 ),
                 format!(
-                    "publish it (tworg dns publish {}), then verify again",
+                    "publish that TXT record for {} in its DNS, then verify again",
                     domain.name
                 ),
-            );
+            )
+            .fix(Action::PublishDns {
+                domain: domain.name.clone(),
+            })
+            .into());
         }
         let multi = self.check_domain_elsewhere(&ctx.org, &domain.name)? || domain.multi_verified;
         let org = self.org_mut(&ctx.org);
@@ -290,6 +401,88 @@ impl World {
             .collect()
     }
 
+    /// DOM-10: everything that keeps a domain from being deleted, named at once: the Org Owner on
+    /// it, and each of its users who owns managed accounts. The fixes hand both to an active member
+    /// on another domain (the Owner's successor first), when the org has one.
+    fn domain_deletion_blockers(&self, ctx: &Ctx, domain: &str, users: &[Sid]) -> Option<Refusal> {
+        let owner = self.owner_of_org(&ctx.org).map(|u| u.sid.clone());
+        let owner_on_domain = owner.as_ref().filter(|o| users.contains(o));
+        let owning: Vec<(Sid, Vec<Sid>)> = users
+            .iter()
+            .map(|u| (u.clone(), self.managed_accounts_owned(&ctx.org, u)))
+            .filter(|(_, accounts)| !accounts.is_empty())
+            .collect();
+        if owner_on_domain.is_none() && owning.is_empty() {
+            return None;
+        }
+        let successor = self.active_member_off_domain(&ctx.org, domain);
+        let mut blockers = Vec::new();
+        if let Some(o) = owner_on_domain {
+            blockers.push(format!("the Org Owner {} is on {domain}", self.email_of(o)));
+        }
+        for (u, accounts) in &owning {
+            let names: Vec<&str> = accounts
+                .iter()
+                .map(|a| self.accounts[a].name.as_str())
+                .collect();
+            blockers.push(format!(
+                "{} owns the managed account(s) {}",
+                self.email_of(u),
+                names.join(", ")
+            ));
+        }
+        let hint = match &successor {
+            Some(s) => format!(
+                "hand them to {}, an active member on another domain: {}",
+                self.email_of(s),
+                if owner_on_domain.is_some() {
+                    "transfer org ownership and the accounts to them"
+                } else {
+                    "transfer the accounts to them"
+                }
+            ),
+            None => format!(
+                "first bring in an active member whose email is on another verified domain, then hand org ownership and the accounts to them; {domain} cannot be deleted while nobody else can take them"
+            ),
+        };
+        let mut refusal = Refusal::new(
+            rules::DOM_10,
+            format!("{domain} cannot be deleted yet: {}", blockers.join("; ")),
+            hint,
+        );
+        let Some(successor) = successor else {
+            return Some(refusal);
+        };
+        let to = self.email_of(&successor);
+        if let Some(o) = owner_on_domain {
+            refusal = refusal.fix_by(self.email_of(o), Action::TransferOrg { user: to.clone() });
+        }
+        for (_, accounts) in &owning {
+            for a in accounts {
+                refusal = refusal.fix(Action::TransferAccount {
+                    sid: a.to_string(),
+                    user: to.clone(),
+                });
+            }
+        }
+        Some(refusal)
+    }
+
+    /// An active member of the org whose email is not on `domain`: the Owner if so, else the first
+    /// Administrator, else the first Standard member (in SID order, so the choice is stable).
+    fn active_member_off_domain(&self, org: &Sid, domain: &str) -> Option<Sid> {
+        let mut candidates: Vec<(OrgRole, &Sid)> = self
+            .members(org)
+            .filter(|u| World::email_domain(&u.email).as_deref() != Some(domain))
+            .filter_map(|u| {
+                let m = u.membership.as_ref()?;
+                (m.status == MemberStatus::Active).then_some((m.role, &u.sid))
+            })
+            .collect();
+        candidates.sort();
+        candidates.first().map(|(_, sid)| (*sid).clone())
+    }
+
     /// DOM-10.
     pub(crate) fn delete_domain(
         &mut self,
@@ -300,40 +493,24 @@ impl World {
         self.require_admin(ctx, "manage domains")?;
         let domain = self.org_domain(ctx, input)?.clone();
         let users = self.members_on_domain(&ctx.org, &domain.name);
-        let owner = self.owner_of_org(&ctx.org).map(|u| u.sid.clone());
-        if let Some(o) = users.iter().find(|u| Some(*u) == owner.as_ref()) {
-            return refuse(
-                rules::DOM_10,
-                format!("the Org Owner {} is on {}", self.email_of(o), domain.name),
-                "transfer org ownership to someone on another domain first",
-            );
-        }
-        if let Some((u, a)) = users.iter().find_map(|u| {
-            self.managed_accounts_owned(&ctx.org, u)
-                .first()
-                .map(|a| (u.clone(), a.clone()))
-        }) {
-            return refuse(
-                rules::DOM_10,
-                format!(
-                    "{} on {} owns the managed account {}",
-                    self.email_of(&u),
-                    domain.name,
-                    self.accounts[&a].name
-                ),
-                "transfer that account to someone on another domain first",
-            );
+        if let Some(refusal) = self.domain_deletion_blockers(ctx, &domain.name, &users) {
+            return Err(refusal.into());
         }
         if !acknowledged {
-            return refuse(
+            return Err(Refusal::new(
                 rules::DOM_10,
                 format!(
                     "deleting {} removes its {} managed user(s) from the organization",
                     domain.name,
                     users.len()
                 ),
-                "acknowledge to go on (--yes)",
-            );
+                "acknowledge that they leave, then delete again",
+            )
+            .fix(Action::DeleteDomain {
+                name: domain.name.clone(),
+                acknowledged: true,
+            })
+            .into());
         }
         for u in &users {
             self.detach_member(&ctx.org, u);
@@ -362,15 +539,23 @@ impl World {
                 .values()
                 .find(|d| d.multi_verified && d.status != DomainStatus::Unverified)
         {
-            return refuse(
+            return Err(Refusal::new(
                 rules::SIGN_5,
                 format!(
                     "{} is multi-verified, so {} is not allowed",
                     d.name,
                     setting.label()
                 ),
-                "keep Blocked, or turn multi-verified off (tworg org set multi-verified DOMAIN off)",
-            );
+                format!(
+                    "keep Blocked, or ask Twilio Support to turn multi-verified off for {}",
+                    d.name
+                ),
+            )
+            .fix(Action::Set(Setting::MultiVerified {
+                domain: d.name.clone(),
+                on: false,
+            }))
+            .into());
         }
         self.org_mut(&ctx.org).signup = setting;
         let detail = format!(

@@ -254,7 +254,9 @@ impl World {
             .is_some_and(|d| d.is_verified())
     }
 
-    /// Whether SSO applies to a user: a member on an enforced, verified domain who is not exempt (SSO-4).
+    /// Whether SSO applies to a user: a member on a domain with SSO enforced who is not exempt
+    /// (SSO-4). Enforcement stays in force while the domain is verified-uncertain and goes only
+    /// with the domain itself (DOM-9).
     pub fn sso_required(&self, user: &User) -> bool {
         let Some(m) = &user.membership else {
             return false;
@@ -265,7 +267,7 @@ impl World {
         !m.sso_exempt
             && self
                 .domain_of_email(org, &user.email)
-                .is_some_and(|d| d.sso_enforced && d.is_verified())
+                .is_some_and(|d| d.sso_enforced)
     }
 
     /// The accounts a user may see in an org: all of them for the Owner and Administrators, their
@@ -305,7 +307,7 @@ impl World {
                 Some(_) => refuse(
                     rules::ORG_3,
                     format!("{} is a Standard user and cannot {what}", self.email_of(u)),
-                    "ask an Administrator or the Owner, or have them make you an Administrator (tworg user role USER admin)",
+                    "ask an Administrator or the Owner to do it, or to make you an Administrator",
                 ),
                 None => refuse(
                     rules::ORG_4,
@@ -314,7 +316,7 @@ impl World {
                         self.email_of(u),
                         self.org_name(&ctx.org)
                     ),
-                    "act as an Administrator or the Owner of this organization (--as)",
+                    "an Administrator or the Owner of this organization must do it",
                 ),
             },
         }
@@ -329,7 +331,7 @@ impl World {
                 rules::ORG_4,
                 format!("only the Owner of {} can {what}", self.org_name(&ctx.org)),
                 format!(
-                    "act as the Owner ({})",
+                    "ask the Owner ({}) to do it",
                     self.owner_of_org(&ctx.org)
                         .map(|u| u.email.as_str())
                         .unwrap_or("none")

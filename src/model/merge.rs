@@ -470,7 +470,7 @@ impl World {
             .members(&cand.sid)
             .filter(|u| {
                 self.domain_of_email(prime, &u.email)
-                    .is_some_and(|d| d.sso_enforced && d.status != DomainStatus::Unverified)
+                    .is_some_and(|d| d.sso_enforced)
             })
             .map(|u| u.email.clone())
             .collect();
@@ -702,6 +702,11 @@ impl World {
                     preview.candidate_owner
                 ),
             )
+            .fix(Action::Merge {
+                candidate: candidate.to_string(),
+                confirm: confirm.to_string(),
+                owner_role: OrgRole::Standard,
+            })
             .into());
         }
         if let Some(r) = preview.refusal() {
@@ -722,11 +727,17 @@ impl World {
                     preview.candidate_name
                 )
             };
-            return refuse(
+            return Err(Refusal::new(
                 rules::MRG_3,
                 message,
                 format!("type '{}' exactly to confirm", preview.candidate_name),
-            );
+            )
+            .fix(Action::Merge {
+                candidate: candidate.to_string(),
+                confirm: preview.candidate_name.clone(),
+                owner_role,
+            })
+            .into());
         }
         let detail = self.absorb(&preview, OrgRole::Standard, MergeRoute::Import);
         self.audit(ctx, "org.merge", detail.clone());
@@ -748,11 +759,20 @@ impl World {
         cand: &Sid,
     ) -> ActionResult<Outcome> {
         if role == OrgRole::Owner {
-            return refuse(
-                rules::ORG_1,
-                "an invitation cannot make someone Owner",
+            return Err(Refusal::new(
+                rules::MRG_5,
+                format!(
+                    "{email} is the Owner of {}: a merge invitation makes them an Administrator or a Standard user here, and the Prime keeps its Owner",
+                    self.org_name(cand)
+                ),
                 "invite them as an Administrator or a Standard user",
-            );
+            )
+            .fix(Action::Invite {
+                email: email.to_string(),
+                role: OrgRole::Administrator,
+                accounts: accounts.to_vec(),
+            })
+            .into());
         }
         let preview = self.preview_between(
             &ctx.org,

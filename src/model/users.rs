@@ -4,9 +4,11 @@
 use std::collections::BTreeSet;
 
 use super::accounts::check_account_roles;
-use super::error::{ActionError, ActionResult, refuse};
+use super::action::Setting;
+use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::lookup::{bad_email, valid_email};
 use super::rules;
+use super::sso::{SignInChange, UserChange};
 use super::time::{days, hours};
 use super::*;
 
@@ -103,6 +105,28 @@ impl World {
             .collect()
     }
 
+    /// Adds to `refusal` the hand-over of org ownership (ORG-5) to the first active Administrator,
+    /// or else the first active Standard member, done by the Owner; nothing when there is nobody.
+    pub(crate) fn hand_over_ownership(&self, org: &Sid, refusal: Refusal) -> Refusal {
+        let Some(owner) = self.owner_of_org(org) else {
+            return refusal;
+        };
+        let successor = self
+            .members(org)
+            .filter_map(|u| Some((u, u.membership.as_ref()?)))
+            .filter(|(_, m)| m.role != OrgRole::Owner && m.status == MemberStatus::Active)
+            .min_by_key(|(u, m)| (m.role, u.sid.clone()));
+        match successor {
+            Some((u, _)) => refusal.fix_by(
+                owner.email.clone(),
+                Action::TransferOrg {
+                    user: u.email.clone(),
+                },
+            ),
+            None => refusal,
+        }
+    }
+
     /// A Twilio user outside every org.
     pub(crate) fn add_world_user(
         &mut self,
@@ -142,17 +166,24 @@ impl World {
                 .cloned();
             match (setting, invitation) {
                 (SignupSetting::Restricted, None) => {
-                    return refuse(
+                    let refusal = Refusal::new(
                         rules::SIGN_2,
                         format!(
                             "{} is Restricted: {email} cannot sign up without an invitation",
                             org.name
                         ),
-                        format!(
-                            "ask an administrator of {} to invite {email} (tworg user invite {email})",
-                            org.name
-                        ),
+                        format!("ask an administrator of {} to invite {email}", org.name),
                     );
+                    let invite = Action::Invite {
+                        email: email.to_string(),
+                        role: OrgRole::Standard,
+                        accounts: vec![],
+                    };
+                    return Err(match self.owner_of_org(&org.sid) {
+                        Some(owner) => refusal.fix_by(owner.email.clone(), invite),
+                        None => refusal,
+                    }
+                    .into());
                 }
                 // A pending invitation is honoured under Auto-enrollment too (its role and
                 // account grants), rather than left to expire.
@@ -298,31 +329,29 @@ impl World {
         match org.domains.get(&domain).map(|d| &d.status) {
             Some(DomainStatus::Verified) => {}
             Some(status) => {
-                return refuse(
-                    rules::USR_1,
-                    format!(
-                        "{domain} is {} in {}, not verified",
-                        status.label(),
-                        org.name
-                    ),
-                    format!("verify it first (tworg domain verify {domain})"),
+                let message = format!(
+                    "{domain} is not verified in {} (it is {})",
+                    org.name,
+                    status.label()
                 );
+                let hint = self.verify_domain_hint(org, &domain);
+                return Err(self
+                    .verify_domain_fixes(org, &domain, Refusal::new(rules::USR_1, message, hint))
+                    .into());
             }
             None => {
-                return refuse(
-                    rules::USR_1,
-                    format!("{domain} is not a verified domain of {}", org.name),
-                    format!(
-                        "add and verify it first (tworg domain add {domain}; tworg domain verify {domain})"
-                    ),
-                );
+                let message = format!("{domain} is not a verified domain of {}", org.name);
+                let hint = self.verify_domain_hint(org, &domain);
+                return Err(self
+                    .verify_domain_fixes(org, &domain, Refusal::new(rules::USR_1, message, hint))
+                    .into());
             }
         }
         if role == OrgRole::Owner {
             return refuse(
                 rules::ORG_1,
                 "an invitation cannot make someone Owner",
-                "invite as admin or standard, then transfer ownership (tworg org transfer USER)",
+                "invite them as Administrator or Standard, then transfer org ownership to them",
             );
         }
         if let Some(u) = self.user_by_email(&email)
@@ -332,7 +361,7 @@ impl World {
                 return refuse(
                     rules::USR_2,
                     format!("{email} is already a member of {}", org.name),
-                    "change their role instead (tworg user role USER admin|standard)",
+                    "change their role instead",
                 );
             }
             return refuse(
@@ -381,11 +410,15 @@ impl World {
             .values()
             .any(|i| i.email == email)
         {
-            return refuse(
+            return Err(Refusal::new(
                 rules::USR_3,
                 format!("an invitation for {email} is already pending"),
-                format!("resend it instead (tworg user resend {email})"),
-            );
+                format!("resend the invitation to {email} instead"),
+            )
+            .fix(Action::ResendInvite {
+                email: email.to_string(),
+            })
+            .into());
         }
         Ok(())
     }
@@ -501,12 +534,13 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// ORG-2, ORG-1, USR-5.
+    /// ORG-2, ORG-1, USR-5, SSO-5.
     pub(crate) fn set_role(
         &mut self,
         ctx: &Ctx,
         key: &str,
         role: OrgRole,
+        confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
         self.require_admin(ctx, "change org roles")?;
         let user = self.find_user(key)?;
@@ -522,18 +556,31 @@ impl World {
             );
         };
         if m.role == OrgRole::Owner {
-            return refuse(
-                rules::ORG_1,
-                format!("{} is the Owner", user.email),
-                "transfer ownership to someone else first (tworg org transfer USER)",
-            );
+            return Err(self
+                .hand_over_ownership(
+                    &ctx.org,
+                    Refusal::new(
+                        rules::ORG_1,
+                        format!("{} is the Owner", user.email),
+                        "transfer org ownership to someone else first",
+                    ),
+                )
+                .into());
         }
         if role == OrgRole::Owner {
-            return refuse(
+            let refusal = Refusal::new(
                 rules::ORG_1,
                 "there is exactly one Owner",
-                "transfer ownership instead (tworg org transfer USER)",
+                format!("transfer org ownership to {} instead", user.email),
             );
+            let transfer = Action::TransferOrg {
+                user: user.email.clone(),
+            };
+            return Err(match self.owner_of_org(&ctx.org) {
+                Some(owner) => refusal.fix_by(owner.email.clone(), transfer),
+                None => refusal,
+            }
+            .into());
         }
         if m.role == role {
             return refuse(
@@ -544,6 +591,19 @@ impl World {
         }
         let sid = user.sid.clone();
         let email = user.email.clone();
+        self.check_lockout(
+            ctx,
+            &SignInChange {
+                user: Some((sid.clone(), UserChange::Role(role))),
+                ..SignInChange::default()
+            },
+            confirm_lockout,
+            || Action::SetRole {
+                user: key.into(),
+                role,
+                confirm_lockout: true,
+            },
+        )?;
         self.user_mut(&sid)
             .membership
             .as_mut()
@@ -608,12 +668,13 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// USR-7.
+    /// USR-7, SSO-5.
     pub(crate) fn set_member_status(
         &mut self,
         ctx: &Ctx,
         key: &str,
         to: MemberStatus,
+        confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
         let verb = if to == MemberStatus::Active {
             "reactivate"
@@ -624,14 +685,19 @@ impl World {
         let sid = self.managed_user(ctx, key, rules::USR_7, &format!("be {verb}d"))?;
         let m = self.membership_in(&sid, &ctx.org).expect("member").clone();
         if m.role == OrgRole::Owner && to == MemberStatus::Deactivated {
-            return refuse(
-                rules::USR_7,
-                format!(
-                    "{} is the Org Owner and cannot be deactivated",
-                    self.email_of(&sid)
-                ),
-                "transfer org ownership first",
-            );
+            return Err(self
+                .hand_over_ownership(
+                    &ctx.org,
+                    Refusal::new(
+                        rules::USR_7,
+                        format!(
+                            "{} is the Org Owner and cannot be deactivated",
+                            self.email_of(&sid)
+                        ),
+                        "transfer org ownership first",
+                    ),
+                )
+                .into());
         }
         if m.status == to {
             return refuse(
@@ -648,6 +714,20 @@ impl World {
                 "nothing to change",
             );
         }
+        if to == MemberStatus::Deactivated {
+            self.check_lockout(
+                ctx,
+                &SignInChange {
+                    user: Some((sid.clone(), UserChange::Deactivated)),
+                    ..SignInChange::default()
+                },
+                confirm_lockout,
+                || Action::Deactivate {
+                    user: key.into(),
+                    confirm_lockout: true,
+                },
+            )?;
+        }
         self.user_mut(&sid)
             .membership
             .as_mut()
@@ -658,12 +738,13 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// USR-8: remove (keeps the Twilio user) or delete (removes it; never the accounts).
+    /// USR-8: remove (keeps the Twilio user) or delete (removes it; never the accounts). SSO-5.
     pub(crate) fn remove_user(
         &mut self,
         ctx: &Ctx,
         key: &str,
         delete: bool,
+        confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
         let verb = if delete { "delete" } else { "remove" };
         self.require_admin(ctx, &format!("{verb} users"))?;
@@ -678,21 +759,41 @@ impl World {
             .membership_in(&sid, &ctx.org)
             .is_some_and(|m| m.role == OrgRole::Owner)
         {
-            return refuse(
-                rules::USR_8,
-                format!("{email} is the Org Owner"),
-                "transfer org ownership first (tworg org transfer USER)",
-            );
+            return Err(self
+                .hand_over_ownership(
+                    &ctx.org,
+                    Refusal::new(
+                        rules::USR_8,
+                        format!("{email} is the Org Owner"),
+                        "transfer org ownership first",
+                    ),
+                )
+                .into());
         }
-        if let Some(a) = self.managed_accounts_owned(&ctx.org, &sid).first() {
-            return refuse(
+        let owned = self.managed_accounts_owned(&ctx.org, &sid);
+        if !owned.is_empty() {
+            let names: Vec<&str> = owned
+                .iter()
+                .map(|a| self.accounts[a].name.as_str())
+                .collect();
+            let to = self.owner_of_org(&ctx.org).map(|o| o.email.clone());
+            let mut refusal = Refusal::new(
                 rules::USR_8,
-                format!(
-                    "{email} owns the managed account {} ({a})",
-                    self.accounts[a].name
-                ),
-                format!("transfer it first (tworg account transfer {a} USER)"),
+                format!("{email} owns the managed account(s) {}", names.join(", ")),
+                match &to {
+                    Some(to) => format!("transfer them to another member first, such as {to}"),
+                    None => "transfer them to another member first".to_string(),
+                },
             );
+            if let Some(to) = to {
+                for a in &owned {
+                    refusal = refusal.fix(Action::TransferAccount {
+                        sid: a.to_string(),
+                        user: to.clone(),
+                    });
+                }
+            }
+            return Err(refusal.into());
         }
         if delete
             && let Some(a) = self
@@ -709,6 +810,28 @@ impl World {
                 "deleting a user never deletes accounts; remove them from the org instead",
             );
         }
+        self.check_lockout(
+            ctx,
+            &SignInChange {
+                user: Some((sid.clone(), UserChange::Leaves)),
+                ..SignInChange::default()
+            },
+            confirm_lockout,
+            || {
+                let user = key.into();
+                if delete {
+                    Action::DeleteUser {
+                        user,
+                        confirm_lockout: true,
+                    }
+                } else {
+                    Action::RemoveUser {
+                        user,
+                        confirm_lockout: true,
+                    }
+                }
+            },
+        )?;
         self.detach_member(&ctx.org, &sid);
         if delete {
             for a in self.accounts.values_mut() {
@@ -730,11 +853,13 @@ impl World {
         self.require_admin(ctx, "bulk import users")?;
         let org = self.org(&ctx.org)?;
         if !org.settings.bulk_import {
-            return refuse(
+            return Err(Refusal::new(
                 rules::USR_9,
                 format!("bulk import is not enabled for {}", org.name),
-                "enable it first (tworg org set bulk-import on)",
-            );
+                "ask Twilio Support to enable Import Users first",
+            )
+            .fix(Action::Set(Setting::BulkImport(true)))
+            .into());
         }
         if !org.domains.values().any(Domain::is_verified) {
             return refuse(
