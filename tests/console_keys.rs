@@ -617,13 +617,19 @@ fn merge_lists_requirements_and_merges_by_invitation() {
     h.keys("3").select("merge");
     assert!(h.screen().contains("(merge invite)"), "{}", h.screen());
     h.keys("a y");
-    assert!(h.w(|w| w.find_org("Finch Analytics").is_err()), "{}", h.status());
+    assert!(
+        h.w(|w| w.find_org("Finch Analytics").is_err()),
+        "{}",
+        h.status()
+    );
     assert_eq!(
-        h.member("felix.finch@owl-industries.example").map(|m| m.role),
+        h.member("felix.finch@owl-industries.example")
+            .map(|m| m.role),
         Some(OrgRole::Administrator)
     );
     assert_eq!(
-        h.member("fern.finch@finch-analytics.example").map(|m| m.role),
+        h.member("fern.finch@finch-analytics.example")
+            .map(|m| m.role),
         Some(OrgRole::Standard)
     );
 }
@@ -635,7 +641,10 @@ fn a_merge_invitation_shows_in_the_candidate_and_can_be_declined_there() {
     h.keys("3 i \"felix.finch@owl-industries.example\"");
     let s = h.screen();
     assert!(s.contains("is the Owner of Finch Analytics"), "{s}");
-    assert!(s.contains("Merge Finch Analytics into Owl Industries"), "{s}");
+    assert!(
+        s.contains("Merge Finch Analytics into Owl Industries"),
+        "{s}"
+    );
     h.keys("enter");
     // In Finch Analytics, its Owner sees it and declines: nothing moves.
     h.keys("O \"Finch\" enter 3 G");
@@ -655,8 +664,14 @@ fn merge_by_import_needs_import_users_and_the_name_typed() {
             tworg::model::action::Setting::BulkImport(true),
         ))
         .unwrap();
-    h.keys("4").select("Merge").keys("enter \"finch\" enter right");
-    assert!(h.screen().contains("By import it merges at once"), "{}", h.screen());
+    h.keys("4")
+        .select("Merge")
+        .keys("enter \"finch\" enter right");
+    assert!(
+        h.screen().contains("By import it merges at once"),
+        "{}",
+        h.screen()
+    );
     // The Owner's role cannot be chosen by import (MRG-6).
     h.refused_in_modal("tab right tab \"Finch Analytics\" enter", "MRG-6");
     h.refused_in_modal(
@@ -666,7 +681,8 @@ fn merge_by_import_needs_import_users_and_the_name_typed() {
     h.keys(&format!("{} \"Finch Analytics\" enter", backspaces(5)));
     assert!(h.w(|w| w.find_org("Finch Analytics").is_err()));
     assert_eq!(
-        h.member("felix.finch@owl-industries.example").map(|m| m.role),
+        h.member("felix.finch@owl-industries.example")
+            .map(|m| m.role),
         Some(OrgRole::Standard)
     );
 }

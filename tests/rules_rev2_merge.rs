@@ -104,7 +104,11 @@ fn rule_mrg_1_the_refusal_lists_every_unmet_requirement_in_plain_words() {
     );
     assert!(!r.message.contains("it is not true"), "{}", r.message);
     // The hint is the route that works: DOM-10 refuses deleting the Owner's own domain.
-    assert!(!r.hint.contains("delete its verified domains"), "{}", r.hint);
+    assert!(
+        !r.hint.contains("delete its verified domains"),
+        "{}",
+        r.hint
+    );
     for part in [
         "remove the TXT record of heron-logistics.example",
         "30 days",
@@ -113,7 +117,11 @@ fn rule_mrg_1_the_refusal_lists_every_unmet_requirement_in_plain_words() {
     ] {
         assert!(r.hint.contains(part), "{part:?} missing from: {}", r.hint);
     }
-    assert!(!r.hint.contains("tworg ") && !r.hint.contains("--"), "{}", r.hint);
+    assert!(
+        !r.hint.contains("tworg ") && !r.hint.contains("--"),
+        "{}",
+        r.hint
+    );
     // The same steps as data: unpublish (by Heron), wait, add, publish, verify (by Owl).
     let steps: Vec<(&str, Option<&str>)> = r
         .fixes
@@ -169,7 +177,11 @@ fn rule_mrg_1_the_import_route_lists_import_users_too_and_its_fix_works() {
     let mut w = demo();
     let owl = ctx_as(&w, OLIVIA);
     let r = refused_with(&mut w, &owl, import(HERON, HERON), "MRG-1");
-    assert!(r.message.contains("Import Users is not enabled"), "{}", r.message);
+    assert!(
+        r.message.contains("Import Users is not enabled"),
+        "{}",
+        r.message
+    );
     assert!(r.message.contains("(MRG-6)"), "{}", r.message);
     follow(&mut w, &owl, &r);
     apply_ok(&mut w, &owl, import(HERON, HERON));
@@ -197,7 +209,8 @@ fn rule_mrg_1_a_candidate_domain_nobody_depends_on_is_deleted_by_the_candidate_o
     }
     let r = refused_with(&mut w, &owl, invite(FELIX, OrgRole::Standard), "MRG-1");
     assert!(
-        r.message.contains("Finch Analytics has a verified domain of its own: finch-labs.example"),
+        r.message
+            .contains("Finch Analytics has a verified domain of its own: finch-labs.example"),
         "{}",
         r.message
     );
@@ -223,7 +236,8 @@ fn rule_mrg_1_a_prime_without_a_verified_domain_is_told_which_to_verify() {
     let heron = ctx_as(&w, HANA);
     let r = refused_with(&mut w, &heron, invite(FELIX, OrgRole::Standard), "MRG-1");
     assert!(
-        r.hint.contains("owl-industries.example is verified by Owl Industries (DOM-5)"),
+        r.hint
+            .contains("owl-industries.example is verified by Owl Industries (DOM-5)"),
         "{}",
         r.hint
     );
@@ -232,7 +246,11 @@ fn rule_mrg_1_a_prime_without_a_verified_domain_is_told_which_to_verify() {
     let owl = ctx_as(&w, OLIVIA);
     enable_import_users(&mut w, &owl);
     let r = refused_with(&mut w, &owl, import(OWL, OWL), "MRG-1");
-    assert!(r.message.contains("cannot merge into itself"), "{}", r.message);
+    assert!(
+        r.message.contains("cannot merge into itself"),
+        "{}",
+        r.message
+    );
 }
 
 // ============================================================================================
@@ -381,7 +399,10 @@ fn rule_mrg_4_the_primes_audit_keeps_the_candidates_history_marked_with_its_name
     let copies: Vec<&AuditEntry> = w
         .audit
         .iter()
-        .filter(|e| e.org.as_ref() == Some(&owl.org) && e.detail.starts_with("[history of Finch Analytics, "))
+        .filter(|e| {
+            e.org.as_ref() == Some(&owl.org)
+                && e.detail.starts_with("[history of Finch Analytics, ")
+        })
         .collect();
     assert_eq!(copies.len(), history.len());
     for (copy, original) in copies.iter().zip(&history) {
@@ -391,7 +412,11 @@ fn rule_mrg_4_the_primes_audit_keeps_the_candidates_history_marked_with_its_name
     }
     let last = w.audit.last().unwrap();
     assert_eq!(last.action, "org.merge");
-    assert!(last.detail.contains("entries of its audit log copied"), "{}", last.detail);
+    assert!(
+        last.detail.contains("entries of its audit log copied"),
+        "{}",
+        last.detail
+    );
 }
 
 #[test]
@@ -422,13 +447,22 @@ fn rule_mrg_5_merge_by_invitation_accept() {
     let nf = created(&out, SidKind::Notification);
     // The Candidate Owner shows as a pending user of the Prime; nothing has moved.
     assert!(pending_in(&w, OWL, FELIX));
-    assert_eq!(w.merge_note(&owl.org, &w.find_org(OWL).unwrap().invitations[&nf]).as_deref(), Some("accepting merges Finch Analytics into Owl Industries"));
+    assert_eq!(
+        w.merge_note(&owl.org, &w.find_org(OWL).unwrap().invitations[&nf])
+            .as_deref(),
+        Some("accepting merges Finch Analytics into Owl Industries")
+    );
     assert!(exists(&w, FINCH));
     assert_eq!(role_of(&w, FELIX), Some(OrgRole::Owner));
     // Felix accepts: the merge happens with the chosen role.
     let felix = ctx_as(&w, FELIX);
     let out = apply_ok(&mut w, &felix, accept(FELIX));
-    assert!(out.message.contains("merged 'Finch Analytics' into 'Owl Industries'"), "{}", out.message);
+    assert!(
+        out.message
+            .contains("merged 'Finch Analytics' into 'Owl Industries'"),
+        "{}",
+        out.message
+    );
     assert!(!exists(&w, FINCH));
     assert!(!pending_in(&w, OWL, FELIX));
     assert_eq!(role_of(&w, FELIX), Some(OrgRole::Administrator));
@@ -439,7 +473,10 @@ fn rule_mrg_5_merge_by_invitation_accept() {
         Some(AccountKind::Managed)
     );
     let last = w.audit.last().unwrap();
-    assert_eq!((last.actor.as_str(), last.action.as_str()), (FELIX, "user.accept"));
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        (FELIX, "user.accept")
+    );
 }
 
 #[test]
@@ -471,17 +508,27 @@ fn rule_mrg_5_decline_moves_nothing() {
     let owl = ctx_as(&w, OLIVIA);
     apply_ok(&mut w, &owl, invite(FELIX, OrgRole::Standard));
     let felix = ctx_as(&w, FELIX);
-    let members_before: Vec<Sid> = w.members(&org_sid(&w, FINCH)).map(|u| u.sid.clone()).collect();
+    let members_before: Vec<Sid> = w
+        .members(&org_sid(&w, FINCH))
+        .map(|u| u.sid.clone())
+        .collect();
     let out = apply_ok(&mut w, &felix, decline(FELIX));
     assert!(out.message.contains("nothing moved"), "{}", out.message);
     assert!(exists(&w, FINCH));
     assert!(!pending_in(&w, OWL, FELIX));
-    let members_after: Vec<Sid> = w.members(&org_sid(&w, FINCH)).map(|u| u.sid.clone()).collect();
+    let members_after: Vec<Sid> = w
+        .members(&org_sid(&w, FINCH))
+        .map(|u| u.sid.clone())
+        .collect();
     assert_eq!(members_before, members_after);
     assert_eq!(role_of(&w, FELIX), Some(OrgRole::Owner));
     // Both organizations' logs say so.
     let finch = org_sid(&w, FINCH);
-    assert!(w.audit.iter().any(|e| e.org.as_ref() == Some(&finch) && e.action == "user.decline"));
+    assert!(
+        w.audit
+            .iter()
+            .any(|e| e.org.as_ref() == Some(&finch) && e.action == "user.decline")
+    );
     // Declining what is not pending: not found, nothing changes.
     fails_without_rule(&mut w, &felix, decline(FELIX));
 }
@@ -492,7 +539,13 @@ fn rule_mrg_5_cancel_and_expiry_move_nothing() {
     let owl = ctx_as(&w, OLIVIA);
     apply_ok(&mut w, &owl, invite(FELIX, OrgRole::Standard));
     let mut cancelled = w.clone();
-    apply_ok(&mut cancelled, &owl, Action::CancelInvite { email: FELIX.into() });
+    apply_ok(
+        &mut cancelled,
+        &owl,
+        Action::CancelInvite {
+            email: FELIX.into(),
+        },
+    );
     assert!(exists(&cancelled, FINCH));
     let felix = ctx_as(&cancelled, FELIX);
     fails_without_rule(&mut cancelled, &felix, accept(FELIX));
@@ -501,7 +554,10 @@ fn rule_mrg_5_cancel_and_expiry_move_nothing() {
     assert!(exists(&w, FINCH));
     let felix = ctx_as(&w, FELIX);
     let result = w.clone().apply(&felix, &accept(FELIX));
-    assert!(result.is_err(), "an expired merge invitation cannot be accepted");
+    assert!(
+        result.is_err(),
+        "an expired merge invitation cannot be accepted"
+    );
     assert_eq!(role_of(&w, FELIX), Some(OrgRole::Owner));
 }
 
@@ -585,7 +641,12 @@ fn rule_mrg_6_merge_by_import_needs_import_users() {
     let mut w = demo();
     let owl = ctx_as(&w, OLIVIA);
     let r = refused_with(&mut w, &owl, import(FINCH, FINCH), "MRG-6");
-    assert!(r.message.contains("Import Users is not enabled for Owl Industries"), "{}", r.message);
+    assert!(
+        r.message
+            .contains("Import Users is not enabled for Owl Industries"),
+        "{}",
+        r.message
+    );
     assert!(r.hint.contains("Twilio Support"), "{}", r.hint);
     assert_eq!(
         r.fixes,
@@ -615,7 +676,11 @@ fn rule_mrg_6_importing_makes_the_candidate_owner_and_admins_standard_at_once() 
         },
         "MRG-6",
     );
-    assert!(r.hint.contains("invite felix.finch@owl-industries.example"), "{}", r.hint);
+    assert!(
+        r.hint.contains("invite felix.finch@owl-industries.example"),
+        "{}",
+        r.hint
+    );
     apply_ok(&mut w, &owl, import(FINCH, FINCH));
     assert!(!exists(&w, FINCH));
     assert_eq!(role_of(&w, FELIX), Some(OrgRole::Standard));
@@ -631,7 +696,9 @@ fn rule_mrg_6_a_bulk_import_row_naming_a_candidate_owner_merges_that_org() {
     let mut w = demo();
     let owl = ctx_as(&w, OLIVIA);
     enable_import_users(&mut w, &owl);
-    let csv = format!("email,first_name,last_name\n{NORA},Nora,Newhire\n{FELIX},Felix,Finch\n{HANA},Hana,Heron\n");
+    let csv = format!(
+        "email,first_name,last_name\n{NORA},Nora,Newhire\n{FELIX},Felix,Finch\n{HANA},Hana,Heron\n"
+    );
     let out = apply_ok(&mut w, &owl, Action::ImportUsers { csv });
     assert!(!exists(&w, FINCH), "Finch merged at once (no opt-out)");
     assert_eq!(role_of(&w, FELIX), Some(OrgRole::Standard));
@@ -641,10 +708,18 @@ fn rule_mrg_6_a_bulk_import_row_naming_a_candidate_owner_merges_that_org() {
     // USR-9 rev 2: Heron cannot merge, so Hana's row is rejected with MRG-1's reason.
     let hana = out.report.iter().find(|(e, _)| e == HANA).unwrap();
     let reason = hana.1.as_deref().expect("rejected");
-    assert!(reason.contains("Heron Logistics has a verified domain of its own"), "{reason}");
+    assert!(
+        reason.contains("Heron Logistics has a verified domain of its own"),
+        "{reason}"
+    );
     assert!(reason.contains("(MRG-1)"), "{reason}");
     assert!(exists(&w, HERON));
-    assert!(out.message.contains("2 imported (merging Finch Analytics), 1 rejected"), "{}", out.message);
+    assert!(
+        out.message
+            .contains("2 imported (merging Finch Analytics), 1 rejected"),
+        "{}",
+        out.message
+    );
 }
 
 // ============================================================================================
@@ -676,12 +751,14 @@ fn rule_usr_2_inviting_another_orgs_owner_is_a_merge_invitation_not_an_alias() {
     }
     let r = refused_with(&mut w, &owl, invite(FERN, OrgRole::Standard), "USR-2");
     assert!(
-        r.hint.contains("invite its Owner, felix.finch@owl-industries.example (MRG-5)"),
+        r.hint
+            .contains("invite its Owner, felix.finch@owl-industries.example (MRG-5)"),
         "{}",
         r.hint
     );
     assert!(
-        r.hint.contains("fern.finch+owlindustries@finch-analytics.example"),
+        r.hint
+            .contains("fern.finch+owlindustries@finch-analytics.example"),
         "{}",
         r.hint
     );
@@ -712,8 +789,17 @@ fn rule_org_6_the_hint_names_a_merge_that_would_be_allowed() {
     let mut w = demo();
     let finch = ctx_as(&w, FELIX);
     let r = refused_with(&mut w, &finch, Action::DeleteOrg, "ORG-6");
-    assert!(r.hint.contains("merge it into Owl Industries"), "{}", r.hint);
-    assert!(r.hint.contains("invites felix.finch@owl-industries.example"), "{}", r.hint);
+    assert!(
+        r.hint.contains("merge it into Owl Industries"),
+        "{}",
+        r.hint
+    );
+    assert!(
+        r.hint
+            .contains("invites felix.finch@owl-industries.example"),
+        "{}",
+        r.hint
+    );
     // Following it works.
     let owl = ctx_as(&w, OLIVIA);
     apply_ok(&mut w, &owl, invite(FELIX, OrgRole::Standard));
@@ -727,9 +813,14 @@ fn rule_org_6_the_hint_never_suggests_a_merge_that_mrg_1_refuses() {
     let heron = ctx_as(&w, HANA);
     let r = refused_with(&mut w, &heron, Action::DeleteOrg, "ORG-6");
     assert!(!r.hint.contains("instead"), "{}", r.hint);
-    assert!(r.hint.contains("cannot be merged into Owl Industries yet"), "{}", r.hint);
     assert!(
-        r.hint.contains("remove the TXT record of heron-logistics.example"),
+        r.hint.contains("cannot be merged into Owl Industries yet"),
+        "{}",
+        r.hint
+    );
+    assert!(
+        r.hint
+            .contains("remove the TXT record of heron-logistics.example"),
         "{}",
         r.hint
     );
@@ -764,7 +855,11 @@ fn demo_file() -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn rule_mrg_3_the_cli_prints_the_preview_when_confirm_is_missing_or_wrong() {
     let (_dir, path) = demo_file();
-    assert!(tworg(&path, &["org", "set", "bulk-import", "on"]).status.success());
+    assert!(
+        tworg(&path, &["org", "set", "bulk-import", "on"])
+            .status
+            .success()
+    );
     let before = std::fs::read(&path).unwrap();
     for args in [
         vec!["org", "merge", FINCH],
@@ -773,8 +868,14 @@ fn rule_mrg_3_the_cli_prints_the_preview_when_confirm_is_missing_or_wrong() {
         let out = tworg(&path, &args);
         assert_eq!(out.status.code(), Some(3), "a refusal: {}", stderr(&out));
         let err = stderr(&out);
-        assert!(err.contains("Merge Finch Analytics into Owl Industries (by import):"), "{err}");
-        assert!(err.contains("fern.finch@finch-analytics.example: Administrator → Standard"), "{err}");
+        assert!(
+            err.contains("Merge Finch Analytics into Owl Industries (by import):"),
+            "{err}"
+        );
+        assert!(
+            err.contains("fern.finch@finch-analytics.example: Administrator → Standard"),
+            "{err}"
+        );
         assert!(err.contains("refused [MRG-3]"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "nothing saved");
     }
@@ -790,12 +891,18 @@ fn rule_mrg_5_the_cli_invites_accepts_and_declines() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("a merge invitation"), "{err}");
-    assert!(err.contains("Merge Finch Analytics into Owl Industries (by invitation):"), "{err}");
+    assert!(
+        err.contains("Merge Finch Analytics into Owl Industries (by invitation):"),
+        "{err}"
+    );
     // Visible in both organizations.
     for org in [OWL, FINCH] {
         let out = tworg(&path, &["--org", org, "show", "invitations"]);
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("accepting merges Finch Analytics into Owl Industries"), "{org}: {text}");
+        assert!(
+            text.contains("accepting merges Finch Analytics into Owl Industries"),
+            "{org}: {text}"
+        );
     }
     // Declined: nothing moves.
     let mut declined = path.clone();

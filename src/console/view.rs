@@ -93,7 +93,10 @@ pub enum UserRow {
     /// A pending invitation (its NF SID); to another org's Owner, a merge invitation (MRG-5).
     Invitation(Sid),
     /// A merge invitation another org (`prime`) sent to this org's Owner (MRG-5): shown in both.
-    IncomingMerge { prime: Sid, inv: Sid },
+    IncomingMerge {
+        prime: Sid,
+        inv: Sid,
+    },
     /// Has access to an account of the org but is no member (USR-5).
     External(Sid),
 }

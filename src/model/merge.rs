@@ -774,13 +774,8 @@ impl World {
             })
             .into());
         }
-        let preview = self.preview_between(
-            &ctx.org,
-            cand,
-            role,
-            Some(MergeRoute::Invitation),
-            None,
-        )?;
+        let preview =
+            self.preview_between(&ctx.org, cand, role, Some(MergeRoute::Invitation), None)?;
         if !accounts.is_empty() {
             return Err(Refusal::new(
                 rules::MRG_4,
@@ -847,8 +842,7 @@ impl World {
                 self.org_name(&ctx.org)
             ))),
             _ => {
-                let names: Vec<String> =
-                    elsewhere.iter().map(|(o, _)| self.org_name(o)).collect();
+                let names: Vec<String> = elsewhere.iter().map(|(o, _)| self.org_name(o)).collect();
                 Err(ActionError::NotFound(format!(
                     "no pending invitation for {email} in {}; {} have one: act in the one you mean",
                     self.org_name(&ctx.org),
@@ -963,7 +957,12 @@ impl World {
                 self.org_name(&org)
             ),
         };
-        self.audit_world(Some(org.clone()), &inv.email, "user.decline", detail.clone());
+        self.audit_world(
+            Some(org.clone()),
+            &inv.email,
+            "user.decline",
+            detail.clone(),
+        );
         if let Some(cand) = merging {
             self.audit_world(Some(cand), &inv.email, "user.decline", detail.clone());
         }
@@ -972,7 +971,11 @@ impl World {
 
     /// USR-9 rev 2 with MRG-6: a bulk-import row naming the Owner of another organization merges
     /// it when the requirements hold; otherwise the row is rejected with their reason.
-    pub(crate) fn import_row_merge(&mut self, ctx: &Ctx, cand: &Sid) -> Result<MergePreview, String> {
+    pub(crate) fn import_row_merge(
+        &mut self,
+        ctx: &Ctx,
+        cand: &Sid,
+    ) -> Result<MergePreview, String> {
         let preview = self
             .preview_between(
                 &ctx.org,
@@ -1001,12 +1004,7 @@ impl World {
     /// become Standard and its Owner `owner_role`; the Prime's SSO applies to them; its domains
     /// (all unverified) and settings are discarded; its audit history is copied into the
     /// Prime's, marked with its name. Returns the sentence for the log.
-    fn absorb(
-        &mut self,
-        preview: &MergePreview,
-        owner_role: OrgRole,
-        route: MergeRoute,
-    ) -> String {
+    fn absorb(&mut self, preview: &MergePreview, owner_role: OrgRole, route: MergeRoute) -> String {
         let (prime, cand) = (preview.prime.clone(), preview.candidate.clone());
         for a in self.accounts.values_mut() {
             if let Some(link) = a.link.as_mut().filter(|l| l.org == cand) {
@@ -1079,7 +1077,10 @@ impl World {
             .orgs
             .values()
             .filter(|o| &o.sid != org)
-            .filter_map(|o| self.preview_between(&o.sid, org, OrgRole::Standard, None, None).ok())
+            .filter_map(|o| {
+                self.preview_between(&o.sid, org, OrgRole::Standard, None, None)
+                    .ok()
+            })
             .collect();
         if let Some(p) = previews.iter().find(|p| p.allowed()) {
             return format!(

@@ -185,27 +185,29 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                 return v;
             }
             // Shows how each ACCOUNT=ROLES entry resolves; whether it is allowed is the model's.
-            v.extend(text.split(';')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(|part| match part.split_once('=') {
-                    None => format!("✗ '{part}': write ACCOUNT=ROLES"),
-                    Some((acc, roles)) => {
-                        let acc = acc.trim();
-                        let found = w.org_accounts(&app.ctx.org).find(|a| {
-                            a.name.eq_ignore_ascii_case(acc)
-                                || a.sid.as_str().eq_ignore_ascii_case(acc)
-                        });
-                        match (found, crate::model::AccountRole::parse_list(roles)) {
-                            (Some(a), Ok(r)) => {
-                                let r: Vec<&str> = r.iter().map(|r| r.label()).collect();
-                                format!("→ {} ({}): {}", a.name, a.sid, r.join(", "))
+            v.extend(
+                text.split(';')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|part| match part.split_once('=') {
+                        None => format!("✗ '{part}': write ACCOUNT=ROLES"),
+                        Some((acc, roles)) => {
+                            let acc = acc.trim();
+                            let found = w.org_accounts(&app.ctx.org).find(|a| {
+                                a.name.eq_ignore_ascii_case(acc)
+                                    || a.sid.as_str().eq_ignore_ascii_case(acc)
+                            });
+                            match (found, crate::model::AccountRole::parse_list(roles)) {
+                                (Some(a), Ok(r)) => {
+                                    let r: Vec<&str> = r.iter().map(|r| r.label()).collect();
+                                    format!("→ {} ({}): {}", a.name, a.sid, r.join(", "))
+                                }
+                                (None, _) => format!("✗ no account '{acc}' in this organization"),
+                                (_, Err(e)) => format!("✗ {e}"),
                             }
-                            (None, _) => format!("✗ no account '{acc}' in this organization"),
-                            (_, Err(e)) => format!("✗ {e}"),
                         }
-                    }
-                }));
+                    }),
+            );
             v
         }
         _ => vec![],
