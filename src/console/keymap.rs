@@ -424,6 +424,7 @@ impl Binding {
                 | DomEnforce
                 | UsrInvite
                 | UsrAccept
+                | UsrDecline
                 | UsrResend
                 | UsrCancel
                 | UsrRole
