@@ -181,15 +181,18 @@ impl Session {
         Ok(out)
     }
 
-    /// Replaces the whole world (undo and redo) and saves it.
-    pub fn replace_world(&mut self, world: World) -> Result<(), ApplyError> {
+    /// Applies a change the model makes other than an action (undo and redo, AUD-1) and saves.
+    pub fn change(
+        &mut self,
+        f: impl FnOnce(&mut World) -> Result<Outcome, ActionError>,
+    ) -> Result<Outcome, ApplyError> {
         if self.read_only {
             return Err(ApplyError::ReadOnly);
         }
-        self.world = world;
+        let out = f(&mut self.world)?;
         self.generation += 1;
         self.save()?;
-        Ok(())
+        Ok(out)
     }
 
     /// Blocks until every change is written (before quitting).

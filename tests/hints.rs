@@ -35,6 +35,18 @@ struct Case {
 /// Cases whose refusal has no fix as data, and why that is honest.
 const NO_FIX: &[(&str, &str)] = &[
     (
+        "RBAC-1",
+        "the assignment exists already: there is nothing to add",
+    ),
+    (
+        "RBAC-4",
+        "an external collaborator never holds a built-in role",
+    ),
+    (
+        "RBAC-5",
+        "only the person knows which role of the catalogue they meant",
+    ),
+    (
         "ID-1",
         "a malformed SID: only the person knows the right one",
     ),
@@ -90,7 +102,7 @@ const NO_FIX: &[(&str, &str)] = &[
 ];
 
 /// Rules whose rev-2 fixes are still being built on other branches of issue 8; emptied when they land.
-const PENDING: &[&str] = &["USR-3"];
+const PENDING: &[&str] = &[];
 
 fn no_setup(_: &mut World) {}
 
@@ -101,6 +113,65 @@ fn run(w: &mut World, email: &str, action: Action) {
 
 fn cases() -> Vec<Case> {
     vec![
+        Case {
+            rule: "RBAC-1",
+            what: "a role assigned twice",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::AssignRole {
+                user: SARA.into(),
+                role: "developer".into(),
+                scope: acc(w, "Owl Production"),
+            },
+        },
+        Case {
+            rule: "RBAC-2",
+            what: "a general role on a subaccount",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::AssignRole {
+                user: SAM.into(),
+                role: "developer".into(),
+                scope: acc(w, "Owl Prod EU"),
+            },
+        },
+        Case {
+            rule: "RBAC-3",
+            what: "a Support user renames the account",
+            actor: SAM,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::RenameAccount {
+                sid: acc(w, "Owl Contact Center"),
+                name: "CC".into(),
+            },
+        },
+        Case {
+            rule: "RBAC-4",
+            what: "a built-in role for an external collaborator",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::AssignRole {
+                user: EVE.into(),
+                role: "Studio Admin".into(),
+                scope: acc(w, "Owl Staging"),
+            },
+        },
+        Case {
+            rule: "RBAC-5",
+            what: "a role that does not exist",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::AssignRole {
+                user: SAM.into(),
+                role: "Chief Llama".into(),
+                scope: org_sid(w, OWL).to_string(),
+            },
+        },
         Case {
             rule: "ID-1",
             what: "a malformed account SID",
@@ -470,6 +541,26 @@ fn cases() -> Vec<Case> {
             actor: OLIVIA,
             org: None,
             setup: no_setup,
+            action: |_| Action::Signup {
+                email: "newton@owl-industries.example".into(),
+                name: None,
+            },
+        },
+        Case {
+            rule: "DOM-9",
+            what: "a sign-up on a verified-uncertain domain",
+            actor: OLIVIA,
+            org: None,
+            setup: |w| {
+                run(
+                    w,
+                    OLIVIA,
+                    Action::UnpublishDns {
+                        domain: "owl-industries.example".into(),
+                    },
+                );
+                run(w, OLIVIA, Action::AdvanceClock { seconds: days(1) });
+            },
             action: |_| Action::Signup {
                 email: "newton@owl-industries.example".into(),
                 name: None,
@@ -1118,7 +1209,7 @@ fn every_refusal_fix_can_be_followed() {
 fn every_refusing_rule_has_a_case() {
     // Rules that never refuse an action: they describe states, defaults or records.
     const NEVER_REFUSE: &[&str] = &[
-        "ID-2", "ORG-2", "ORG-8", "ACC-2", "ACC-10", "SUB-6", "DOM-7", "DOM-9", "DOM-11", "SIGN-1",
+        "ID-2", "ORG-2", "ORG-8", "ACC-2", "ACC-10", "SUB-6", "DOM-7", "DOM-11", "SIGN-1",
         "SIGN-3", "SIGN-4", "SSO-4", "SCIM-3", "HIP-3", "CLK-1", "AUD-1",
         // SSO-6 describes what the clock does; an expired certificate is refused by SSO-2/SSO-3.
         "SSO-6",

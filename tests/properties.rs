@@ -32,6 +32,13 @@ const NEW_EMAILS: &[&str] = &[
     "not-an-email",
     "",
     "two@@owl-industries.example",
+    // SCIM-2: spellings of one name (NFC, NFD, ß/SS, case) and ones that cannot be a name
+    "\u{c4}nna@owl-industries.example",
+    "a\u{308}nna@owl-industries.example",
+    "stra\u{df}e@owl-industries.example",
+    "STRASSE@owl-industries.example",
+    "an\u{200b}na@owl-industries.example",
+    "\u{ff41}nna@owl-industries.example",
 ];
 
 const DOMAINS: &[&str] = &[
@@ -79,7 +86,7 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     (
-        0u8..58,
+        0u8..61,
         any::<usize>(),
         prop::option::weighted(0.25, any::<usize>()),
         any::<usize>(),
@@ -226,7 +233,7 @@ impl Resolver<'_> {
         if let Action::AcceptInvite { email } | Action::DeclineInvite { email } = action {
             let u = self.w.user_by_email(email)?;
             let org = u.membership.as_ref()?.org.clone();
-            return (s.flag && s.kind >= 55).then(|| Ctx::new(org, u.sid.clone()));
+            return (s.flag && s.kind >= 59).then(|| Ctx::new(org, u.sid.clone()));
         }
         let (Action::ConfirmAccount { sid } | Action::DeclineAccount { sid }) = action else {
             return None;
@@ -534,8 +541,37 @@ impl Resolver<'_> {
             54 => ScimDeleteUser {
                 id: self.scim_member(ctx, s.a).0,
             },
+            55 => ResendAccount { sid: acc },
+            // RBAC: a role of the catalogue (or a general key, or nonsense) at the org or an
+            // account; unassigning one of the world's assignments.
+            56 => {
+                let catalogue = tworg::model::roles::catalogue();
+                let role = match s.c % 5 {
+                    0 => "admin".to_string(),
+                    1 => "Chief Llama".to_string(),
+                    _ => catalogue[s.c % catalogue.len()].sid.to_string(),
+                };
+                let scope = if s.flag { ctx.org.to_string() } else { acc };
+                AssignRole {
+                    user: email,
+                    role,
+                    scope,
+                }
+            }
+            57 => UnassignRole {
+                sid: nth(
+                    &self
+                        .w
+                        .role_assignments
+                        .iter()
+                        .map(|a| a.sid.to_string())
+                        .collect::<Vec<_>>(),
+                    s.a,
+                )
+                .unwrap_or_else(|| format!("IY{}", "0".repeat(32))),
+            },
             // MRG-5: inviting another org's Owner is a merge invitation.
-            55 => {
+            58 => {
                 let owners: Vec<String> = self
                     .w
                     .orgs
@@ -570,7 +606,7 @@ impl Resolver<'_> {
                 } else {
                     nth(&merging, s.a).unwrap_or(email)
                 };
-                if s.kind == 56 {
+                if s.kind == 59 {
                     AcceptInvite { email }
                 } else {
                     DeclineInvite { email }
@@ -585,12 +621,20 @@ impl Resolver<'_> {
 /// suspended parent (ACC-8, SUB-5), role sets that USR-4 allows, no grants of their own on
 /// subaccounts (SUB-4), and no owner listed among the grantees of their own account.
 fn accounts_are_sound(w: &World) -> Result<(), String> {
-    // SCIM-2: userName and externalId are unique among an org's members.
+    // SCIM-2: userName and externalId are unique among an org's members, and no two members
+    // share an email in canonical form (NFC, full case folding).
     for org in w.orgs.keys() {
         let mut names = std::collections::BTreeSet::new();
         let mut ids = std::collections::BTreeSet::new();
+        let mut emails = std::collections::BTreeSet::new();
         for u in w.members(org) {
-            if !names.insert(World::scim_user_name(u).to_ascii_lowercase()) {
+            if !emails.insert(tworg::model::names::canonical(&u.email)) {
+                return Err(format!(
+                    "two members of {org} share the canonical email of {} (SCIM-2)",
+                    u.email
+                ));
+            }
+            if !names.insert(tworg::model::names::canonical(&World::scim_user_name(u))) {
                 return Err(format!(
                     "two members of {org} share the userName of {}",
                     u.email
@@ -624,13 +668,14 @@ fn accounts_are_sound(w: &World) -> Result<(), String> {
                 ));
             }
         }
-        if a.parent.is_some() && !a.access.is_empty() {
+        let grants = w.grants_on(&a.sid);
+        if a.parent.is_some() && !grants.is_empty() {
             return Err(format!(
                 "subaccount {} has grants of its own (SUB-4)",
                 a.name
             ));
         }
-        for (u, roles) in &a.access {
+        for (u, roles) in &grants {
             let list: Vec<AccountRole> = roles.iter().copied().collect();
             if tworg::model::accounts::check_account_roles(&list).is_err() {
                 return Err(format!(
@@ -652,6 +697,85 @@ fn accounts_are_sound(w: &World) -> Result<(), String> {
                     a.name
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// USR-5 rev 2: no member owns an independent account of its org.
+fn no_member_owns_an_independent_account(w: &World) -> Result<(), String> {
+    for a in w.accounts.values() {
+        let (Some(link), Some(owner)) = (&a.link, a.owner.as_ref().and_then(|o| w.users.get(o)))
+        else {
+            continue;
+        };
+        if link.state == LinkState::Independent
+            && owner.membership.as_ref().is_some_and(|m| m.org == link.org)
+        {
+            return Err(format!(
+                "{} is a member of {} and owns its independent account {} (USR-5)",
+                owner.email,
+                w.org_name(&link.org),
+                a.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// USR-1, ACC-4, DOM-9 rev 2: nobody joins an existing org through an invitation, an import, a
+/// sign-up, a bulk import or SCIM (under Twilio's rules) unless their email's domain was
+/// `verified` there when they joined. Merges (MRG-4) move whole orgs, and SCIM with Twilio's
+/// rules off takes any domain but a verified-uncertain one.
+fn joins_only_on_verified_domains(
+    before: &World,
+    after: &World,
+    action: &Action,
+) -> Result<(), String> {
+    if matches!(action, Action::Merge { .. }) {
+        return Ok(());
+    }
+    for u in after.users.values() {
+        let Some(m) = &u.membership else { continue };
+        let Some(org) = before.orgs.get(&m.org) else {
+            continue; // a sign-up's own new org
+        };
+        let was_member = before
+            .users
+            .get(&u.sid)
+            .and_then(|b| b.membership.as_ref())
+            .is_some_and(|bm| bm.org == m.org);
+        if was_member {
+            continue;
+        }
+        // Arrived with their organization, which merged in (MRG-4: by invitation, MRG-5, or by
+        // import, MRG-6, including a bulk-import row): members move whatever their domain.
+        let merged_in = before
+            .users
+            .get(&u.sid)
+            .and_then(|b| b.membership.as_ref())
+            .is_some_and(|bm| !after.orgs.contains_key(&bm.org));
+        if merged_in {
+            continue;
+        }
+        let status = before
+            .domain_of_email(org, &u.email)
+            .map(|d| d.status.clone());
+        let scim_relaxed =
+            matches!(action, Action::ScimCreateUser { .. }) && !org.scim.twilio_rules;
+        let ok = if scim_relaxed {
+            !matches!(status, Some(DomainStatus::VerifiedUncertain { .. }))
+        } else {
+            status == Some(DomainStatus::Verified)
+        };
+        if !ok {
+            return Err(format!(
+                "{} joined {} by {} while its domain was {:?}",
+                u.email,
+                org.name,
+                action.name(),
+                status
+            ));
         }
     }
     Ok(())
@@ -739,9 +863,15 @@ proptest! {
                         );
                     }
                     prop_assert!(w.clock >= before.clock, "the clock went back");
+                    if let Err(problem) = joins_only_on_verified_domains(&before, &w, &action) {
+                        prop_assert!(false, "{problem}\n{}", log.join("\n"));
+                    }
                 }
             }
             if let Err(problem) = accounts_are_sound(&w) {
+                prop_assert!(false, "{problem}\n{}", log.join("\n"));
+            }
+            if let Err(problem) = no_member_owns_an_independent_account(&w) {
                 prop_assert!(false, "{problem}\n{}", log.join("\n"));
             }
             if let Err(v) = w.check_invariants() {

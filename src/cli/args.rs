@@ -53,6 +53,12 @@ pub enum Command {
     Show {
         #[arg(value_enum)]
         what: ShowWhat,
+        /// role-assignments: the user (email or US SID) whose assignments to list
+        #[arg(long)]
+        user: Option<String>,
+        /// role-assignments: the scope (OR or AC SID) whose assignments to list
+        #[arg(long)]
+        scope: Option<String>,
     },
     /// The world's clock
     #[command(subcommand)]
@@ -84,6 +90,17 @@ pub enum Command {
     /// The organization itself
     #[command(subcommand)]
     Org(OrgCmd),
+    /// Roles and role assignments (RBAC)
+    #[command(subcommand)]
+    Role(RoleCmd),
+    /// What a user can do on the org's accounts, and through which assignment (RBAC-3)
+    Access {
+        /// Email or US SID
+        user: String,
+        /// Only this account (AC SID or name)
+        #[arg(long)]
+        account: Option<String>,
+    },
     /// Single sign-on
     #[command(subcommand)]
     Sso(SsoCmd),
@@ -125,6 +142,23 @@ pub enum ShowWhat {
     Settings,
     Audit,
     Dns,
+    RoleAssignments,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCmd {
+    /// Twilio's role catalogue: general and built-in roles, with what each general role permits
+    List,
+    /// Assign ROLE (IX SID or name) to USER at a scope; prints role-assignment IY…
+    Assign {
+        user: String,
+        role: String,
+        /// OR SID of the organization, or AC SID of an account or subaccount
+        #[arg(long)]
+        scope: String,
+    },
+    /// Delete one role assignment
+    Unassign { sid: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +231,10 @@ pub enum AccountCmd {
     },
     /// Cancel a pending import or link (or relinquish an independent account)
     Cancel {
+        sid: String,
+    },
+    /// Resend a pending or expired import or link request: a new lifetime (USR-3)
+    Resend {
         sid: String,
     },
     Rename {

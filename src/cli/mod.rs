@@ -203,11 +203,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Show { what } => {
+        Command::Role(RoleCmd::List) => print_view(&show::roles(), json),
+        Command::Access { user, account } => {
+            let world = target.read()?;
+            let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
+            let view = show::access(&world, &ctx.org, &user, account.as_deref())?;
+            print_view(&view, json)
+        }
+        Command::Show { what, user, scope } => {
             let world = target.read()?;
             let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
             let viewer = target.as_user.as_ref().map(|_| ctx.actor_sid());
             let view = match what {
+                ShowWhat::RoleAssignments => {
+                    show::role_assignments(&world, &ctx.org, user.as_deref(), scope.as_deref())?
+                }
                 ShowWhat::Orgs => show::orgs(&world),
                 ShowWhat::Accounts => show::accounts(&world, &ctx.org, viewer.as_ref()),
                 ShowWhat::Users => show::users(&world, &ctx.org),
@@ -217,15 +227,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ShowWhat::Audit => show::audit(&world, &ctx.org),
                 ShowWhat::Dns => show::dns(&world),
             };
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&view.to_json()).expect("json")
-                );
-            } else {
-                print!("{}", view.to_text());
-            }
-            Ok(())
+            print_view(&view, json)
         }
         Command::World(WorldCmd::Generate {
             users,
@@ -296,6 +298,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+fn print_view(view: &show::View, json: bool) -> Result<(), Failure> {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&view.to_json()).expect("json")
+        );
+    } else {
+        print!("{}", view.to_text());
+    }
+    Ok(())
+}
+
 fn init(target: &Target, a: InitArgs) -> Result<(), Failure> {
     let world = if a.demo || a.org_name.is_none() {
         persist::demo_world()
@@ -316,14 +330,7 @@ fn init(target: &Target, a: InitArgs) -> Result<(), Failure> {
 
 fn print_created(out: &model::Outcome) {
     for (kind, sid) in &out.created {
-        let word = match kind {
-            model::SidKind::Org => "org",
-            model::SidKind::Account => "account",
-            model::SidKind::User => "user",
-            model::SidKind::Domain => "domain",
-            model::SidKind::Notification => "invitation",
-        };
-        println!("{word} {sid}");
+        println!("{} {sid}", kind.key());
     }
 }
 
@@ -486,6 +493,7 @@ fn to_action(command: Command) -> Result<Action, Failure> {
             AccountCmd::Confirm { sid } => A::ConfirmAccount { sid },
             AccountCmd::Decline { sid } => A::DeclineAccount { sid },
             AccountCmd::Cancel { sid } => A::CancelAccount { sid },
+            AccountCmd::Resend { sid } => A::ResendAccount { sid },
             AccountCmd::Rename { sid, name } => A::RenameAccount { sid, name },
             AccountCmd::Transfer { sid, user } => A::TransferAccount { sid, user },
             AccountCmd::Upgrade { sid } => A::UpgradeAccount { sid },
@@ -506,6 +514,8 @@ fn to_action(command: Command) -> Result<Action, Failure> {
             },
             AccountCmd::Revoke { sid, user } => A::RevokeAccess { sid, user },
         },
+        Command::Role(RoleCmd::Assign { user, role, scope }) => A::AssignRole { user, role, scope },
+        Command::Role(RoleCmd::Unassign { sid }) => A::UnassignRole { sid },
         Command::Subaccount(SubaccountCmd::Create { parent_sid, name }) => A::CreateSubaccount {
             parent: parent_sid,
             name,
@@ -627,6 +637,8 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::Check
         | Command::Rules
         | Command::Show { .. }
+        | Command::Access { .. }
+        | Command::Role(RoleCmd::List)
         | Command::World(WorldCmd::Generate { .. })
         | Command::SaveLoop { .. }
         | Command::Scim(ScimCmd::Serve { .. })

@@ -214,14 +214,19 @@ pub fn domains(w: &World, org: &Sid) -> View {
     }
 }
 
-/// The org's invitations, then the merge invitations other orgs sent to its Owner (MRG-5): a
-/// pending merge is visible in both organizations.
+/// Invitations, then the merge invitations other orgs sent to this org's Owner (MRG-5: a pending
+/// merge is visible in both organizations), then account import and link requests (ACC-4,
+/// ACC-6): pending or expired (USR-3), each listed until it is accepted, confirmed, declined or
+/// cancelled.
 pub fn invitations(w: &World, org: &Sid) -> View {
-    let row = |prime: &Sid, i: &crate::model::Invitation| {
+    let invitation = |prime: &Sid, i: &crate::model::Invitation| {
         vec![
             json!(i.sid),
+            json!("invitation"),
             json!(i.email),
             json!(role_key(i.role)),
+            Value::Null,
+            json!(i.status_label(w.clock)),
             json!(format_time(i.sent_at)),
             json!(format_time(i.expires_at)),
             json!(w.email_of(&i.invited_by)),
@@ -232,18 +237,36 @@ pub fn invitations(w: &World, org: &Sid) -> View {
     let mut rows: Vec<Vec<Value>> = w
         .orgs
         .get(org)
-        .map(|o| o.invitations.values().map(|i| row(org, i)).collect())
+        .map(|o| o.invitations.values().map(|i| invitation(org, i)).collect())
         .unwrap_or_default();
     rows.extend(
         w.incoming_merge_invitations(org)
             .into_iter()
-            .map(|(prime, i)| row(&prime.sid, i)),
+            .map(|(prime, i)| invitation(&prime.sid, i)),
     );
+    rows.extend(w.account_requests(org).into_iter().map(|r| {
+        vec![
+            json!(r.request),
+            json!(r.kind_label()),
+            json!(r.owner_email),
+            Value::Null,
+            json!(r.account),
+            json!(r.status_label()),
+            json!(format_time(r.sent_at)),
+            json!(format_time(r.expires_at)),
+            Value::Null,
+            json!(w.org_name(org)),
+            Value::Null,
+        ]
+    }));
     View {
         columns: vec![
             "sid",
+            "kind",
             "email",
             "role",
+            "account",
+            "status",
             "sent",
             "expires",
             "invited_by",
@@ -345,5 +368,133 @@ pub fn summary(w: &World) -> Value {
         "open_accounts": w.accounts.values().filter(|a| a.status != AccountStatus::Closed).count(),
         "audit_entries": w.audit.len(),
         "home_org": w.home_org.as_ref().map(|h| w.org_name(h)),
+    })
+}
+
+/// `tworg role list`: the catalogue (RBAC-1, RBAC-2), and for general roles what RBAC-3 lets
+/// them do on an account.
+pub fn roles() -> View {
+    use crate::model::access::ACCOUNT_OPS;
+    use crate::model::roles::{RoleKind, catalogue};
+    let rows = catalogue()
+        .iter()
+        .map(|r| {
+            let permits: Vec<&str> = match r.general {
+                Some(g) => ACCOUNT_OPS
+                    .iter()
+                    .filter(|op| op.roles.contains(&g))
+                    .map(|op| op.what)
+                    .collect(),
+                None => vec!["see the account; product rights as Twilio documents"],
+            };
+            vec![
+                json!(r.sid),
+                json!(match r.kind {
+                    RoleKind::General => "general",
+                    RoleKind::BuiltIn => "built-in",
+                }),
+                json!(r.name),
+                json!(r.group),
+                json!(r.lowest_scope.label()),
+                json!(permits.join("; ")),
+                json!(r.description),
+            ]
+        })
+        .collect();
+    View {
+        columns: vec![
+            "sid",
+            "kind",
+            "name",
+            "group",
+            "lowest_scope",
+            "permits",
+            "description",
+        ],
+        rows,
+    }
+}
+
+/// `tworg show role-assignments --user USER | --scope SID` (RBAC-5 needs one of them).
+pub fn role_assignments(
+    w: &World,
+    org: &Sid,
+    user: Option<&str>,
+    scope: Option<&str>,
+) -> Result<View, crate::model::ActionError> {
+    use crate::model::roles::find_by_sid;
+    let rows = w
+        .list_role_assignments(org, user, scope)?
+        .into_iter()
+        .map(|a| {
+            let scope_type = match (a.scope.kind(), w.accounts.get(&a.scope)) {
+                (Some(crate::model::SidKind::Org), _) => "organization",
+                (_, Some(acc)) if acc.parent.is_some() => "subaccount",
+                _ => "account",
+            };
+            vec![
+                json!(a.sid),
+                json!(a.role),
+                json!(find_by_sid(&a.role).map(|r| r.name.as_str())),
+                json!(a.scope),
+                json!(scope_type),
+                json!(a.identity),
+                json!(w.email_of(&a.identity)),
+                json!(w.scope_name(&a.scope)),
+            ]
+        })
+        .collect();
+    Ok(View {
+        columns: vec![
+            "sid",
+            "role_sid",
+            "role_name",
+            "scope",
+            "scope_type",
+            "identity",
+            "email",
+            "scope_name",
+        ],
+        rows,
+    })
+}
+
+/// `tworg access USER [--account SID]`: every account of the org the user reaches, each way it
+/// reaches it, and what that way permits (RBAC-3).
+pub fn access(
+    w: &World,
+    org: &Sid,
+    user: &str,
+    account: Option<&str>,
+) -> Result<View, crate::model::ActionError> {
+    use crate::model::access::ACCOUNT_OPS;
+    let user = w.find_user(user)?.sid.clone();
+    let only = account
+        .map(|a| w.find_account(a))
+        .transpose()?
+        .map(|a| a.sid.clone());
+    let mut rows = Vec::new();
+    for a in w.org_accounts(org) {
+        if only.as_ref().is_some_and(|s| s != &a.sid) {
+            continue;
+        }
+        for path in w.access_paths(&user, org, a) {
+            let permits: Vec<&str> = ACCOUNT_OPS
+                .iter()
+                .filter(|op| path.permits(op.op))
+                .map(|op| op.what)
+                .collect();
+            rows.push(vec![
+                json!(a.sid),
+                json!(a.name),
+                json!(path.role.map(|r| r.name.as_str())),
+                json!(path.describe(w)),
+                json!(permits.join("; ")),
+            ]);
+        }
+    }
+    Ok(View {
+        columns: vec!["account", "name", "role", "through", "permits"],
+        rows,
     })
 }

@@ -90,13 +90,16 @@ pub struct AccRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserRow {
     Member(Sid),
-    /// A pending invitation (its NF SID); to another org's Owner, a merge invitation (MRG-5).
+    /// An invitation, pending or expired (its NF SID); to another org's Owner, a merge
+    /// invitation (MRG-5).
     Invitation(Sid),
     /// A merge invitation another org (`prime`) sent to this org's Owner (MRG-5): shown in both.
     IncomingMerge {
         prime: Sid,
         inv: Sid,
     },
+    /// An account import or link request, pending or expired (the account's AC SID).
+    Request(Sid),
     /// Has access to an account of the org but is no member (USR-5).
     External(Sid),
 }
@@ -157,8 +160,8 @@ pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
     Rows::new(items, hay)
 }
 
-/// Members, then pending invitations (this org's, then merge invitations other orgs sent to its
-/// Owner), then external collaborators.
+/// Members, then invitations (this org's, then merge invitations other orgs sent to its Owner)
+/// and account requests (pending or expired), then external collaborators.
 pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
     let (mut items, mut hay) = (Vec::new(), Vec::new());
     for u in w.members(org) {
@@ -177,7 +180,9 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
             } else {
                 ""
             };
-            hay.push(format!("{} invited pending{merge}", i.email).to_lowercase());
+            hay.push(
+                format!("{} invited {}{merge}", i.email, i.status_label(w.clock)).to_lowercase(),
+            );
             items.push(UserRow::Invitation(i.sid.clone()));
         }
     }
@@ -187,6 +192,19 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
             prime: prime.sid.clone(),
             inv: i.sid.clone(),
         });
+    }
+    for r in w.account_requests(org) {
+        hay.push(
+            format!(
+                "{} {} {} request {}",
+                r.owner_email,
+                r.account_name,
+                r.kind_label(),
+                r.status_label()
+            )
+            .to_lowercase(),
+        );
+        items.push(UserRow::Request(r.account.clone()));
     }
     for u in w.external_collaborators(org) {
         hay.push(format!("{} {} external", u.name, u.email).to_lowercase());

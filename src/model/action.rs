@@ -219,6 +219,10 @@ pub enum Action {
     CancelAccount {
         sid: String,
     },
+    /// Resend a pending or expired import or link request (ACC-4, ACC-6, USR-3).
+    ResendAccount {
+        sid: String,
+    },
     RenameAccount {
         sid: String,
         name: String,
@@ -256,6 +260,17 @@ pub enum Action {
     CreateSubaccount {
         parent: String,
         name: Option<String>,
+    },
+    // roles (RBAC)
+    /// Assigns a role (an `IX` SID or a name) to a user at a scope (`OR` or `AC` SID).
+    AssignRole {
+        user: String,
+        role: String,
+        scope: String,
+    },
+    /// Deletes one role assignment (`IY` SID).
+    UnassignRole {
+        sid: String,
     },
     // domains
     AddDomain {
@@ -406,6 +421,7 @@ impl Action {
             ConfirmAccount { .. } => "account.confirm",
             DeclineAccount { .. } => "account.decline",
             CancelAccount { .. } => "account.cancel",
+            ResendAccount { .. } => "account.resend",
             RenameAccount { .. } => "account.rename",
             TransferAccount { .. } => "account.transfer",
             UpgradeAccount { .. } => "account.upgrade",
@@ -416,6 +432,8 @@ impl Action {
             GrantAccess { .. } => "account.grant",
             RevokeAccess { .. } => "account.revoke",
             CreateSubaccount { .. } => "subaccount.create",
+            AssignRole { .. } => "role.assign",
+            UnassignRole { .. } => "role.unassign",
             AddDomain { .. } => "domain.add",
             VerifyDomain { .. } => "domain.verify",
             RecheckDomain { .. } => "domain.recheck",

@@ -15,7 +15,10 @@ impl World {
         if ctx.actor == Actor::ScimToken && !action.is_scim() {
             return super::error::refuse(
                 super::rules::SCIM_1,
-                format!("the SCIM token cannot {}", action.name()),
+                format!(
+                    "the SCIM token provisions users only and cannot perform {}",
+                    action.name()
+                ),
                 "the SCIM bearer token only provisions users; act as an Administrator for anything else",
             );
         }
@@ -34,6 +37,7 @@ impl World {
             ConfirmAccount { sid } => self.confirm_account(ctx, sid),
             DeclineAccount { sid } => self.decline_account(ctx, sid),
             CancelAccount { sid } => self.cancel_account(ctx, sid),
+            ResendAccount { sid } => self.resend_account(ctx, sid),
             RenameAccount { sid, name } => self.rename_account(ctx, sid, name),
             TransferAccount { sid, user } => self.transfer_account(ctx, sid, user),
             UpgradeAccount { sid } => self.upgrade_account(ctx, sid),
@@ -47,6 +51,8 @@ impl World {
             SetHipaa { sid, on } => self.set_hipaa(ctx, sid, *on),
             GrantAccess { sid, user, roles } => self.grant_access(ctx, sid, user, roles),
             RevokeAccess { sid, user } => self.revoke_access(ctx, sid, user),
+            AssignRole { user, role, scope } => self.assign_role(ctx, user, role, scope),
+            UnassignRole { sid } => self.unassign_role(ctx, sid),
             CreateSubaccount { parent, name } => {
                 self.create_subaccount(ctx, parent, name.as_deref())
             }
@@ -126,7 +132,10 @@ impl World {
         let ActionError::Refused(r) = e else {
             return e;
         };
-        let by_role = r.rule == rules::ORG_3.id || r.rule == rules::ORG_4.id;
+        let by_role = [rules::ORG_3.id, rules::ORG_4.id, rules::RBAC_3.id].contains(&r.rule);
+        if !by_role {
+            return ActionError::Refused(r); // (finding the Owner walks the users)
+        }
         let owner = self.owner_of_org(&ctx.org);
         match owner {
             Some(o) if by_role && r.fixes.is_empty() && ctx.acting_user() != Some(&o.sid) => {

@@ -14,6 +14,7 @@
 
 use super::error::{ActionError, ActionResult, Fix, Refusal, refuse};
 use super::rules;
+use super::words::count;
 use super::*;
 
 /// How a merge is started (MRG-5, MRG-6).
@@ -372,7 +373,13 @@ impl World {
         });
 
         // MRG-2: the Prime's account limit holds the Candidate's managed and pending accounts.
-        let moving = self.accounts_toward_limit(&cand.sid);
+        // USR-5 rev 2: the Candidate's members' independent accounts of the Prime become
+        // managed when they arrive, so they count too.
+        let moving = self.accounts_toward_limit(&cand.sid)
+            + self
+                .members(&cand.sid)
+                .map(|u| self.independent_accounts_owned(&prime.sid, &u.sid).len())
+                .sum::<usize>();
         let used = self.accounts_toward_limit(&prime.sid);
         let limit = prime.settings.account_limit as usize;
         let fits = same || used + moving <= limit;
@@ -1026,7 +1033,20 @@ impl World {
                 };
             }
         }
+        // USR-5 rev 2: a member never owns an independent account of its org.
+        let arrived: Vec<Sid> = self.members(&prime).map(|u| u.sid.clone()).collect();
+        for u in &arrived {
+            for a in self.independent_accounts_owned(&prime, u) {
+                self.account_mut(&a).link = Some(OrgLink {
+                    org: prime.clone(),
+                    state: LinkState::Managed,
+                });
+            }
+        }
         self.orgs.remove(&cand);
+        // RBAC-4: assignments on the Candidate's accounts stay; its organization-scope ones would
+        // reach the Prime's accounts (MRG-4 gives none), so they go with the organization.
+        self.drop_assignments_at(&cand);
         if self.home_org.as_ref() == Some(&cand) {
             self.home_org = Some(prime.clone());
         }
@@ -1161,11 +1181,6 @@ impl World {
         }
         format!("a user belongs to one organization: {}", ways.join("; "))
     }
-}
-
-/// `1 account`, `2 accounts`: both forms written out.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `Owl Industries` → `owlindustries`, for alias hints.

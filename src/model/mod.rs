@@ -5,29 +5,36 @@
 //! returns an [`ActionError`] and leaves the world untouched. Actions check first and mutate after,
 //! so a refusal never needs to roll anything back.
 
+pub mod access;
 pub mod accounts;
 pub mod action;
 mod apply;
+pub mod assignments;
 pub mod demo;
 pub mod domains;
 pub mod error;
 pub mod generate;
+mod history;
 pub mod invariants;
 pub mod lookup;
 pub mod merge;
+pub mod names;
 pub mod org;
+pub mod roles;
 pub mod rules;
 pub mod scim;
 pub mod sid;
 pub mod sso;
 pub mod time;
 pub mod users;
+pub mod words;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use action::{Action, Actor, Ctx, Outcome};
+pub use assignments::{RoleAssignment, RoleAssignments};
 pub use error::{ActionError, ActionResult, Fix, Refusal};
 pub use lookup::Capability;
 pub use sid::{Sid, SidKind};
@@ -35,7 +42,7 @@ pub use sid::{Sid, SidKind};
 mod serde_compact;
 
 /// The current world file format.
-pub const WORLD_VERSION: u32 = 1;
+pub const WORLD_VERSION: u32 = 2;
 
 /// The whole simulated world: what one world file holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,6 +55,10 @@ pub struct World {
     /// Seed and counter of the deterministic SID generator (ID-2).
     pub sid_seed: u64,
     pub sid_counter: u64,
+    /// The counter of role assignment SIDs (RBAC-1), apart from `sid_counter` so that granting
+    /// a role does not shift every SID made after it.
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
+    pub assignment_counter: u64,
     /// The organization `init` created; the default for `--org`.
     pub home_org: Option<Sid>,
     #[serde(with = "serde_compact::sid_list")]
@@ -56,11 +67,19 @@ pub struct World {
     pub accounts: BTreeMap<Sid, Account>,
     #[serde(with = "serde_compact::sid_list")]
     pub orgs: BTreeMap<Sid, Org>,
+    /// Every role assignment (RBAC-1), with its indexes. Version 2 on; version 1 kept general
+    /// roles per account (`Account::legacy_access`).
+    #[serde(default, skip_serializing_if = "RoleAssignments::is_empty")]
+    pub role_assignments: RoleAssignments,
     /// The simulated public DNS: TXT records by host name.
     #[serde(default)]
     pub dns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub audit: Vec<AuditEntry>,
+    /// Lookups by canonical email, SCIM userName and externalId (SCIM-2); derived from
+    /// `users`, never saved.
+    #[serde(skip)]
+    index: names::UserIndex,
 }
 
 /// A Twilio user: a login (email + name), possibly a member of one organization.
@@ -204,9 +223,10 @@ pub struct Account {
     /// How a main account relates to an organization; subaccounts follow their parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<OrgLink>,
-    /// Account roles granted to users (USR-4, USR-5).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub access: BTreeMap<Sid, BTreeSet<AccountRole>>,
+    /// Account roles as files of version 1 kept them (USR-4, USR-5). Read only: on load each
+    /// becomes a role assignment (`World::migrate_legacy_access`) and this stays empty.
+    #[serde(rename = "access", default, skip_serializing)]
+    pub legacy_access: BTreeMap<Sid, BTreeSet<AccountRole>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,12 +243,19 @@ pub enum LinkState {
     /// Import by SID awaiting the owner's confirmation (ACC-4, ACC-5).
     PendingImport {
         request: Sid,
+        /// When the request was sent (or last resent).
         since: Timestamp,
+        /// When it expires (ACC-4, USR-3). `None` only in files written before requests
+        /// expired; loading fills it in (`persist`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<Timestamp>,
     },
     /// Invitation of an outside owner to share the account as independent (ACC-6).
     PendingLink {
         request: Sid,
         since: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<Timestamp>,
     },
 }
 
@@ -258,9 +285,26 @@ impl LinkState {
             LinkState::PendingImport { .. } | LinkState::PendingLink { .. } => AccountKind::Pending,
         }
     }
-    /// Counts toward the account limit (ACC-3).
+    /// Counts toward the account limit (ACC-3), not knowing the clock: use
+    /// [`World::counts_toward_limit`], which also leaves out expired requests.
     pub fn counts_toward_limit(&self) -> bool {
         !matches!(self, LinkState::Independent)
+    }
+    /// The pending request behind this state: `(request SID, sent, expiry)`.
+    pub fn request(&self) -> Option<(&Sid, Timestamp, Option<Timestamp>)> {
+        match self {
+            LinkState::PendingImport {
+                request,
+                since,
+                expires_at,
+            }
+            | LinkState::PendingLink {
+                request,
+                since,
+                expires_at,
+            } => Some((request, *since, *expires_at)),
+            _ => None,
+        }
     }
 }
 
@@ -433,6 +477,21 @@ pub struct Invitation {
     pub invited_by: Sid,
     pub sent_at: Timestamp,
     pub expires_at: Timestamp,
+}
+
+impl Invitation {
+    /// USR-3: expired once the clock reaches its expiry; it stays listed until resent or cancelled.
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.expires_at <= now
+    }
+    /// `pending` or `expired`.
+    pub fn status_label(&self, now: Timestamp) -> &'static str {
+        if self.is_expired(now) {
+            "expired"
+        } else {
+            "pending"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -94,7 +94,9 @@ pub fn from_ron(text: &str, name: &str) -> Result<World, StoreError> {
         });
     }
     let text = migrate(text, header.version);
-    let world: World = ron::from_str(&text).map_err(parse_err)?;
+    let mut world: World = ron::from_str(&text).map_err(parse_err)?;
+    world.fill_request_expiries();
+    world.migrate_legacy_access();
     world.check_invariants().map_err(|v| {
         let (line, col) = locate(&text, &v.locate);
         StoreError::Invariant {

@@ -64,13 +64,13 @@ impl App {
         let (name, hipaa, access) = {
             let s = self.lock();
             let a = &s.world.accounts[&sid];
-            let access: Vec<(String, String)> = a
-                .access
-                .iter()
+            let access: Vec<(String, String)> = s
+                .world
+                .holders_at(&a.sid)
+                .into_iter()
                 .map(|(u, roles)| {
-                    let email = s.world.email_of(u);
-                    let r: Vec<&str> = roles.iter().map(|r| r.label()).collect();
-                    (format!("{email} ({})", r.join(", ")), email)
+                    let email = s.world.email_of(&u);
+                    (format!("{email} ({})", roles.join(", ")), email)
                 })
                 .collect();
             (a.name.clone(), a.hipaa, access)
@@ -249,10 +249,14 @@ impl App {
                         "I acknowledge the deletion; no managed user's address is on it.".into(),
                     );
                 } else {
-                    lines.push(format!(
-                        "I acknowledge that these {} managed user(s) leave the organization:",
-                        leaving.len()
-                    ));
+                    lines.push(if leaving.len() == 1 {
+                        "I acknowledge that this managed user leaves the organization:".into()
+                    } else {
+                        format!(
+                            "I acknowledge that these {} managed users leave the organization:",
+                            leaving.len()
+                        )
+                    });
                     lines.extend(leaving.iter().take(8).map(|e| format!("  {e}")));
                     if leaving.len() > 8 {
                         lines.push(format!("  … and {} more", leaving.len() - 8));
@@ -387,8 +391,46 @@ impl App {
                     let inv = &w.orgs[prime].invitations[inv];
                     (inv.email.clone(), Some(inv.role), false)
                 }
+                UserRow::Request(a) => (a.to_string(), None, false),
             }
         };
+        if let UserRow::Request(a) = &row {
+            let sid = a.to_string();
+            let name = {
+                let s = self.lock();
+                s.world
+                    .accounts
+                    .get(a)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default()
+            };
+            match cmd {
+                Cmd::UsrAccept => self.confirm(
+                    "Confirm as the account's owner",
+                    vec![
+                        format!("Confirm the request for {name}?"),
+                        "Only the account's owner can (ACC-5): switch with A first.".into(),
+                    ],
+                    Action::ConfirmAccount { sid },
+                    false,
+                ),
+                Cmd::UsrDecline => self.confirm(
+                    "Decline as the account's owner",
+                    vec![format!("Decline the request for {name}?")],
+                    Action::DeclineAccount { sid },
+                    true,
+                ),
+                Cmd::UsrResend => self.act(Action::ResendAccount { sid }),
+                Cmd::UsrCancel => self.confirm(
+                    "Cancel request",
+                    vec![format!("Cancel the request for {name}?")],
+                    Action::CancelAccount { sid },
+                    true,
+                ),
+                _ => return Err("select a member first (this row is an account request)".into()),
+            }
+            return Ok(());
+        }
         let incoming = match &row {
             UserRow::IncomingMerge { prime, .. } => Some(self.org_name(prime)),
             _ => None,

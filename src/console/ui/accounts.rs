@@ -130,16 +130,34 @@ fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'
         None => "its owner's, outside the organization".into(),
     };
     lines.push(Line::from(format!("Owner {owner} · Billing {billing}")));
+    if let Some(r) = w
+        .account_requests(&app.ctx.org)
+        .into_iter()
+        .find(|r| r.account == main.sid)
+    {
+        lines.push(Line::from(format!(
+            "{} request {} · sent {} · {} {}{}",
+            if r.import { "Import" } else { "Link" },
+            r.status_label(),
+            format_time(r.sent_at),
+            if r.expired { "expired" } else { "expires" },
+            format_time(r.expires_at),
+            if r.expired {
+                " · resend it from the Users tab (USR-3)"
+            } else {
+                ""
+            }
+        )));
+    }
     let mut access: Vec<String> = Vec::new();
     for acc in [main, a] {
-        for (u, roles) in &acc.access {
-            let r: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        for (u, r) in w.holders_at(&acc.sid) {
             let via = if acc.sid != a.sid {
                 " (on the parent)"
             } else {
                 ""
             };
-            access.push(format!("{} {}{via}", w.email_of(u), r.join(", ")));
+            access.push(format!("{} {}{via}", w.email_of(&u), r.join(", ")));
         }
         if main.sid == a.sid {
             break;
