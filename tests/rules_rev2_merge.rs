@@ -554,12 +554,16 @@ fn rule_mrg_5_cancel_and_expiry_move_nothing() {
     apply_ok(&mut w, &owl, Action::AdvanceClock { seconds: days(8) });
     assert!(exists(&w, FINCH));
     let felix = ctx_as(&w, FELIX);
-    let result = w.clone().apply(&felix, &accept(FELIX));
-    assert!(
-        result.is_err(),
-        "an expired merge invitation cannot be accepted"
-    );
+    let r = refused_with(&mut w, &felix, accept(FELIX), "USR-3");
+    assert!(r.message.contains("expired on"), "{}", r.message);
     assert_eq!(role_of(&w, FELIX), Some(OrgRole::Owner));
+    // The expired invitation stays listed; Owl resends it, and then accepting merges.
+    assert!(pending_in(&w, OWL, FELIX));
+    assert_eq!(r.fixes.len(), 1);
+    assert_eq!(r.fixes[0].by.as_deref(), Some(OLIVIA));
+    follow(&mut w, &felix, &r);
+    apply_ok(&mut w, &felix, accept(FELIX));
+    assert!(!exists(&w, FINCH));
 }
 
 #[test]

@@ -264,7 +264,7 @@ impl World {
             .flat_map(|o| {
                 o.invitations
                     .values()
-                    .filter(|i| i.email.eq_ignore_ascii_case(&owner.email))
+                    .filter(|i| super::names::same_name(&i.email, &owner.email))
                     .map(move |i| (o, i))
             })
             .collect()
@@ -835,7 +835,7 @@ impl World {
         let matches = |o: &Org| {
             o.invitations
                 .values()
-                .find(|i| i.email.eq_ignore_ascii_case(email))
+                .find(|i| super::names::same_name(&i.email, email))
                 .map(|i| (o.sid.clone(), i.clone()))
         };
         if let Some(found) = self.orgs.get(&ctx.org).and_then(matches) {
