@@ -923,3 +923,43 @@ fn rule_mrg_5_the_cli_invites_accepts_and_declines() {
     let out = tworg(&path, &["show", "orgs"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(FINCH));
 }
+
+/// ACC-4 / ACC-5 rev 2: an account of another organization's Owner comes only with that
+/// organization, by merging it in (MRG-5); the refusal's fixes are that merge.
+#[test]
+fn rule_acc_4_an_account_of_another_orgs_owner_comes_by_merging_its_org() {
+    let mut w = demo();
+    let olivia = ctx_as(&w, OLIVIA);
+    let felix = ctx_as(&w, FELIX);
+    apply_ok(
+        &mut w,
+        &felix,
+        Action::CreateAccount {
+            name: "Felix Side Project".into(),
+            flex: false,
+            owner: None,
+        },
+    );
+    let side = acc(&w, "Felix Side Project");
+    let import = Action::ImportAccount { sid: side.clone() };
+    let r = refused_with(&mut w, &olivia, import, "ACC-4");
+    assert!(
+        r.message.contains("merging Finch Analytics"),
+        "{}",
+        r.message
+    );
+    assert_eq!(r.fixes.len(), 2, "{:?}", r.fixes);
+    for f in &r.fixes {
+        let ctx = match &f.by {
+            Some(by) => Ctx::new(org_sid(&w, OWL), user_sid(&w, by)),
+            None => olivia.clone(),
+        };
+        apply_ok(&mut w, &ctx, f.action.clone());
+    }
+    // Finch merged in, and its account with it.
+    assert!(w.find_org(FINCH).is_err());
+    assert_eq!(
+        w.kind_in(account(&w, "Felix Side Project"), &org_sid(&w, OWL)),
+        Some(AccountKind::Managed)
+    );
+}
