@@ -5,8 +5,7 @@
 
 mod fixture;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use fixture::*;
 use tworg::model::action::Setting;
@@ -836,32 +835,16 @@ fn rule_org_6_the_hint_never_suggests_a_merge_that_mrg_1_refuses() {
 // The CLI: `user invite` of a Candidate Owner, `user accept`/`user decline`, `org merge`
 // ============================================================================================
 
-fn tworg(path: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tworg"))
-        .arg("--file")
-        .arg(path)
-        .args(args)
-        .env_remove("TWORG_FILE")
-        .output()
-        .unwrap()
-}
-
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn demo_file() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("w.ron");
-    assert!(tworg(&path, &["init", "--demo"]).status.success());
-    (dir, path)
-}
-
 #[test]
 fn rule_mrg_3_the_cli_prints_the_preview_when_confirm_is_missing_or_wrong() {
-    let (_dir, path) = demo_file();
+    let file = demo_file();
+    let path = file.path.clone();
     assert!(
-        tworg(&path, &["org", "set", "bulk-import", "on"])
+        tworg_cli(&path, &["org", "set", "bulk-import", "on"])
             .status
             .success()
     );
@@ -870,7 +853,7 @@ fn rule_mrg_3_the_cli_prints_the_preview_when_confirm_is_missing_or_wrong() {
         vec!["org", "merge", FINCH],
         vec!["org", "merge", FINCH, "--confirm", "Finch"],
     ] {
-        let out = tworg(&path, &args);
+        let out = tworg_cli(&path, &args);
         assert_eq!(out.status.code(), Some(3), "a refusal: {}", stderr(&out));
         let err = stderr(&out);
         assert!(
@@ -884,15 +867,16 @@ fn rule_mrg_3_the_cli_prints_the_preview_when_confirm_is_missing_or_wrong() {
         assert!(err.contains("refused [MRG-3]"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "nothing saved");
     }
-    let out = tworg(&path, &["org", "merge", FINCH, "--confirm", FINCH]);
+    let out = tworg_cli(&path, &["org", "merge", FINCH, "--confirm", FINCH]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("merged 'Finch Analytics' into 'Owl Industries' by import"));
 }
 
 #[test]
 fn rule_mrg_5_the_cli_invites_accepts_and_declines() {
-    let (_dir, path) = demo_file();
-    let out = tworg(&path, &["user", "invite", FELIX, "--role", "admin"]);
+    let file = demo_file();
+    let path = file.path.clone();
+    let out = tworg_cli(&path, &["user", "invite", FELIX, "--role", "admin"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("a merge invitation"), "{err}");
@@ -902,7 +886,7 @@ fn rule_mrg_5_the_cli_invites_accepts_and_declines() {
     );
     // Visible in both organizations.
     for org in [OWL, FINCH] {
-        let out = tworg(&path, &["--org", org, "show", "invitations"]);
+        let out = tworg_cli(&path, &["--org", org, "show", "invitations"]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             text.contains("accepting merges Finch Analytics into Owl Industries"),
@@ -913,14 +897,14 @@ fn rule_mrg_5_the_cli_invites_accepts_and_declines() {
     let mut declined = path.clone();
     declined.set_file_name("declined.ron");
     std::fs::copy(&path, &declined).unwrap();
-    let out = tworg(&declined, &["--as", FELIX, "user", "decline", FELIX]);
+    let out = tworg_cli(&declined, &["--as", FELIX, "user", "decline", FELIX]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = tworg(&declined, &["show", "orgs"]);
+    let out = tworg_cli(&declined, &["show", "orgs"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains(FINCH));
     // Accepted: merged.
-    let out = tworg(&path, &["--as", FELIX, "user", "accept", FELIX]);
+    let out = tworg_cli(&path, &["--as", FELIX, "user", "accept", FELIX]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = tworg(&path, &["show", "orgs"]);
+    let out = tworg_cli(&path, &["show", "orgs"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(FINCH));
 }
 
