@@ -235,11 +235,22 @@ impl App {
         let session = self.session.clone();
         let s = session.lock().unwrap_or_else(|e| e.into_inner());
         let w = &s.world;
-        if !w.orgs.contains_key(&self.ctx.org)
-            && let Some(home) = w.home_org.clone().or_else(|| w.orgs.keys().next().cloned())
-        {
-            let owner = w.owner_of_org(&home).map(|u| u.sid.clone());
-            self.ctx = Ctx::new(home, owner.unwrap_or_else(|| self.ctx.actor_sid()));
+        // The org is gone (merged into another): follow the acting user to the org they are a
+        // member of now, else go home as its Owner.
+        let member_of = self
+            .ctx
+            .acting_user()
+            .and_then(|u| w.users.get(u))
+            .and_then(|u| u.membership.as_ref())
+            .map(|m| m.org.clone());
+        if !w.orgs.contains_key(&self.ctx.org) {
+            if let Some(org) = member_of.filter(|o| w.orgs.contains_key(o)) {
+                self.ctx.org = org;
+            } else if let Some(home) = w.home_org.clone().or_else(|| w.orgs.keys().next().cloned())
+            {
+                let owner = w.owner_of_org(&home).map(|u| u.sid.clone());
+                self.ctx = Ctx::new(home, owner.unwrap_or_else(|| self.ctx.actor_sid()));
+            }
         }
         if self.cache.generation != Some(s.generation())
             || self.cache.ctx.as_ref() != Some(&self.ctx)
@@ -624,6 +635,10 @@ impl App {
                 }
             }
         }
+    }
+
+    fn org_name(&self, sid: &Sid) -> String {
+        self.lock().world.org_name(sid)
     }
 
     fn account_name(&self, sid: &Sid) -> String {

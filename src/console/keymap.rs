@@ -112,6 +112,7 @@ pub enum Cmd {
     // users
     UsrInvite,
     UsrAccept,
+    UsrDecline,
     UsrResend,
     UsrCancel,
     UsrRole,
@@ -318,6 +319,7 @@ pub const BINDINGS: &[Binding] = &[
     // users
     admin(K::Users, &["i"], C::UsrInvite, "invite", "invite users"),
     b(K::Users, &["a"], C::UsrAccept, "accept (invitee)", true),
+    b(K::Users, &["X"], C::UsrDecline, "decline (invitee)", false),
     admin(
         K::Users,
         &["s"],
@@ -443,6 +445,7 @@ impl Binding {
                 | DomEnforce
                 | UsrInvite
                 | UsrAccept
+                | UsrDecline
                 | UsrResend
                 | UsrCancel
                 | UsrRole

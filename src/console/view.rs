@@ -90,8 +90,14 @@ pub struct AccRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserRow {
     Member(Sid),
-    /// An invitation, pending or expired (its NF SID).
+    /// An invitation, pending or expired (its NF SID); to another org's Owner, a merge
+    /// invitation (MRG-5).
     Invitation(Sid),
+    /// A merge invitation another org (`prime`) sent to this org's Owner (MRG-5): shown in both.
+    IncomingMerge {
+        prime: Sid,
+        inv: Sid,
+    },
     /// An account import or link request, pending or expired (the account's AC SID).
     Request(Sid),
     /// Has access to an account of the org but is no member (USR-5).
@@ -154,8 +160,8 @@ pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
     Rows::new(items, hay)
 }
 
-/// Members, then invitations and account requests (pending or expired), then external
-/// collaborators.
+/// Members, then invitations (this org's, then merge invitations other orgs sent to its Owner)
+/// and account requests (pending or expired), then external collaborators.
 pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
     let (mut items, mut hay) = (Vec::new(), Vec::new());
     for u in w.members(org) {
@@ -188,11 +194,28 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
                     granted.push_str(r.label());
                 }
             }
+            let merge = if w.merge_candidate_of(org, &i.email).is_some() {
+                " merge"
+            } else {
+                ""
+            };
             hay.push(
-                format!("{} invited {}{granted}", i.email, i.status_label(w.clock)).to_lowercase(),
+                format!(
+                    "{} invited {}{merge}{granted}",
+                    i.email,
+                    i.status_label(w.clock)
+                )
+                .to_lowercase(),
             );
             items.push(UserRow::Invitation(i.sid.clone()));
         }
+    }
+    for (prime, i) in w.incoming_merge_invitations(org) {
+        hay.push(format!("{} merge invitation from {}", i.email, prime.name).to_lowercase());
+        items.push(UserRow::IncomingMerge {
+            prime: prime.sid.clone(),
+            inv: i.sid.clone(),
+        });
     }
     for r in w.account_requests(org) {
         hay.push(

@@ -65,16 +65,12 @@ impl World {
                     here,
                 ));
             }
-            let member_of = user.membership.as_ref().map(|m| &m.org);
-            if member_of.is_some_and(|o| o != &org) {
-                return Err(v(
-                    format!(
-                        "{} holds {} on {}, outside its organization",
-                        user.email, role.name, a.scope
-                    ),
-                    here,
-                ));
-            }
+            // A member of the scope's org, or (general roles only) an external collaborator there.
+            let member_of = user
+                .membership
+                .as_ref()
+                .map(|m| &m.org)
+                .filter(|o| *o == &org);
             let account = self.accounts.get(&a.scope);
             let level = match account {
                 None => ScopeLevel::Organization,
@@ -97,7 +93,7 @@ impl World {
                     if member_of.is_none() {
                         return Err(v(
                             format!(
-                                "{} holds the built-in role {} but is not a member",
+                                "{} holds the built-in role {} outside its organization",
                                 user.email, role.name
                             ),
                             here,

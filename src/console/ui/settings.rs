@@ -171,7 +171,7 @@ fn explain(w: &World, org: &Org, r: &SettingRow) -> Vec<String> {
         ],
         SettingRow::ScimTwilioRules => vec!["userName must be the primary email on a verified domain (SCIM-2).".into()],
         SettingRow::Merge => vec![
-            "Merge a Candidate organization into this one (MRG-1..4): the confirmation lists each requirement, what moves and which roles change, and needs the Candidate's name typed.".into(),
+            "Merge a Candidate organization into this one, Twilio's two ways: by invitation (its Owner is invited and the merge happens when they accept, MRG-5) or by import (at once, with Import Users, MRG-6). The dialog lists each requirement (MRG-1, MRG-2), what moves and which roles change (MRG-3).".into(),
         ],
         SettingRow::Clock => vec!["Simulated time: advancing applies every expiry that falls due (CLK-1).".into()],
         SettingRow::Audit => {

@@ -63,14 +63,32 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                 }
                 UserRow::Invitation(i) => {
                     let inv = &org.invitations[i];
+                    let merge = w.merge_candidate_of(&org.sid, &inv.email).is_some();
                     Row::new(vec![
-                        "(invited)".to_string(),
+                        if merge { "(merge invite)" } else { "(invited)" }.to_string(),
                         inv.email.clone(),
                         inv.role.label().to_string(),
                         inv.status_label(w.clock).to_string(),
                         "-".to_string(),
                         "-".to_string(),
                         inv.accounts.len().to_string(),
+                    ])
+                }
+                UserRow::IncomingMerge { prime, inv } => {
+                    let inv = &w.orgs[prime].invitations[inv];
+                    Row::new(vec![
+                        "(merge invite)".to_string(),
+                        inv.email.clone(),
+                        inv.role.label().to_string(),
+                        if inv.is_expired(w.clock) {
+                            "expired"
+                        } else {
+                            "incoming"
+                        }
+                        .to_string(),
+                        "-".to_string(),
+                        "-".to_string(),
+                        "-".to_string(),
                     ])
                 }
                 UserRow::Request(a) => match request_of(w, &org.sid, a) {
@@ -232,9 +250,45 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow, width: usize) -> Vec<Li
                     "Expired: it cannot be accepted until it is resent (USR-3)",
                 ));
             }
+            let merge = w.merge_note(org, inv);
+            if let Some(note) = &merge {
+                lines.push(Line::from(format!(
+                    "Merge invitation: {note} (MRG-5); declined, cancelled or expired, nothing moves"
+                )));
+            }
             lines.push(Line::from(
-                "a accepts as the invitee · s resends · x cancels",
+                "a accepts as the invitee · X declines · s resends · x cancels",
             ));
+            if merge.is_some() {
+                merge_preview_lines(w, org, inv, &mut lines);
+            }
+        }
+        UserRow::IncomingMerge { prime, inv } => {
+            let inv = &w.orgs[prime].invitations[inv];
+            lines.push(Line::from(format!(
+                "Merge invitation from {} to {}, the Owner of this organization  {}",
+                w.org_name(prime),
+                inv.email,
+                inv.sid
+            )));
+            lines.push(Line::from(format!(
+                "as {} · sent {} by {} · expires {}",
+                inv.role.label(),
+                format_time(inv.sent_at),
+                w.email_of(&inv.invited_by),
+                format_time(inv.expires_at)
+            )));
+            if let Some(note) = w.merge_note(prime, inv) {
+                lines.push(Line::from(format!(
+                    "{}: only {} can resend or cancel it",
+                    capitalized(&note),
+                    w.org_name(prime)
+                )));
+            }
+            lines.push(Line::from(
+                "a accepts as the invitee (merges now) · X declines (nothing moves)",
+            ));
+            merge_preview_lines(w, prime, inv, &mut lines);
         }
         UserRow::Request(a) => {
             let Some(r) = request_of(w, org, a) else {
@@ -320,6 +374,26 @@ fn role_lines(w: &World, org: &Sid, user: &Sid, width: usize) -> Vec<Line<'stati
         .flat_map(|t| wrap(t, width))
         .map(Line::from)
         .collect()
+}
+
+/// The preview of the merge a merge invitation would make (MRG-3).
+fn merge_preview_lines(
+    w: &World,
+    prime: &Sid,
+    inv: &crate::model::Invitation,
+    lines: &mut Vec<Line<'_>>,
+) {
+    let ctx = crate::model::Ctx::new(prime.clone(), inv.invited_by.clone());
+    if let Some(p) = w.merge_invitation_preview(&ctx, &inv.email, inv.role) {
+        lines.extend(p.lines().into_iter().map(Line::from));
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// `Accounts: A (Developer); B (owner)`, or `none`.
