@@ -454,6 +454,16 @@ fn the_account_detail_says_who_holds_roles_and_who_can() {
         "{s}"
     );
     insta::assert_snapshot!("account_detail_roles_100x30", s);
+    // After a change the answer is asked again, not kept from before.
+    h.keys("esc")
+        .select_user("sara")
+        .keys("+ \"staging\" tab \"administrator\" enter esc 1 enter");
+    assert!(
+        h.screen()
+            .contains("sara.standard@owl-industries.example (Administrator)"),
+        "{}",
+        h.screen()
+    );
 }
 
 #[test]

@@ -94,6 +94,9 @@ pub struct Cache {
     pub users: Rows<UserRow>,
     pub domains: Rows<String>,
     pub settings: Rows<SettingRow>,
+    /// The zoomed account detail's "who can" lines, by account: asking the model for every
+    /// administrator of a large org takes milliseconds, so it is asked once per change.
+    pub who_can: std::cell::RefCell<Option<(Sid, Vec<String>)>>,
 }
 
 impl Cache {
@@ -259,6 +262,7 @@ impl App {
             self.cache.users = view::user_rows(w, &self.ctx.org);
             self.cache.domains = view::domain_rows(w, &self.ctx.org);
             self.cache.settings = view::setting_rows(w, &self.ctx.org);
+            self.cache.who_can = Default::default();
             self.cache.generation = Some(s.generation());
             self.cache.ctx = Some(self.ctx.clone());
         }

@@ -108,18 +108,36 @@ fn access_lines(w: &World, app: &App, a: &Account, width: usize) -> Vec<Line<'st
         }
     }
     if w.kind_in(a, org) == Some(AccountKind::Managed) {
-        text.push("Who can (RBAC-3):".into());
-        for (op, label) in roles::who_can_ops(a) {
-            text.push(format!(
-                "  {label}: {}",
-                roles::who_text(w, &w.who_can(org, a, *op))
-            ));
+        if app.zoom {
+            text.extend(who_can_lines(w, app, a));
+        } else {
+            text.push("Who can (RBAC-3): Enter expands".into());
         }
     }
     text.iter()
         .flat_map(|t| wrap(t, width))
         .map(Line::from)
         .collect()
+}
+
+/// Who can do the account's main operations (the model's `who_can`), asked once per change of
+/// the world and kept in the app's cache.
+fn who_can_lines(w: &World, app: &App, a: &Account) -> Vec<String> {
+    if let Some((sid, lines)) = app.cache.who_can.borrow().as_ref()
+        && sid == &a.sid
+    {
+        return lines.clone();
+    }
+    let org = &app.ctx.org;
+    let mut lines = vec!["Who can (RBAC-3):".to_string()];
+    for (op, label) in roles::who_can_ops(a) {
+        lines.push(format!(
+            "  {label}: {}",
+            roles::who_text(w, &w.who_can(org, a, *op))
+        ));
+    }
+    *app.cache.who_can.borrow_mut() = Some((a.sid.clone(), lines.clone()));
+    lines
 }
 
 fn type_label(t: AccountType) -> &'static str {
