@@ -464,6 +464,16 @@ fn the_account_detail_says_who_holds_roles_and_who_can() {
         "{}",
         h.screen()
     );
+    // A built-in role at organization scope reaches every managed account.
+    h.keys("esc")
+        .select_user("sam.standard")
+        .keys("+ tab \"studio admin\" enter 1 / \"Owl Production\" enter enter");
+    assert!(
+        h.screen()
+            .contains("sam.standard@owl-industries.example — Studio Admin at organization scope"),
+        "{}",
+        h.screen()
+    );
 }
 
 #[test]
