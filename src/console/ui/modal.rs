@@ -241,12 +241,15 @@ fn assign_live(w: &World, email: &str, f: &Form) -> Vec<String> {
             });
             v.push(r.description.clone());
             if let Some(g) = r.general {
-                let ops: Vec<&str> = ACCOUNT_OPS
+                let ops: Vec<_> = ACCOUNT_OPS
                     .iter()
                     .filter(|op| op.roles.contains(&g))
-                    .map(|op| op.what)
+                    .map(|op| op.op)
                     .collect();
-                v.push(format!("Permits (RBAC-3): {}", ops.join("; ")));
+                v.push(format!(
+                    "Its holder may, on the account and its subaccounts (RBAC-3): {}",
+                    crate::console::roles::ops_text(&ops)
+                ));
             }
         }
     }
