@@ -372,3 +372,41 @@ fn read_only_refuses_every_change_and_still_shows() {
             .success()
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_a_printing_command_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    // Far more rows than a pipe holds, so the writer is still writing when the reader goes away.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.ron");
+    let out = tworg(
+        &path,
+        &["world", "generate", "--users", "5000", "--accounts", "50"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tworg"))
+        .arg("--file")
+        .arg(&path)
+        .args(["show", "users"])
+        .env_remove("TWORG_FILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe closes
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+    assert!(
+        out.status.success() || out.status.signal() == Some(SIGPIPE),
+        "{:?}",
+        out.status
+    );
+}
+
+/// The signal a write to a closed pipe raises (13 on Linux).
+const SIGPIPE: i32 = 13;

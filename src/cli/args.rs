@@ -119,6 +119,13 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Commands that serve until stopped: a client going away must not end them.
+    pub fn is_server(&self) -> bool {
+        matches!(self, Command::Scim(ScimCmd::Serve { .. }))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Start from the embedded demo world

@@ -51,6 +51,14 @@ impl From<anyhow::Error> for Failure {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.command.as_ref().is_some_and(|c| !c.is_server()) {
+        // A closed pipe (`tworg show users | head -1`) ends a printing command quietly, as it
+        // ends other Unix tools; servers and the console keep Rust's default (EPIPE as an error).
+        // SAFETY: set once, before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
