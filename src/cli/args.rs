@@ -45,8 +45,10 @@ pub struct Cli {
 pub enum Command {
     /// Create a world file (refuses to overwrite one)
     Init(InitArgs),
-    /// Validate the file and print a summary
+    /// Validate the world (snapshot and journal) and print a summary
     Check,
+    /// Fold the journal into a new snapshot of the world file
+    Compact,
     /// Every rule ID with its one-line statement
     Rules,
     /// Show part of the world

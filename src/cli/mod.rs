@@ -169,15 +169,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match command {
         Command::Init(a) => init(&target, a),
         Command::Check => {
-            let world = persist::load(&target.path)?;
+            let (world, report) = persist::load_report(&target.path)?;
+            persist::print_warnings(&report);
             let summary = show::summary(&world);
+            let journal = json!({
+                "file": persist::journal_path(&target.path).display().to_string(),
+                "bytes": report.journal_bytes,
+                "replayed": report.replayed,
+                "warnings": report.warnings,
+            });
             if json {
                 println!(
                     "{}",
-                    json!({"ok": true, "file": target.path.display().to_string(), "summary": summary})
+                    json!({"ok": true, "file": target.path.display().to_string(), "summary": summary, "journal": journal})
                 );
             } else {
                 println!("{}: ok", target.path.display());
+                println!(
+                    "  journal: {} change(s) since the snapshot ({} bytes)",
+                    report.replayed, report.journal_bytes
+                );
                 for (k, v) in summary.as_object().expect("object") {
                     println!(
                         "  {k}: {}",
@@ -250,20 +261,42 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::SaveLoop { times } => {
+            // Each change is committed to the journal, then acknowledged on stdout; the journal
+            // is compacted whenever it passes its size (TWORG_COMPACT_BYTES in the crash test).
+            use std::io::Write;
             let (file, mut world) = target.open()?;
-            for _ in 0..times {
-                world.apply(
-                    &Ctx::new(
-                        world.home_org.clone().expect("home"),
-                        world
-                            .owner_of_org(world.home_org.as_ref().expect("home"))
-                            .expect("owner")
-                            .sid
-                            .clone(),
-                    ),
-                    &Action::AdvanceClock { seconds: 60 },
-                )?;
-                file.save(&world)?;
+            let home = world.home_org.clone().expect("home");
+            let ctx = Ctx::new(
+                home.clone(),
+                world.owner_of_org(&home).expect("owner").sid.clone(),
+            );
+            let action = Action::AdvanceClock { seconds: 60 };
+            let mut out = std::io::stdout().lock();
+            for i in 1..=times {
+                world.apply(&ctx, &action)?;
+                file.commit(&ctx, &action)?;
+                let _ = writeln!(out, "{i} {}", world.clock.as_second());
+                let _ = out.flush();
+                if file.needs_compaction() {
+                    file.compact(&world)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Compact => {
+            let (file, world) = target.open()?;
+            let changes = file.journal().pending_changes();
+            file.compact(&world)?;
+            if json {
+                println!(
+                    "{}",
+                    json!({"ok": true, "file": target.path.display().to_string(), "folded": changes})
+                );
+            } else {
+                eprintln!(
+                    "folded {changes} change(s) from the journal into {}",
+                    target.path.display()
+                );
             }
             Ok(())
         }
@@ -340,7 +373,17 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
         return Err(Failure::Usage("the world has no organization".into()));
     };
     let out = world.apply(&ctx, action)?;
-    file.save(&world)?;
+    // durable before anything is printed: the output and the exit status acknowledge it
+    file.commit(&ctx, action)?;
+    print_outcome(&out, json);
+    if file.needs_compaction() {
+        file.compact(&world)?;
+    }
+    Ok(())
+}
+
+/// Prints what an applied action did (text, or `--json`).
+fn print_outcome(out: &model::Outcome, json: bool) {
     if json {
         let created: Vec<_> = out
             .created
@@ -356,7 +399,7 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
             "{}",
             json!({"ok": true, "message": out.message, "created": created, "secret": out.secret, "report": report})
         );
-        return Ok(());
+        return;
     }
     eprintln!("{}", out.message);
     for (item, reason) in &out.report {
@@ -369,8 +412,7 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
         println!("{secret}");
         eprintln!("Store this token now: tworg keeps only its hash and cannot show it again.");
     }
-    print_created(&out);
-    Ok(())
+    print_created(out);
 }
 
 fn role(r: RoleArg) -> OrgRole {
@@ -555,6 +597,7 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::Show { .. }
         | Command::World(WorldCmd::Generate { .. })
         | Command::SaveLoop { .. }
+        | Command::Compact
         | Command::Scim(ScimCmd::Serve { .. })
         | Command::Render(_)
         | Command::Demo(_) => {

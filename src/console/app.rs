@@ -447,10 +447,9 @@ impl App {
                 self.push_undo(before);
                 Ok(out)
             }
-            Err(ApplyError::Save(e)) => {
-                self.push_undo(before);
-                Ok(Outcome::msg(format!("applied, but NOT SAVED: {e}")))
-            }
+            Err(ApplyError::Save(e)) => Err(Problem::invalid(format!(
+                "not saved, so not made (the world is as on disk): {e}"
+            ))),
             Err(ApplyError::Action(e)) => Err(Problem::from_action(&e)),
             Err(ApplyError::ReadOnly) => Err(Problem::invalid(
                 "read-only: this world cannot be changed here",
