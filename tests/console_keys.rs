@@ -556,10 +556,12 @@ fn org_name_transfer_and_limits() {
 #[test]
 fn baa_sso_profile_test_enforce_and_scim() {
     let mut h = H::new();
-    h.keys("4").select("BAA").keys("enter y");
-    assert!(!h.w(|w| w.orgs[&h.app.ctx.org].settings.baa));
+    // ORG-9: the BAA stays on record while Owl Production and its subaccounts have HIPAA on.
+    h.keys("4").select("BAA");
+    h.refused_in_modal("enter y", "ORG-9");
+    assert!(h.w(|w| w.orgs[&h.app.ctx.org].settings.baa));
     let cert = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo-idp-cert.pem");
-    h.keys("esc")
+    h.keys("esc esc")
         .select("SSO profile")
         .keys("enter \"http://idp\"");
     h.refused_in_modal("enter", "SSO-2");
@@ -571,8 +573,9 @@ fn baa_sso_profile_test_enforce_and_scim() {
     h.keys("esc").select("connection test").keys("enter");
     assert!(h.w(|w| w.orgs[&h.app.ctx.org].sso.as_ref().unwrap().tested));
     h.keys("esc").select("enforced on").keys("enter");
+    // SSO-5: refused as asked; the console offers the confirmation, and yes enforces.
     h.refused_in_modal("enter", "SSO-5");
-    h.keys("right enter");
+    h.keys("y");
     assert!(
         domain(&h, "owl-industries.example").unwrap().sso_enforced,
         "{:?}",

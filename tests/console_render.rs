@@ -95,6 +95,7 @@ fn changes_from_another_face_of_the_session_appear() {
             &ctx,
             &Action::Deactivate {
                 user: "sara.standard@owl-industries.example".into(),
+                confirm_lockout: false,
             },
         )
         .unwrap();

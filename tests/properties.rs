@@ -422,13 +422,23 @@ impl Resolver<'_> {
             31 => SetRole {
                 user: email,
                 role: self.role(s.c),
+                confirm_lockout: s.flag,
             },
             32 => ResetPassword { user: email },
             33 => Reset2fa { user: email },
-            34 => Deactivate { user: email },
+            34 => Deactivate {
+                user: email,
+                confirm_lockout: s.flag,
+            },
             35 => Reactivate { user: email },
-            36 => RemoveUser { user: email },
-            37 => DeleteUser { user: email },
+            36 => RemoveUser {
+                user: email,
+                confirm_lockout: s.flag,
+            },
+            37 => DeleteUser {
+                user: email,
+                confirm_lockout: s.flag,
+            },
             38 => ImportUsers { csv: self.csv(s) },
             39 => RenameOrg {
                 name: self.name(s.c),
@@ -474,6 +484,7 @@ impl Resolver<'_> {
                     1 => include_str!("fixtures/expired-idp-cert.pem").into(),
                     _ => DEMO_IDP_CERT.into(),
                 },
+                confirm_lockout: s.flag,
             },
             45 => SsoTest,
             46 => SsoEnforce {

@@ -172,6 +172,7 @@ fn rule_org_1_an_org_keeps_exactly_one_owner() {
         Action::SetRole {
             user: ADAM.into(),
             role: OrgRole::Owner,
+            confirm_lockout: false,
         },
         "ORG-1",
     );
@@ -181,6 +182,7 @@ fn rule_org_1_an_org_keeps_exactly_one_owner() {
         Action::SetRole {
             user: OLIVIA.into(),
             role: OrgRole::Standard,
+            confirm_lockout: false,
         },
         "ORG-1",
     );
@@ -232,6 +234,7 @@ fn rule_org_2_new_members_are_standard_by_default_and_roles_change_between_admin
         Action::SetRole {
             user: SAM.into(),
             role: OrgRole::Administrator,
+            confirm_lockout: false,
         },
     );
     assert_eq!(role_of(&w, SAM), Some(OrgRole::Administrator));
@@ -241,6 +244,7 @@ fn rule_org_2_new_members_are_standard_by_default_and_roles_change_between_admin
         Action::SetRole {
             user: SAM.into(),
             role: OrgRole::Administrator,
+            confirm_lockout: false,
         },
         "ORG-2",
     );
@@ -253,7 +257,10 @@ fn rule_org_3_standard_users_do_no_org_management_but_create_accounts() {
     let sam = ctx_as(&w, SAM);
     for action in [
         invite("x@owl-industries.example", OrgRole::Standard),
-        Action::RemoveUser { user: SARA.into() },
+        Action::RemoveUser {
+            user: SARA.into(),
+            confirm_lockout: false,
+        },
         add_domain("sam.example"),
         set(Setting::AccountLimit(20)),
         Action::SsoTest,
@@ -844,7 +851,7 @@ fn rule_acc_7_ownership_goes_to_an_active_managed_member_and_the_old_owner_keeps
         },
         "ACC-7",
     );
-    // External users never own a managed account (USR-5).
+    // External users never own a managed account: the transfer rule says so (rev 2, defect 11).
     refused_with(
         &mut w,
         &ctx,
@@ -852,7 +859,7 @@ fn rule_acc_7_ownership_goes_to_an_active_managed_member_and_the_old_owner_keeps
             sid: staging.clone(),
             user: EVE.into(),
         },
-        "USR-5",
+        "ACC-7",
     );
     apply_ok(
         &mut w,
@@ -2042,9 +2049,11 @@ fn rule_usr_5_external_users_get_managed_account_access_only() {
         Action::SetRole {
             user: EVE.into(),
             role: OrgRole::Administrator,
+            confirm_lockout: false,
         },
         "USR-5",
     );
+    // Never the owner of a managed account: a transfer to them is refused by ACC-7 (rev 2).
     let sid = acc(&w, "Owl Staging");
     refused_with(
         &mut w,
@@ -2053,7 +2062,7 @@ fn rule_usr_5_external_users_get_managed_account_access_only() {
             sid,
             user: EVE.into(),
         },
-        "USR-5",
+        "ACC-7",
     );
     let contact = acc(&w, "Owl Contact Center");
     apply_ok(
@@ -2100,19 +2109,26 @@ fn rule_usr_7_deactivate_and_reactivate_a_deactivated_user_cannot_act() {
         &ctx,
         Action::Deactivate {
             user: OLIVIA.into(),
+            confirm_lockout: false,
         },
         "USR-7",
     );
     refused_with(
         &mut w,
         &ctx,
-        Action::Deactivate { user: DAN.into() },
+        Action::Deactivate {
+            user: DAN.into(),
+            confirm_lockout: false,
+        },
         "USR-7",
     );
     refused_with(
         &mut w,
         &ctx,
-        Action::Deactivate { user: EVE.into() },
+        Action::Deactivate {
+            user: EVE.into(),
+            confirm_lockout: false,
+        },
         "USR-7",
     );
     // Dan, deactivated, cannot sign in to do anything.
@@ -2125,7 +2141,14 @@ fn rule_usr_7_deactivate_and_reactivate_a_deactivated_user_cannot_act() {
     );
     let dan = ctx_as(&w, DAN);
     apply_ok(&mut w, &dan, create("Dan's"));
-    apply_ok(&mut w, &ctx, Action::Deactivate { user: SARA.into() });
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::Deactivate {
+            user: SARA.into(),
+            confirm_lockout: false,
+        },
+    );
     assert_eq!(
         user(&w, SARA).membership.as_ref().unwrap().status,
         MemberStatus::Deactivated
@@ -2141,24 +2164,38 @@ fn rule_usr_8_remove_and_delete_need_no_owned_managed_account_and_not_the_owner(
         &ctx,
         Action::RemoveUser {
             user: OLIVIA.into(),
+            confirm_lockout: false,
         },
         "USR-8",
     );
     refused_with(
         &mut w,
         &ctx,
-        Action::DeleteUser { user: SAM.into() },
+        Action::DeleteUser {
+            user: SAM.into(),
+            confirm_lockout: false,
+        },
         "USR-8",
     );
     refused_with(
         &mut w,
         &ctx,
-        Action::RemoveUser { user: SAM.into() },
+        Action::RemoveUser {
+            user: SAM.into(),
+            confirm_lockout: false,
+        },
         "USR-8",
     );
     // Removing Sara keeps her Twilio user but drops her org-granted access.
     let sara = user_sid(&w, SARA);
-    apply_ok(&mut w, &ctx, Action::RemoveUser { user: SARA.into() });
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::RemoveUser {
+            user: SARA.into(),
+            confirm_lockout: false,
+        },
+    );
     assert_eq!(role_of(&w, SARA), None);
     assert!(!account(&w, "Owl Production").access.contains_key(&sara));
     // Deleting Sam (after transferring his account) removes the user, never the account.
@@ -2172,7 +2209,14 @@ fn rule_usr_8_remove_and_delete_need_no_owned_managed_account_and_not_the_owner(
         },
     );
     let sam = user_sid(&w, SAM);
-    apply_ok(&mut w, &ctx, Action::DeleteUser { user: SAM.into() });
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::DeleteUser {
+            user: SAM.into(),
+            confirm_lockout: false,
+        },
+    );
     assert!(!w.users.contains_key(&sam));
     assert!(w.accounts.values().all(|a| !a.access.contains_key(&sam)));
     assert_eq!(account(&w, "Owl Staging").owner, Some(user_sid(&w, ADAM)));
@@ -2251,6 +2295,7 @@ fn configure(cert: &str) -> Action {
         entity_id: "https://idp.owl-industries.example/saml".into(),
         url: "https://idp.owl-industries.example/sso".into(),
         cert_pem: cert.into(),
+        confirm_lockout: false,
     }
 }
 
@@ -2287,6 +2332,7 @@ fn rule_sso_2_a_profile_needs_entity_https_url_and_a_current_certificate() {
         entity_id: entity.into(),
         url: url.into(),
         cert_pem: cert.into(),
+        confirm_lockout: false,
     };
     refused_with(
         &mut w,
@@ -2892,8 +2938,9 @@ fn rule_hip_2_hipaa_is_a_per_account_flag_on_managed_accounts() {
         !account(&w, "Owl Contact Center").hipaa,
         "other accounts are untouched"
     );
-    // Nothing changes by itself: a month later, and after the BAA setting is switched off.
-    apply_ok(&mut w, &ctx, set(Setting::Baa(false)));
+    // Nothing changes by itself: a month later, and the BAA cannot be switched off under them
+    // (ORG-9, rev 2).
+    refused_with(&mut w, &ctx, set(Setting::Baa(false)), "ORG-9");
     apply_ok(&mut w, &ctx, Action::AdvanceClock { seconds: days(31) });
     assert!(account(&w, "Owl Staging").hipaa);
     assert!(account(&w, "Owl Production").hipaa);
@@ -3566,6 +3613,7 @@ fn rule_scim_2_a_user_who_leaves_does_not_bring_an_old_external_id_back() {
         &owner,
         Action::RemoveUser {
             user: "pat@owl-industries.example".into(),
+            confirm_lockout: false,
         },
     );
     apply_ok(
@@ -3595,17 +3643,17 @@ fn rule_scim_2_a_user_who_leaves_does_not_bring_an_old_external_id_back() {
 // ============================================================================================
 
 #[test]
-fn the_rule_table_lists_exactly_the_69_rules_of_rules_md() {
+fn the_rule_table_lists_exactly_the_71_rules_of_rules_md() {
     let mut expected: Vec<String> = Vec::new();
     for (prefix, n) in [
         ("ID", 2),
-        ("ORG", 8),
+        ("ORG", 9),
         ("ACC", 10),
         ("SUB", 6),
         ("DOM", 11),
         ("SIGN", 5),
         ("USR", 9),
-        ("SSO", 5),
+        ("SSO", 6),
         ("SCIM", 4),
         ("MRG", 4),
         ("HIP", 3),
@@ -3616,7 +3664,7 @@ fn the_rule_table_lists_exactly_the_69_rules_of_rules_md() {
     }
     let ids: Vec<&str> = tworg::model::rules::ALL.iter().map(|r| r.id).collect();
     assert_eq!(ids, expected);
-    assert_eq!(ids.len(), 69);
+    assert_eq!(ids.len(), 71);
     assert!(
         tworg::model::rules::ALL
             .iter()
@@ -3626,7 +3674,23 @@ fn the_rule_table_lists_exactly_the_69_rules_of_rules_md() {
 
 #[test]
 fn every_rule_has_a_test_named_after_its_id() {
-    let source = include_str!("rules.rs");
+    // This file and every `tests/rules_*.rs` beside it (the rev 2 rule tests).
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("tests/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "rs")
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n == "rules.rs" || n.starts_with("rules_"))
+        })
+        .collect();
+    files.sort();
+    let source: String = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("readable"))
+        .collect();
     let missing: Vec<&str> = tworg::model::rules::ALL
         .iter()
         .map(|r| r.id)

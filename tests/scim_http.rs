@@ -391,6 +391,7 @@ fn etags_if_match_and_if_none_match() {
             &ctx,
             &tworg::model::Action::Deactivate {
                 user: "etag@owl-industries.example".into(),
+                confirm_lockout: false,
             },
         )
         .unwrap();

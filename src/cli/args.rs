@@ -315,6 +315,9 @@ pub enum UserCmd {
         user: String,
         #[arg(value_enum)]
         role: RoleArg,
+        /// Confirm even if no Owner or Administrator could sign in without SSO afterwards (SSO-5)
+        #[arg(long)]
+        yes: bool,
     },
     ResetPassword {
         user: String,
@@ -325,15 +328,24 @@ pub enum UserCmd {
     },
     Deactivate {
         user: String,
+        /// Confirm even if no Owner or Administrator could sign in without SSO afterwards (SSO-5)
+        #[arg(long)]
+        yes: bool,
     },
     Reactivate {
         user: String,
     },
     Remove {
         user: String,
+        /// Confirm even if no Owner or Administrator could sign in without SSO afterwards (SSO-5)
+        #[arg(long)]
+        yes: bool,
     },
     Delete {
         user: String,
+        /// Confirm even if no Owner or Administrator could sign in without SSO afterwards (SSO-5)
+        #[arg(long)]
+        yes: bool,
     },
     /// Bulk import from a CSV with header email,first_name,last_name
     Import {
@@ -359,8 +371,9 @@ pub enum OrgCmd {
         #[arg(long, value_enum, default_value = "standard")]
         owner_role: RoleArg,
     },
-    /// Set KEY VALUE: account-limit, subaccount-limit, domain-limit, invite-days, reset-link-hours,
-    /// baa, sso-entitlement, bulk-import, multi-verified DOMAIN [on|off], scim-twilio-rules
+    /// Set KEY VALUE. Settings: subaccount-limit, invite-days, reset-link-hours,
+    /// scim-twilio-rules. Entitlements, changed as a simulated request to Twilio Support (ORG-9):
+    /// account-limit, domain-limit, baa, sso-entitlement, bulk-import, multi-verified DOMAIN [on|off]
     Set {
         key: String,
         #[arg(num_args = 1..=2, required = true)]
@@ -377,6 +390,10 @@ pub enum SsoCmd {
         url: String,
         #[arg(long)]
         cert: PathBuf,
+        /// Confirm replacing the profile while SSO is enforced and no Owner or Administrator can
+        /// sign in without it: nobody can sign in until the new profile's test passes (SSO-5)
+        #[arg(long)]
+        yes: bool,
     },
     Test,
     Enforce {

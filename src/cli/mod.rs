@@ -349,14 +349,7 @@ fn init(target: &Target, a: InitArgs) -> Result<(), Failure> {
 
 fn print_created(out: &model::Outcome) {
     for (kind, sid) in &out.created {
-        let word = match kind {
-            model::SidKind::Org => "org",
-            model::SidKind::Account => "account",
-            model::SidKind::User => "user",
-            model::SidKind::Domain => "domain",
-            model::SidKind::Notification => "invitation",
-        };
-        println!("{word} {sid}");
+        println!("{} {sid}", kind.key());
     }
 }
 
@@ -372,7 +365,9 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
     } else {
         return Err(Failure::Usage("the world has no organization".into()));
     };
-    let out = world.apply(&ctx, action)?;
+    let out = world
+        .apply(&ctx, action)
+        .map_err(|e| in_cli_terms(action, e))?;
     // durable before anything is printed: the output and the exit status acknowledge it
     file.commit(&ctx, action)?;
     print_outcome(&out, json);
@@ -413,6 +408,18 @@ fn print_outcome(out: &model::Outcome, json: bool) {
         eprintln!("Store this token now: tworg keeps only its hash and cannot show it again.");
     }
     print_created(out);
+}
+
+/// A refusal that only asks for confirmation (SSO-5) says how to give it on the command line.
+fn in_cli_terms(action: &Action, e: ActionError) -> ActionError {
+    match e {
+        ActionError::Refused(mut r) if r.confirmation_of(action).is_some() => {
+            r.hint
+                .push_str("; to confirm, run the same command again with --yes");
+            ActionError::Refused(r)
+        }
+        e => e,
+    }
 }
 
 fn role(r: RoleArg) -> OrgRole {
@@ -534,16 +541,26 @@ fn to_action(command: Command) -> Result<Action, Failure> {
             UserCmd::Accept { email } => A::AcceptInvite { email },
             UserCmd::Cancel { email } => A::CancelInvite { email },
             UserCmd::Resend { email } => A::ResendInvite { email },
-            UserCmd::Role { user, role: r } => A::SetRole {
+            UserCmd::Role { user, role: r, yes } => A::SetRole {
                 user,
                 role: role(r),
+                confirm_lockout: yes,
             },
             UserCmd::ResetPassword { user } => A::ResetPassword { user },
             UserCmd::Reset2fa { user } => A::Reset2fa { user },
-            UserCmd::Deactivate { user } => A::Deactivate { user },
+            UserCmd::Deactivate { user, yes } => A::Deactivate {
+                user,
+                confirm_lockout: yes,
+            },
             UserCmd::Reactivate { user } => A::Reactivate { user },
-            UserCmd::Remove { user } => A::RemoveUser { user },
-            UserCmd::Delete { user } => A::DeleteUser { user },
+            UserCmd::Remove { user, yes } => A::RemoveUser {
+                user,
+                confirm_lockout: yes,
+            },
+            UserCmd::Delete { user, yes } => A::DeleteUser {
+                user,
+                confirm_lockout: yes,
+            },
             UserCmd::Import { csv_file } => A::ImportUsers {
                 csv: read_file(&csv_file)?,
             },
@@ -570,10 +587,12 @@ fn to_action(command: Command) -> Result<Action, Failure> {
                 entity_id,
                 url,
                 cert,
+                yes,
             } => A::SsoConfigure {
                 entity_id,
                 url,
                 cert_pem: read_file(&cert)?,
+                confirm_lockout: yes,
             },
             SsoCmd::Test => A::SsoTest,
             SsoCmd::Enforce { domain, yes } => A::SsoEnforce {

@@ -264,11 +264,11 @@ pub fn settings(w: &World, org: &Sid) -> View {
         vec![json!("bulk-import"), on(s.bulk_import)],
         vec![
             json!("sso-profile"),
-            json!(o.sso.as_ref().map(|p| format!(
-                "{} ({})",
-                p.entity_id,
-                if p.tested { "tested" } else { "untested" }
-            ))),
+            json!(
+                o.sso
+                    .as_ref()
+                    .map(|p| format!("{} ({})", p.entity_id, p.state(w.clock)))
+            ),
         ],
         vec![json!("scim"), on(o.scim.enabled)],
         vec![json!("scim-twilio-rules"), on(o.scim.twilio_rules)],

@@ -450,7 +450,13 @@ impl App {
             Err(ApplyError::Save(e)) => Err(Problem::invalid(format!(
                 "not saved, so not made (the world is as on disk): {e}"
             ))),
-            Err(ApplyError::Action(e)) => Err(Problem::from_action(&e)),
+            Err(ApplyError::Action(e)) => {
+                let mut p = Problem::from_action(&e);
+                if let crate::model::ActionError::Refused(r) = &e {
+                    p.confirm = r.confirmation_of(action).cloned().map(Box::new);
+                }
+                Err(p)
+            }
             Err(ApplyError::ReadOnly) => Err(Problem::invalid(
                 "read-only: this world cannot be changed here",
             )),
@@ -507,6 +513,7 @@ impl App {
     fn act(&mut self, action: Action) {
         match self.apply(&action) {
             Ok(out) => self.finish(out),
+            Err(p) if p.confirm.is_some() => self.offer_confirmation(p),
             Err(p) => {
                 self.status = Some(Status {
                     kind: StatusKind::Refused,
@@ -523,12 +530,31 @@ impl App {
                 self.close_modal();
                 self.finish(out);
             }
+            Err(p) if p.confirm.is_some() => {
+                self.close_modal();
+                self.offer_confirmation(p);
+            }
             Err(p) => {
                 if let Some(m) = self.modals.last_mut() {
                     m.set_problem(p);
                 }
             }
         }
+    }
+
+    /// The model refused only for want of an explicit confirmation (SSO-5): ask for it, showing
+    /// the refusal; yes applies the model's fix, the same action confirmed.
+    fn offer_confirmation(&mut self, p: Problem) {
+        let Some(action) = p.confirm.clone() else {
+            return;
+        };
+        self.open(Modal::Confirm(Confirm {
+            title: "Confirm the SSO lock-out".into(),
+            lines: vec!["This needs your explicit confirmation.".into()],
+            pending: Pending::Apply(action),
+            danger: true,
+            problem: Some(p),
+        }));
     }
 
     fn confirm(

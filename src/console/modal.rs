@@ -13,6 +13,9 @@ pub struct Problem {
     pub rule: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    /// The refused action, confirmed, when the refusal only asks for an explicit
+    /// confirmation (the model's fix; SSO-5): the console offers it.
+    pub confirm: Option<Box<Action>>,
 }
 
 impl Problem {
@@ -23,6 +26,7 @@ impl Problem {
                 rule: None,
                 message: other.to_string(),
                 hint: None,
+                confirm: None,
             },
         }
     }
@@ -31,6 +35,7 @@ impl Problem {
             rule: Some(r.rule.to_string()),
             message: r.message.clone(),
             hint: Some(r.hint.clone()),
+            confirm: None,
         }
     }
     pub fn invalid(message: impl Into<String>) -> Problem {
@@ -38,6 +43,7 @@ impl Problem {
             rule: None,
             message: message.into(),
             hint: None,
+            confirm: None,
         }
     }
     /// One line: `refused [USR-1]: … — hint`.

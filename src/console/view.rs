@@ -207,7 +207,9 @@ pub fn setting_rows(w: &World, org: &Sid) -> Rows<SettingRow> {
         items.extend(
             o.domains
                 .values()
-                .filter(|d| d.is_verified())
+                // Enforcement stays in force on a verified-uncertain domain (DOM-9), so it
+                // stays here to be lifted.
+                .filter(|d| d.is_verified() || d.sso_enforced)
                 .map(|d| SsoEnforce(d.name.clone())),
         );
     }
@@ -234,14 +236,14 @@ pub fn setting_label(r: &SettingRow) -> String {
     match r {
         Name => "Organization name".into(),
         Owner => "Owner (transfer ownership)".into(),
-        AccountLimit => "Account limit".into(),
+        AccountLimit => "Account limit (Twilio Support)".into(),
         SubaccountLimit => "Subaccount limit".into(),
-        DomainLimit => "Domain limit".into(),
+        DomainLimit => "Domain limit (Twilio Support)".into(),
         InviteDays => "Invitation lifetime (days)".into(),
         ResetLinkHours => "Reset link lifetime (hours)".into(),
-        Baa => "BAA on record (HIPAA entitlement)".into(),
-        SsoEntitlement => "SSO entitlement".into(),
-        BulkImport => "Bulk user import".into(),
+        Baa => "BAA on record (Twilio Support)".into(),
+        SsoEntitlement => "SSO entitlement (Twilio Support)".into(),
+        BulkImport => "Import Users, bulk (Twilio Support)".into(),
         SsoProfile => "SSO profile".into(),
         SsoTest => "SSO connection test".into(),
         SsoEnforce(d) => format!("SSO enforced on {d}"),

@@ -604,26 +604,54 @@ impl World {
                 "transfer its parent account instead",
             );
         }
-        self.require_account_manager(ctx, account, "transfer ownership of")?;
-        let target = self.find_user(new_owner)?;
-        match self.membership_in(&target.sid, &ctx.org) {
-            None => {
-                return refuse(
-                    rules::USR_5,
-                    format!(
-                        "{} is not a managed member of {}",
-                        target.email,
-                        self.org_name(&ctx.org)
-                    ),
-                    "a managed account's owner must be a managed member: invite them first",
+        // ORG-3: handing account ownership on is org management, even for the account's owner.
+        if let (Actor::User(u), Some(m)) = (&ctx.actor, self.actor_membership(ctx))
+            && !m.role.is_admin()
+        {
+            let even = if self.owner_of(account).as_ref() == Some(u) {
+                ", even for its owner"
+            } else {
+                ""
+            };
+            let mut r = Refusal::new(
+                rules::ORG_3,
+                format!(
+                    "{} is a Standard user; transferring the ownership of {} is org management{even}",
+                    self.email_of(u),
+                    account.name
+                ),
+                "ask an Administrator or the Owner to transfer it, or to make you an Administrator",
+            );
+            if let Some(owner) = self.owner_of_org(&ctx.org) {
+                r = r.fix_by(
+                    owner.email.clone(),
+                    Action::SetRole {
+                        user: self.email_of(u),
+                        role: OrgRole::Administrator,
+                        confirm_lockout: false,
+                    },
                 );
             }
+            return Err(r.into());
+        }
+        self.require_admin(ctx, "transfer account ownership")?;
+        let target = self.find_user(new_owner)?;
+        let org_name = self.org_name(&ctx.org);
+        match self.membership_in(&target.sid, &ctx.org) {
+            None => return Err(self.transfer_to_outsider(ctx, target, &org_name).into()),
             Some(m) if m.status != MemberStatus::Active => {
-                return refuse(
+                return Err(Refusal::new(
                     rules::ACC_7,
                     format!("{} is deactivated", target.email),
-                    "reactivate them first, or choose an active member",
-                );
+                    format!(
+                        "reactivate {} first, or choose an active member",
+                        target.email
+                    ),
+                )
+                .fix(Action::Reactivate {
+                    user: target.email.clone(),
+                })
+                .into());
             }
             _ => {}
         }
@@ -649,6 +677,64 @@ impl World {
         );
         self.audit(ctx, "account.transfer", detail.clone());
         Ok(Outcome::msg(detail))
+    }
+
+    /// ACC-7: the new owner of a managed account is not a member of the org. Someone on a
+    /// verified domain who belongs to no org can be invited first; nobody else can own it.
+    fn transfer_to_outsider(&self, ctx: &Ctx, target: &User, org_name: &str) -> Refusal {
+        let email = target.email.clone();
+        let message = |why: &str| {
+            format!(
+                "{email} is not a member of {org_name}{why}; a managed account's owner must be an active managed member of the organization"
+            )
+        };
+        if let Some(m) = &target.membership {
+            return Refusal::new(
+                rules::ACC_7,
+                message(&format!(" (they belong to {})", self.org_name(&m.org))),
+                format!("choose an active member of {org_name}"),
+            );
+        }
+        let org = self.orgs.get(&ctx.org);
+        if !org.is_some_and(|o| self.on_verified_domain(o, &email)) {
+            let why = if self
+                .external_collaborators(&ctx.org)
+                .any(|u| u.sid == target.sid)
+            {
+                " (an external collaborator)"
+            } else {
+                ""
+            };
+            return Refusal::new(
+                rules::ACC_7,
+                message(why),
+                format!(
+                    "choose an active member of {org_name}; only people on its verified domains can be invited to become members"
+                ),
+            );
+        }
+        let pending = org.is_some_and(|o| {
+            o.invitations
+                .values()
+                .any(|i| i.email.eq_ignore_ascii_case(&email))
+        });
+        let mut r = Refusal::new(
+            rules::ACC_7,
+            message(""),
+            if pending {
+                format!("have {email} accept their invitation first, then transfer")
+            } else {
+                format!("invite {email} and have them accept first, then transfer")
+            },
+        );
+        if !pending {
+            r = r.fix(Action::Invite {
+                email: email.clone(),
+                role: OrgRole::Standard,
+                accounts: vec![],
+            });
+        }
+        r.fix_by(email.clone(), Action::AcceptInvite { email })
     }
 
     /// ACC-9.

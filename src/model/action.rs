@@ -86,17 +86,43 @@ pub enum Setting {
 impl Setting {
     /// The keys `org set` accepts, with what each takes.
     pub const KEYS: &'static [(&'static str, &'static str)] = &[
-        ("account-limit", "N (managed + pending accounts, ACC-3)"),
+        (
+            "account-limit",
+            "N (managed + pending accounts, ACC-3; Twilio Support, ORG-9)",
+        ),
         ("subaccount-limit", "N (per Full parent, SUB-2)"),
-        ("domain-limit", "N (DOM-6)"),
+        ("domain-limit", "N (DOM-6; Twilio Support, ORG-9)"),
         ("invite-days", "N (invitation lifetime, USR-3)"),
         ("reset-link-hours", "N (password reset link, USR-6)"),
-        ("baa", "on|off (executed BAA on record, HIP-1)"),
-        ("sso-entitlement", "on|off (SSO-1)"),
-        ("bulk-import", "on|off (USR-9)"),
-        ("multi-verified", "DOMAIN [on|off] (DOM-5, SIGN-5)"),
+        (
+            "baa",
+            "on|off (executed BAA on record, HIP-1; Twilio Support, ORG-9)",
+        ),
+        ("sso-entitlement", "on|off (SSO-1; Twilio Support, ORG-9)"),
+        (
+            "bulk-import",
+            "on|off (Import Users, USR-9; Twilio Support, ORG-9)",
+        ),
+        (
+            "multi-verified",
+            "DOMAIN [on|off] (DOM-5, SIGN-5; Twilio Support, ORG-9)",
+        ),
         ("scim-twilio-rules", "on|off (SCIM-2 userName rules)"),
     ];
+
+    /// An entitlement only Twilio grants: changed as a simulated request to Twilio Support
+    /// (ORG-9). The others are the org's own settings.
+    pub fn is_entitlement(&self) -> bool {
+        matches!(
+            self,
+            Setting::AccountLimit(_)
+                | Setting::DomainLimit(_)
+                | Setting::Baa(_)
+                | Setting::SsoEntitlement(_)
+                | Setting::BulkImport(_)
+                | Setting::MultiVerified { .. }
+        )
+    }
 
     /// Parses `KEY VALUE` as typed on the command line or in the console.
     pub fn parse(key: &str, value: &str) -> Result<Setting, String> {
@@ -264,6 +290,9 @@ pub enum Action {
     SetRole {
         user: String,
         role: OrgRole,
+        /// SSO-5: demoting the last Owner or Administrator who can sign in without SSO.
+        #[serde(default)]
+        confirm_lockout: bool,
     },
     ResetPassword {
         user: String,
@@ -273,15 +302,24 @@ pub enum Action {
     },
     Deactivate {
         user: String,
+        /// SSO-5: when they are the last Owner or Administrator who can sign in without SSO.
+        #[serde(default)]
+        confirm_lockout: bool,
     },
     Reactivate {
         user: String,
     },
     RemoveUser {
         user: String,
+        /// SSO-5: when they are the last Owner or Administrator who can sign in without SSO.
+        #[serde(default)]
+        confirm_lockout: bool,
     },
     DeleteUser {
         user: String,
+        /// SSO-5: when they are the last Owner or Administrator who can sign in without SSO.
+        #[serde(default)]
+        confirm_lockout: bool,
     },
     ImportUsers {
         csv: String,
@@ -305,6 +343,9 @@ pub enum Action {
         entity_id: String,
         url: String,
         cert_pem: String,
+        /// SSO-5: replacing the profile while enforcement leaves nobody who can sign in.
+        #[serde(default)]
+        confirm_lockout: bool,
     },
     SsoTest,
     SsoEnforce {
@@ -403,6 +444,39 @@ impl Action {
             ScimReplaceUser { patch: false, .. } => "scim.replace",
             ScimReplaceUser { patch: true, .. } => "scim.patch",
             ScimDeleteUser { .. } => "scim.delete",
+        }
+    }
+
+    /// The same action with the SSO-5 lock-out confirmed, for an action that can ask for that
+    /// confirmation and has not given it. A face offers it when a refusal's fix is exactly this.
+    pub fn with_lockout_confirmed(&self) -> Option<Action> {
+        let mut a = self.clone();
+        match &mut a {
+            Action::SetRole {
+                confirm_lockout, ..
+            }
+            | Action::Deactivate {
+                confirm_lockout, ..
+            }
+            | Action::RemoveUser {
+                confirm_lockout, ..
+            }
+            | Action::DeleteUser {
+                confirm_lockout, ..
+            }
+            | Action::SsoConfigure {
+                confirm_lockout, ..
+            }
+            | Action::SsoEnforce {
+                confirm_lockout, ..
+            }
+            | Action::SsoUnexempt {
+                confirm_lockout, ..
+            } if !*confirm_lockout => {
+                *confirm_lockout = true;
+                Some(a)
+            }
+            _ => None,
         }
     }
 

@@ -228,6 +228,7 @@ pub fn build_demo_world() -> World {
         &owl,
         Action::Deactivate {
             user: "dan.departed@owl-industries.example".into(),
+            confirm_lockout: false,
         },
     );
 

@@ -42,6 +42,19 @@ impl Refusal {
         self.fixes.push(Fix { action, by: None });
         self
     }
+    /// When this refusal only asks for an explicit confirmation of `action` (SSO-5), the
+    /// confirmed action a face may offer: the refusal's one fix is exactly that.
+    pub fn confirmation_of(&self, action: &Action) -> Option<&Action> {
+        match self.fixes.as_slice() {
+            [
+                Fix {
+                    action: fix,
+                    by: None,
+                },
+            ] if action.with_lockout_confirmed().as_ref() == Some(fix) => Some(fix),
+            _ => None,
+        }
+    }
     /// Gives every step that names no performer to `by` (when the refused actor cannot take them,
     /// as the SCIM token cannot verify a domain).
     pub fn by_default(mut self, by: &str) -> Self {

@@ -132,7 +132,7 @@ impl World {
             .members(&cand.sid)
             .filter(|u| {
                 self.domain_of_email(prime, &u.email)
-                    .is_some_and(|d| d.sso_enforced && d.is_verified())
+                    .is_some_and(|d| d.sso_enforced)
             })
             .map(|u| u.email.clone())
             .collect();

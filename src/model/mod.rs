@@ -16,6 +16,7 @@ pub mod invariants;
 pub mod lookup;
 pub mod merge;
 pub mod org;
+pub mod roles;
 pub mod rules;
 pub mod scim;
 pub mod sid;
@@ -513,8 +514,33 @@ pub struct SsoProfile {
     /// The IdP's public certificate (not a secret).
     pub certificate_pem: String,
     pub certificate_not_after: Timestamp,
-    /// The last connection test passed (SSO-3).
+    /// The last connection test passed (SSO-3); cleared when the profile is replaced (SSO-5)
+    /// or its certificate expires on the world's clock (SSO-6).
     pub tested: bool,
+}
+
+impl SsoProfile {
+    /// The certificate has expired at `now` (SSO-6).
+    pub fn expired(&self, now: Timestamp) -> bool {
+        self.certificate_not_after <= now
+    }
+    /// Someone can sign in through it: tested and not expired (SSO-5, SSO-6).
+    pub fn usable(&self, now: Timestamp) -> bool {
+        self.tested && !self.expired(now)
+    }
+    /// `tested`, `untested`, or `certificate expired on YYYY-MM-DD`, for every face.
+    pub fn state(&self, now: Timestamp) -> String {
+        if self.expired(now) {
+            format!(
+                "certificate expired on {}",
+                time::format_date(self.certificate_not_after)
+            )
+        } else if self.tested {
+            "tested".into()
+        } else {
+            "untested".into()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -171,9 +171,14 @@ impl World {
         )
     }
 
-    /// `org set KEY VALUE`, each with the rule that bounds it.
+    /// `org set KEY VALUE`, each with the rule that bounds it. Entitlements are simulated
+    /// requests to Twilio Support, logged with the actor `twilio-support` (ORG-9).
     pub(crate) fn set_setting(&mut self, ctx: &Ctx, setting: &Setting) -> ActionResult<Outcome> {
-        self.require_admin(ctx, "change organization settings")?;
+        if setting.is_entitlement() {
+            self.require_admin(ctx, "request an entitlement change from Twilio Support")?;
+        } else {
+            self.require_admin(ctx, "change organization settings")?;
+        }
         let org = self.org(&ctx.org)?;
         let positive = |n: u32, what: &str, rule| {
             if n == 0 {
@@ -227,11 +232,54 @@ impl World {
             Setting::InviteDays(n) => positive(*n, "the invitation lifetime", rules::USR_3)?,
             Setting::ResetLinkHours(n) => positive(*n, "the reset link lifetime", rules::USR_6)?,
             Setting::SsoEntitlement(false) if org.domains.values().any(|d| d.sso_enforced) => {
-                return refuse(
+                let enforced: Vec<&Domain> =
+                    org.domains.values().filter(|d| d.sso_enforced).collect();
+                let names: Vec<&str> = enforced.iter().map(|d| d.name.as_str()).collect();
+                let mut r = Refusal::new(
                     rules::SSO_1,
-                    "SSO is enforced on a domain",
-                    "stop enforcing it first (tworg sso unenforce DOMAIN)",
+                    format!("SSO is enforced on {}", names.join(", ")),
+                    format!("stop enforcing SSO on {} first", names.join(" and ")),
                 );
+                for d in enforced {
+                    r = r.fix(Action::SsoUnenforce {
+                        domain: d.name.clone(),
+                    });
+                }
+                return Err(r.into());
+            }
+            Setting::Baa(false) => {
+                let mut hipaa: Vec<&Account> = self
+                    .org_accounts(&ctx.org)
+                    .filter(|a| a.hipaa && a.status != AccountStatus::Closed)
+                    .filter(|a| self.kind_in(a, &ctx.org) == Some(AccountKind::Managed))
+                    .collect();
+                hipaa.sort_by(|a, b| a.name.cmp(&b.name).then(a.sid.cmp(&b.sid)));
+                if !hipaa.is_empty() {
+                    let names: Vec<&str> = hipaa.iter().map(|a| a.name.as_str()).collect();
+                    let counted = match hipaa.len() {
+                        1 => "an account".to_string(),
+                        n => format!("{n} accounts"),
+                    };
+                    let mut r = Refusal::new(
+                        rules::ORG_9,
+                        format!(
+                            "{} has {counted} with HIPAA on, which the BAA covers: {}",
+                            org.name,
+                            names.join(", ")
+                        ),
+                        format!(
+                            "turn HIPAA off on {} first; then Twilio Support can take the BAA off record",
+                            names.join(", ")
+                        ),
+                    );
+                    for a in hipaa {
+                        r = r.fix(Action::SetHipaa {
+                            sid: a.sid.to_string(),
+                            on: false,
+                        });
+                    }
+                    return Err(r.into());
+                }
             }
             Setting::MultiVerified { domain, on } => {
                 let name = super::domains::normalize_domain(domain)?;
@@ -323,6 +371,18 @@ impl World {
                 format!("{name} multi-verified: {}", on_off(*on))
             }
         };
+        if setting.is_entitlement() {
+            // ORG-9: Twilio Support changes it, at the request of the acting administrator.
+            let requester = self.actor_label(&ctx.actor);
+            let detail = format!("{detail} (simulated Twilio Support request by {requester})");
+            self.audit_world(
+                Some(ctx.org.clone()),
+                "twilio-support",
+                "org.set",
+                detail.clone(),
+            );
+            return Ok(Outcome::msg(detail));
+        }
         self.audit(ctx, "org.set", detail.clone());
         Ok(Outcome::msg(detail))
     }
@@ -348,6 +408,7 @@ impl World {
         self.expire_reset_links(&mut events);
         self.recheck_all_domains(from, &mut events);
         self.expire_uncertain_domains(&mut events);
+        self.expire_sso_certificates(from, &mut events);
         self.purge_closed_subaccounts(&mut events);
         let head = format!(
             "clock advanced from {} to {}",

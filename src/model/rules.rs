@@ -17,23 +17,24 @@ macro_rules! rules {
 }
 
 rules! {
-    ID_1 = "ID-1": "A SID is a two-letter prefix (OR, AC, US, DN, NF) and 32 hex digits; any other shape is refused.";
+    ID_1 = "ID-1": "A SID is a two-letter prefix (OR, AC, US, DN, NF, IX, IY, OQ, SK) and 32 hex digits; any other shape is refused.";
     ID_2 = "ID-2": "SID input is matched case-insensitively and stored lowercase; generated SIDs are unique in the world.";
     ORG_1 = "ORG-1": "An organization has exactly one Owner at all times.";
     ORG_2 = "ORG-2": "Org roles are Owner, Administrator and Standard; Standard is the default for new members.";
-    ORG_3 = "ORG-3": "A Standard user does no org management; it can create accounts and sees only the accounts it was granted.";
+    ORG_3 = "ORG-3": "A Standard user does no org management (transferring account ownership included, even of its own account); it can create accounts and sees only the accounts it was granted.";
     ORG_4 = "ORG-4": "Administrators and the Owner manage users, accounts, domains, settings and merges; only the Owner transfers org ownership.";
     ORG_5 = "ORG-5": "Org ownership goes only to an active managed member of the same org; the previous Owner becomes an Administrator.";
     ORG_6 = "ORG-6": "An organization cannot be deleted or closed from the console: merge it into another organization instead.";
     ORG_7 = "ORG-7": "Organization names are 1-64 characters.";
     ORG_8 = "ORG-8": "Every account owned by the Org Owner is a managed account of that org; when a user becomes Owner, their accounts join.";
+    ORG_9 = "ORG-9": "Entitlements only Twilio grants (BAA, SSO, Import Users, account and domain limits, multi-verified) change as a simulated Twilio Support request by the Owner or an Administrator; the BAA goes off only once no account has HIPAA on.";
     ACC_1 = "ACC-1": "A new account has a 1-64 character name and Twilio or Flex usage; it is managed, active, Trial, HIPAA off, owned by the actor or a chosen active member.";
     ACC_2 = "ACC-2": "Accounts created by any managed user join the organization.";
     ACC_3 = "ACC-3": "Managed plus pending accounts may not exceed the org's account limit (default 10).";
     ACC_4 = "ACC-4": "Import by SID needs an existing, open main account in no org whose owner's email domain is verified by this org; it becomes Pending.";
     ACC_5 = "ACC-5": "A pending import becomes managed when its owner confirms and disappears when the owner declines or an administrator cancels it.";
     ACC_6 = "ACC-6": "Independent accounts are added by their owner's acceptance; the org may only grant and relinquish access to them.";
-    ACC_7 = "ACC-7": "Ownership transfer is for managed main accounts, to an active managed member; the previous owner keeps Administrator access.";
+    ACC_7 = "ACC-7": "Ownership transfer is for managed main accounts, to an active managed member of the org (never an outsider or external user); the previous owner keeps Administrator access.";
     ACC_8 = "ACC-8": "Status goes active <-> suspended and active/suspended -> closed; closing is irreversible, needs the name typed, and cascades to subaccounts.";
     ACC_9 = "ACC-9": "Account type goes Trial -> Full (upgrade) only, never back.";
     ACC_10 = "ACC-10": "Billing is per managed account; a subaccount bills to its parent; there is no org-level billing.";
@@ -71,8 +72,9 @@ rules! {
     SSO_1 = "SSO-1": "SSO needs the SSO entitlement and at least one verified domain.";
     SSO_2 = "SSO-2": "An SSO profile needs an IdP entity ID, an https:// sign-in URL and a PEM X.509 certificate that parses and has not expired.";
     SSO_3 = "SSO-3": "A profile must pass its connection test before it can be enforced.";
-    SSO_4 = "SSO-4": "SSO is enforced per verified domain on all its managed users, except users exempted one by one.";
-    SSO_5 = "SSO-5": "Enforcing SSO so that no Owner or Administrator could sign in without it needs explicit confirmation.";
+    SSO_4 = "SSO-4": "SSO is enforced per verified domain on all its managed users, except users exempted one by one; it stays in force while the domain is verified-uncertain.";
+    SSO_5 = "SSO-5": "Any action that would leave no Owner or Administrator able to sign in without SSO (enforcing, deactivating, removing, deleting, demoting, un-exempting, replacing the profile) needs explicit confirmation; an untested or expired profile lets nobody in.";
+    SSO_6 = "SSO-6": "A profile whose certificate expires on the world clock stops being tested; enforcement stays, and the users it covers cannot sign in until a valid certificate is configured and tested.";
     SCIM_1 = "SCIM-1": "SCIM is enabled per org with a bearer token, shown once and stored only as a hash.";
     SCIM_2 = "SCIM-2": "SCIM userName equals the primary email on a verified domain; userName and externalId are unique.";
     SCIM_3 = "SCIM-3": "SCIM active=false deactivates; DELETE removes the user from the org (the Twilio user remains).";

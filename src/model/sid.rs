@@ -14,15 +14,27 @@ pub enum SidKind {
     User,
     Domain,
     Notification,
+    /// `IX`: a role of the catalogue (RBAC-1).
+    Role,
+    /// `IY`: a role assignment (RBAC-1).
+    RoleAssignment,
+    /// `OQ`: an OAuth client of an org OAuth app.
+    OAuthClient,
+    /// `SK`: an API key.
+    ApiKey,
 }
 
 impl SidKind {
-    pub const ALL: [SidKind; 5] = [
+    pub const ALL: [SidKind; 9] = [
         SidKind::Org,
         SidKind::Account,
         SidKind::User,
         SidKind::Domain,
         SidKind::Notification,
+        SidKind::Role,
+        SidKind::RoleAssignment,
+        SidKind::OAuthClient,
+        SidKind::ApiKey,
     ];
 
     pub fn prefix(self) -> &'static str {
@@ -32,6 +44,25 @@ impl SidKind {
             SidKind::User => "US",
             SidKind::Domain => "DN",
             SidKind::Notification => "NF",
+            SidKind::Role => "IX",
+            SidKind::RoleAssignment => "IY",
+            SidKind::OAuthClient => "OQ",
+            SidKind::ApiKey => "SK",
+        }
+    }
+
+    /// The word the CLI prints before a created SID (`invitation NF…`, `role-assignment IY…`).
+    pub fn key(self) -> &'static str {
+        match self {
+            SidKind::Org => "org",
+            SidKind::Account => "account",
+            SidKind::User => "user",
+            SidKind::Domain => "domain",
+            SidKind::Notification => "invitation",
+            SidKind::Role => "role",
+            SidKind::RoleAssignment => "role-assignment",
+            SidKind::OAuthClient => "oauth-client",
+            SidKind::ApiKey => "api-key",
         }
     }
 
@@ -42,6 +73,10 @@ impl SidKind {
             SidKind::User => "user",
             SidKind::Domain => "domain",
             SidKind::Notification => "invitation",
+            SidKind::Role => "role",
+            SidKind::RoleAssignment => "role assignment",
+            SidKind::OAuthClient => "OAuth client",
+            SidKind::ApiKey => "API key",
         }
     }
 }
@@ -82,7 +117,7 @@ impl Sid {
             return Err(Refusal::new(
                 rules::ID_1,
                 format!("'{s}' is not a well-formed SID"),
-                "a SID is a two-letter prefix (OR, AC, US, DN, NF) followed by 32 hex digits, 34 characters in all",
+                "a SID is a two-letter prefix (OR, AC, US, DN, NF, IX, IY, OQ, SK) followed by 32 hex digits, 34 characters in all",
             ));
         }
         Ok(Sid(format!(

@@ -1,4 +1,5 @@
-//! SSO: the SAML profile, its connection test, enforcement per domain and exemptions (SSO-1..5).
+//! SSO: the SAML profile, its connection test, enforcement per domain and exemptions, the
+//! lock-out guard and certificate expiry (SSO-1..6).
 
 use base64::Engine;
 use jiff::Timestamp;
@@ -130,7 +131,10 @@ impl World {
         let mut steps = Vec::new();
         if !entitled {
             missing.push("does not have the SSO entitlement".to_string());
-            steps.push("ask Twilio Support for the SSO entitlement".to_string());
+            steps.push(
+                "ask Twilio Support for the SSO entitlement (a simulated Support request)"
+                    .to_string(),
+            );
         }
         // The domain to verify: the first one already added, if any.
         let candidate = (!verified)
@@ -180,6 +184,7 @@ impl World {
         entity_id: &str,
         url: &str,
         pem: &str,
+        confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
         self.require_admin(ctx, "configure SSO")?;
         self.require_sso_allowed(ctx)?;
@@ -214,6 +219,20 @@ impl World {
             "download a current certificate from the IdP",
         )?;
         let was_enforced = self.org(&ctx.org)?.domains.values().any(|d| d.sso_enforced);
+        self.check_lockout(
+            ctx,
+            &SignInChange {
+                profile_replaced: true,
+                ..SignInChange::default()
+            },
+            confirm_lockout,
+            || Action::SsoConfigure {
+                entity_id: entity_id.into(),
+                url: url.into(),
+                cert_pem: pem.into(),
+                confirm_lockout: true,
+            },
+        )?;
         self.org_mut(&ctx.org).sso = Some(SsoProfile {
             entity_id: entity_id.into(),
             sign_in_url: url.into(),
@@ -241,7 +260,7 @@ impl World {
             return refuse(
                 rules::SSO_3,
                 "there is no SSO profile to test",
-                "configure one first (tworg sso configure ...)",
+                "configure the profile (entity ID, sign-in URL, certificate) first",
             );
         };
         self.check_not_expired(
@@ -255,31 +274,103 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// Active Owners and Administrators who could still sign in with a password if the domain
-    /// enforcement and exemptions were as given (SSO-5).
-    fn admins_with_password_login(
-        &self,
-        org: &Sid,
-        enforced: &dyn Fn(&str) -> bool,
-        exempt: &dyn Fn(&User) -> bool,
-    ) -> Vec<String> {
-        self.members(org)
-            .filter(|u| {
-                u.membership
-                    .as_ref()
-                    .is_some_and(|m| m.role.is_admin() && m.status == MemberStatus::Active)
-            })
-            .filter(|u| exempt(u) || !World::email_domain(&u.email).is_some_and(|d| enforced(&d)))
-            .map(|u| u.email.clone())
-            .collect()
+    /// How many active Owners and Administrators of `org` could sign in, were `change` made:
+    /// `(without SSO, at all)`. Users on a domain with SSO enforced who are not exempt sign in
+    /// only through the profile, and nobody signs in through an untested or expired one (SSO-5,
+    /// SSO-6).
+    pub(crate) fn admins_signing_in(&self, org: &Sid, change: &SignInChange) -> (usize, usize) {
+        let Some(o) = self.orgs.get(org) else {
+            return (0, 0);
+        };
+        let usable =
+            !change.profile_replaced && o.sso.as_ref().is_some_and(|p| p.usable(self.clock));
+        let (mut without, mut at_all) = (0, 0);
+        for u in self.members(org) {
+            let m = u.membership.as_ref().expect("member");
+            let (mut role, mut status, mut exempt) = (m.role, m.status, m.sso_exempt);
+            if let Some((sid, what)) = &change.user
+                && *sid == u.sid
+            {
+                match what {
+                    UserChange::Leaves => continue,
+                    UserChange::Deactivated => status = MemberStatus::Deactivated,
+                    UserChange::Role(r) => role = *r,
+                    UserChange::Unexempt => exempt = false,
+                }
+            }
+            if !role.is_admin() || status != MemberStatus::Active {
+                continue;
+            }
+            let covered = !exempt
+                && World::email_domain(&u.email).is_some_and(|d| {
+                    change.enforce.as_deref() == Some(d.as_str())
+                        || o.domains.get(&d).is_some_and(|x| x.sso_enforced)
+                });
+            if !covered {
+                without += 1;
+                at_all += 1;
+            } else if usable {
+                at_all += 1;
+            }
+        }
+        (without, at_all)
     }
 
-    fn lockout_refusal(&self) -> ActionResult<Outcome> {
-        refuse(
-            rules::SSO_5,
-            "after this no Owner or Administrator could sign in without SSO; if the IdP fails, nobody can administer the org",
-            "confirm explicitly (--yes), or exempt one administrator first (tworg sso exempt USER)",
-        )
+    /// SSO-5: an action that would leave no Owner or Administrator who can sign in without SSO,
+    /// or none who can sign in at all, asks for explicit confirmation; the refusal's fix is the
+    /// same action, confirmed. An org already in that state is not asked again.
+    pub(crate) fn check_lockout(
+        &self,
+        ctx: &Ctx,
+        change: &SignInChange,
+        confirmed: bool,
+        confirmed_action: impl FnOnce() -> Action,
+    ) -> ActionResult<()> {
+        let Ok(org) = self.org(&ctx.org) else {
+            return Ok(());
+        };
+        if confirmed || (change.enforce.is_none() && !org.domains.values().any(|d| d.sso_enforced))
+        {
+            return Ok(());
+        }
+        let before = self.admins_signing_in(&ctx.org, &SignInChange::default());
+        let after = self.admins_signing_in(&ctx.org, change);
+        let no_password = before.0 > 0 && after.0 == 0;
+        let nobody = before.1 > 0 && after.1 == 0;
+        if !no_password && !nobody {
+            return Ok(());
+        }
+        let name = &org.name;
+        let (message, hint) = match (&change.user, &change.enforce, no_password) {
+            (Some((sid, _)), _, true) => (
+                format!(
+                    "{} is the last Owner or Administrator of {name} who can sign in without SSO; after this, if the IdP fails, nobody can administer the organization",
+                    self.email_of(sid)
+                ),
+                "confirm that you accept this lock-out, or first exempt another Administrator from SSO so they keep password sign-in",
+            ),
+            (_, Some(domain), true) => (
+                format!(
+                    "with SSO enforced on {domain}, no Owner or Administrator of {name} could sign in without SSO; if the IdP fails, nobody can administer the organization"
+                ),
+                "confirm that you accept this lock-out, or first exempt one Administrator from SSO so they keep password sign-in",
+            ),
+            _ if change.profile_replaced => (
+                format!(
+                    "SSO is enforced and no Owner or Administrator of {name} can sign in without it; a replaced profile is untested until its test passes, and nobody can sign in through it until then"
+                ),
+                "confirm that you accept this lock-out, or first exempt one Administrator from SSO so they keep password sign-in",
+            ),
+            _ => (
+                format!(
+                    "after this no Owner or Administrator of {name} could sign in: SSO covers them all and its profile is untested or expired"
+                ),
+                "confirm that you accept this lock-out, or first configure and test a profile with a valid certificate",
+            ),
+        };
+        Err(Refusal::new(rules::SSO_5, message, hint)
+            .fix(confirmed_action())
+            .into())
     }
 
     /// SSO-1, SSO-3, SSO-4, SSO-5.
@@ -293,14 +384,34 @@ impl World {
         self.require_sso_allowed(ctx)?;
         let domain = self.org_domain(ctx, input)?.clone();
         let org = self.org(&ctx.org)?;
-        if !org.sso.as_ref().is_some_and(|p| p.tested) {
-            return Err(Refusal::new(
-                rules::SSO_3,
-                "the SSO profile has not passed its connection test",
-                "test the SSO connection first",
-            )
-            .fix(Action::SsoTest)
-            .into());
+        match &org.sso {
+            None => {
+                return refuse(
+                    rules::SSO_3,
+                    "there is no SSO profile to enforce",
+                    "configure the profile (entity ID, sign-in URL, certificate) and test it first",
+                );
+            }
+            Some(p) if p.expired(self.clock) => {
+                return refuse(
+                    rules::SSO_3,
+                    format!(
+                        "the SSO profile's certificate expired on {}",
+                        time::format_date(p.certificate_not_after)
+                    ),
+                    "configure the profile with a current certificate, then test it",
+                );
+            }
+            Some(p) if !p.tested => {
+                return Err(Refusal::new(
+                    rules::SSO_3,
+                    "the SSO profile has not passed its connection test",
+                    "test the SSO connection first",
+                )
+                .fix(Action::SsoTest)
+                .into());
+            }
+            Some(_) => {}
         }
         if !domain.is_verified() {
             return Err(self
@@ -325,16 +436,18 @@ impl World {
                 "nothing to change",
             );
         }
-        let enforced =
-            |d: &str| d == domain.name || org.domains.get(d).is_some_and(|x| x.sso_enforced);
-        let exempt = |u: &User| u.membership.as_ref().is_some_and(|m| m.sso_exempt);
-        if !confirm_lockout
-            && self
-                .admins_with_password_login(&ctx.org, &enforced, &exempt)
-                .is_empty()
-        {
-            return self.lockout_refusal();
-        }
+        self.check_lockout(
+            ctx,
+            &SignInChange {
+                enforce: Some(domain.name.clone()),
+                ..SignInChange::default()
+            },
+            confirm_lockout,
+            || Action::SsoEnforce {
+                domain: input.into(),
+                confirm_lockout: true,
+            },
+        )?;
         self.org_mut(&ctx.org)
             .domains
             .get_mut(&domain.name)
@@ -392,23 +505,19 @@ impl World {
                 "nothing to change",
             );
         }
-        if !exempt && !confirm_lockout {
-            let org = self.org(&ctx.org)?;
-            let enforced = |d: &str| {
-                org.domains
-                    .get(d)
-                    .is_some_and(|x| x.sso_enforced && x.is_verified())
-            };
-            let exempt_fn =
-                |u: &User| u.sid != sid && u.membership.as_ref().is_some_and(|m| m.sso_exempt);
-            let before_any = org.domains.values().any(|d| d.sso_enforced);
-            if before_any
-                && self
-                    .admins_with_password_login(&ctx.org, &enforced, &exempt_fn)
-                    .is_empty()
-            {
-                return self.lockout_refusal();
-            }
+        if !exempt {
+            self.check_lockout(
+                ctx,
+                &SignInChange {
+                    user: Some((sid.clone(), UserChange::Unexempt)),
+                    ..SignInChange::default()
+                },
+                confirm_lockout,
+                || Action::SsoUnexempt {
+                    user: key.into(),
+                    confirm_lockout: true,
+                },
+            )?;
         }
         self.user_mut(&sid)
             .membership
@@ -429,5 +538,79 @@ impl World {
             detail.clone(),
         );
         Ok(Outcome::msg(detail))
+    }
+}
+
+/// What an action would change about who can sign in, for the SSO-5 guard.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SignInChange {
+    /// A domain on which SSO becomes enforced.
+    pub enforce: Option<String>,
+    /// A member whose membership changes.
+    pub user: Option<(Sid, UserChange)>,
+    /// The profile is replaced: untested until its test passes.
+    pub profile_replaced: bool,
+}
+
+/// How one member changes (SSO-5).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum UserChange {
+    /// Removed from the org or deleted.
+    Leaves,
+    Deactivated,
+    Role(OrgRole),
+    Unexempt,
+}
+
+impl World {
+    /// SSO-6: a profile whose certificate expires on the clock stops being tested; enforcement
+    /// stays, and the users it covers cannot sign in until a valid certificate is configured
+    /// and tested.
+    pub(crate) fn expire_sso_certificates(
+        &mut self,
+        from: Timestamp,
+        events: &mut Vec<(Option<Sid>, String)>,
+    ) {
+        let now = self.clock;
+        let due: Vec<Sid> = self
+            .orgs
+            .values()
+            .filter(|o| {
+                o.sso
+                    .as_ref()
+                    .is_some_and(|p| p.expired(now) && (p.tested || p.certificate_not_after > from))
+            })
+            .map(|o| o.sid.clone())
+            .collect();
+        for org in due {
+            let o = self.org_mut(&org);
+            let p = o.sso.as_mut().expect("listed");
+            p.tested = false;
+            let (entity, on) = (p.entity_id.clone(), p.certificate_not_after);
+            let enforced: Vec<String> = o
+                .domains
+                .values()
+                .filter(|d| d.sso_enforced)
+                .map(|d| d.name.clone())
+                .collect();
+            let mut e = format!(
+                "the SSO certificate of {entity} expired on {}: the profile is no longer tested",
+                time::format_date(on)
+            );
+            if enforced.is_empty() {
+                e.push_str("; configure a current certificate and test it before enforcing SSO");
+            } else {
+                let covered = self.members(&org).filter(|u| self.sso_required(u)).count();
+                let who = match covered {
+                    1 => "the one user it covers cannot".to_string(),
+                    n => format!("the {n} users it covers cannot"),
+                };
+                e.push_str(&format!(
+                    "; SSO stays enforced on {}, and {who} sign in until a valid certificate is configured and tested",
+                    enforced.join(", ")
+                ));
+            }
+            events.push((Some(org), e));
+        }
     }
 }

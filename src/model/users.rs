@@ -8,6 +8,7 @@ use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::lookup::{bad_email, valid_email};
 use super::rules;
+use super::sso::{SignInChange, UserChange};
 use super::time::{days, hours};
 use super::*;
 
@@ -506,12 +507,13 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// ORG-2, ORG-1, USR-5.
+    /// ORG-2, ORG-1, USR-5, SSO-5.
     pub(crate) fn set_role(
         &mut self,
         ctx: &Ctx,
         key: &str,
         role: OrgRole,
+        confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
         self.require_admin(ctx, "change org roles")?;
         let user = self.find_user(key)?;
@@ -562,6 +564,19 @@ impl World {
         }
         let sid = user.sid.clone();
         let email = user.email.clone();
+        self.check_lockout(
+            ctx,
+            &SignInChange {
+                user: Some((sid.clone(), UserChange::Role(role))),
+                ..SignInChange::default()
+            },
+            confirm_lockout,
+            || Action::SetRole {
+                user: key.into(),
+                role,
+                confirm_lockout: true,
+            },
+        )?;
         self.user_mut(&sid)
             .membership
             .as_mut()
@@ -626,12 +641,13 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// USR-7.
+    /// USR-7, SSO-5.
     pub(crate) fn set_member_status(
         &mut self,
         ctx: &Ctx,
         key: &str,
         to: MemberStatus,
+        confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
         let verb = if to == MemberStatus::Active {
             "reactivate"
@@ -671,6 +687,20 @@ impl World {
                 "nothing to change",
             );
         }
+        if to == MemberStatus::Deactivated {
+            self.check_lockout(
+                ctx,
+                &SignInChange {
+                    user: Some((sid.clone(), UserChange::Deactivated)),
+                    ..SignInChange::default()
+                },
+                confirm_lockout,
+                || Action::Deactivate {
+                    user: key.into(),
+                    confirm_lockout: true,
+                },
+            )?;
+        }
         self.user_mut(&sid)
             .membership
             .as_mut()
@@ -681,12 +711,13 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// USR-8: remove (keeps the Twilio user) or delete (removes it; never the accounts).
+    /// USR-8: remove (keeps the Twilio user) or delete (removes it; never the accounts). SSO-5.
     pub(crate) fn remove_user(
         &mut self,
         ctx: &Ctx,
         key: &str,
         delete: bool,
+        confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
         let verb = if delete { "delete" } else { "remove" };
         self.require_admin(ctx, &format!("{verb} users"))?;
@@ -752,6 +783,28 @@ impl World {
                 "deleting a user never deletes accounts; remove them from the org instead",
             );
         }
+        self.check_lockout(
+            ctx,
+            &SignInChange {
+                user: Some((sid.clone(), UserChange::Leaves)),
+                ..SignInChange::default()
+            },
+            confirm_lockout,
+            || {
+                let user = key.into();
+                if delete {
+                    Action::DeleteUser {
+                        user,
+                        confirm_lockout: true,
+                    }
+                } else {
+                    Action::RemoveUser {
+                        user,
+                        confirm_lockout: true,
+                    }
+                }
+            },
+        )?;
         self.detach_member(&ctx.org, &sid);
         if delete {
             for a in self.accounts.values_mut() {

@@ -50,6 +50,7 @@ impl App {
             FormKind::SetRole(user) => Action::SetRole {
                 user: user.clone(),
                 role: OrgRole::parse_assignable(&v(0)).unwrap_or(OrgRole::Standard),
+                confirm_lockout: false,
             },
             FormKind::ImportCsv => {
                 let path = v(0);
@@ -87,6 +88,7 @@ impl App {
                     entity_id: v(0),
                     url: v(1),
                     cert_pem,
+                    confirm_lockout: false,
                 }
             }
             FormKind::Merge(candidate) => Action::Merge {

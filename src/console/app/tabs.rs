@@ -437,7 +437,10 @@ impl App {
                 vec![format!(
                     "Deactivate {email}? They cannot sign in until reactivated (USR-7)."
                 )],
-                Action::Deactivate { user: email },
+                Action::Deactivate {
+                    user: email,
+                    confirm_lockout: false,
+                },
                 true,
             ),
             Cmd::UsrReactivate => self.act(Action::Reactivate { user: email }),
@@ -446,13 +449,19 @@ impl App {
                 vec![format!(
                     "Remove {email} from the organization? The Twilio user remains (USR-8)."
                 )],
-                Action::RemoveUser { user: email },
+                Action::RemoveUser {
+                    user: email,
+                    confirm_lockout: false,
+                },
                 true,
             ),
             Cmd::UsrDelete => self.confirm(
                 "Delete user",
                 vec![format!("Delete {email}'s Twilio user entirely (USR-8)?")],
-                Action::DeleteUser { user: email },
+                Action::DeleteUser {
+                    user: email,
+                    confirm_lockout: false,
+                },
                 true,
             ),
             Cmd::UsrExempt => {
@@ -482,12 +491,25 @@ impl App {
                     .unwrap_or_default(),
             )
         };
+        // ORG-9: an entitlement is asked of Twilio Support; the model says which settings are.
+        let support = |s: &Setting| {
+            s.is_entitlement().then(|| {
+                "A simulated request to Twilio Support, made by you; the audit log names twilio-support (ORG-9).".to_string()
+            })
+        };
         let number = |title: &str, key: &'static str, value: u32| {
-            Modal::Form(Form::new(
+            let form = Form::new(
                 title.to_string(),
                 FormKind::SetNumber(key),
                 vec![Field::text("Value", &value.to_string(), "a whole number")],
-            ))
+            );
+            let intro = Setting::parse(key, &value.to_string())
+                .ok()
+                .and_then(|s| support(&s));
+            Modal::Form(match intro {
+                Some(line) => form.intro(vec![line]),
+                None => form,
+            })
         };
         let toggle = |title: &str, on: bool, setting: Setting| {
             (
@@ -507,7 +529,7 @@ impl App {
                 Setting::SsoEntitlement(!settings.sso_entitlement),
             )),
             SettingRow::BulkImport => Some(toggle(
-                "Bulk import",
+                "Import Users (bulk import)",
                 settings.bulk_import,
                 Setting::BulkImport(!settings.bulk_import),
             )),
@@ -519,12 +541,9 @@ impl App {
             _ => None,
         };
         if let Some((title, setting)) = flag {
-            self.confirm(
-                title.clone(),
-                vec![format!("{title}?")],
-                Action::Set(setting),
-                false,
-            );
+            let mut lines = vec![format!("{title}?")];
+            lines.extend(support(&setting));
+            self.confirm(title.clone(), lines, Action::Set(setting), false);
             return Ok(());
         }
         match row {

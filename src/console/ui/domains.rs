@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                 Line::from(format!("  TXT value {}", d.txt_value())),
                 Line::from("  TTL       3600"),
                 Line::from(format!(
-                    "Status: {} · SSO enforced: {} · multi-verified: {} · managed users: {}",
+                    "Status: {} · SSO enforced: {} · multi-verified (Twilio Support): {} · managed users: {}",
                     status(w, &d.status),
                     yes_no(d.sso_enforced),
                     yes_no(d.multi_verified),

@@ -78,9 +78,12 @@ fn problem_lines(app: &App, p: &Option<Problem>, width: usize) -> Vec<Line<'stat
                 .map(|l| Line::from(Span::styled(l, app.theme.warn))),
         );
     }
-    lines.push(Line::from(
-        "Nothing was changed; fix the input and press Enter again.",
-    ));
+    lines.push(Line::from(if p.confirm.is_some() {
+        // The model asks only for an explicit confirmation; yes gives it.
+        "Nothing was changed yet; yes goes ahead anyway."
+    } else {
+        "Nothing was changed; fix the input and press Enter again."
+    }));
     lines
 }
 

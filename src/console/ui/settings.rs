@@ -53,6 +53,9 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
     );
 }
 
+/// How the Settings tab labels an entitlement (ORG-9).
+const SUPPORT: &str = "A simulated request to Twilio Support, made by the Owner or an Administrator: only Twilio grants it, and the audit log names twilio-support and you (ORG-9).";
+
 fn on(b: bool) -> String {
     if b { "on".into() } else { "off".into() }
 }
@@ -78,10 +81,12 @@ fn value(w: &World, org: &Org, r: &SettingRow) -> String {
         SettingRow::SsoEntitlement => on(s.sso_entitlement),
         SettingRow::BulkImport => on(s.bulk_import),
         SettingRow::SsoProfile => match &org.sso {
+            Some(p) if p.expired(w.clock) => format!("{} (certificate expired)", p.entity_id),
             Some(p) => p.entity_id.clone(),
             None => "not configured".into(),
         },
         SettingRow::SsoTest => match &org.sso {
+            Some(p) if p.expired(w.clock) => "certificate expired".into(),
             Some(p) if p.tested => "passed".into(),
             Some(_) => "not passed yet".into(),
             None => "-".into(),
@@ -128,20 +133,30 @@ fn explain(w: &World, org: &Org, r: &SettingRow) -> Vec<String> {
         SettingRow::Owner => vec![
             "One Owner at all times (ORG-1). Only the Owner transfers ownership, to an active member; the previous Owner becomes an Administrator (ORG-5).".into(),
         ],
-        SettingRow::AccountLimit => vec!["Managed plus pending accounts may not exceed it (ACC-3).".into()],
+        SettingRow::AccountLimit => vec!["Managed plus pending accounts may not exceed it (ACC-3).".into(), SUPPORT.into()],
         SettingRow::SubaccountLimit => vec!["Non-closed subaccounts of a Full parent (SUB-2); a Trial parent has 1.".into()],
-        SettingRow::DomainLimit => vec!["At most this many domains (DOM-6).".into()],
+        SettingRow::DomainLimit => vec!["At most this many domains (DOM-6).".into(), SUPPORT.into()],
         SettingRow::InviteDays => vec!["How long an invitation stays pending (USR-3).".into()],
         SettingRow::ResetLinkHours => vec!["How long a password reset link is valid (USR-6).".into()],
-        SettingRow::Baa => vec!["HIPAA can be turned on for an account only with an executed BAA on record (HIP-1).".into()],
-        SettingRow::SsoEntitlement => vec!["SSO needs the entitlement and a verified domain (SSO-1).".into()],
-        SettingRow::BulkImport => vec!["Bulk import of users from a CSV (USR-9); the Users tab's I.".into()],
+        SettingRow::Baa => vec![
+            "HIPAA can be turned on for an account only with an executed BAA on record (HIP-1); it goes off record only when no account has HIPAA on.".into(),
+            SUPPORT.into(),
+        ],
+        SettingRow::SsoEntitlement => vec!["SSO needs the entitlement and a verified domain (SSO-1).".into(), SUPPORT.into()],
+        SettingRow::BulkImport => vec!["Import Users: bulk import of users from a CSV (USR-9); the Users tab's I.".into(), SUPPORT.into()],
         SettingRow::SsoProfile => match &org.sso {
             Some(p) => vec![
                 format!("IdP entity ID {}", p.entity_id),
                 format!("Sign-in URL {}", p.sign_in_url),
-                format!("Certificate valid until {}", format_time(p.certificate_not_after)),
-                format!("Connection test: {}", if p.tested { "passed" } else { "not passed (SSO-3)" }),
+                if p.expired(w.clock) {
+                    format!(
+                        "Certificate expired on {}: the profile is no longer tested; enforcement stays on, and the users it covers cannot sign in until a valid certificate is configured and tested (SSO-6)",
+                        format_time(p.certificate_not_after)
+                    )
+                } else {
+                    format!("Certificate valid until {}", format_time(p.certificate_not_after))
+                },
+                format!("Connection test: {}", if p.usable(w.clock) { "passed" } else { "not passed (SSO-3)" }),
             ],
             None => vec!["No SSO profile yet: entity ID, https:// sign-in URL and a PEM certificate (SSO-2).".into()],
         },
