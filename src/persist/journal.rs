@@ -338,6 +338,8 @@ struct State {
     /// Where each record after the header starts (for compaction, which keeps the records a
     /// new snapshot does not hold).
     starts: Vec<Line>,
+    /// How many of those are changes (not markers).
+    changes: usize,
     /// Bumped by every recovery: a compaction that read the journal before one is abandoned.
     epoch: u64,
     /// A write or fsync failed and the file was not brought back: no more appends.
@@ -417,6 +419,11 @@ impl Journal {
                         marker: matches!(e.record, Record::Folded { .. }),
                     })
                     .collect(),
+                changes: parsed
+                    .entries
+                    .iter()
+                    .filter(|e| matches!(e.record, Record::Apply { .. }))
+                    .count(),
                 epoch: 0,
                 failed: None,
                 lost: Vec::new(),
@@ -465,14 +472,9 @@ impl Journal {
         self.state().seq
     }
 
-    /// Changes written since the snapshot (records after the header's sequence number).
+    /// Changes written since the snapshot (every record but compaction markers).
     pub fn pending_changes(&self) -> usize {
-        let s = self.state();
-        let base = s.header.seq;
-        s.starts
-            .iter()
-            .filter(|l| l.seq > base && !l.marker)
-            .count()
+        self.state().changes
     }
 
     /// Why appending stopped, if it did.
@@ -510,11 +512,13 @@ impl Journal {
             }
             return Err(self.werr(e));
         }
+        let marker = matches!(record, Record::Folded { .. });
         s.starts.push(Line {
             seq,
             start: s.len,
-            marker: matches!(record, Record::Folded { .. }),
+            marker,
         });
+        s.changes += usize::from(!marker);
         s.len += line.len() as u64;
         s.seq = seq;
         Ok(seq)
@@ -579,6 +583,7 @@ impl Journal {
         s.len = d.len;
         // Sequence numbers are not reused, so a lost change is never mistaken for a later one.
         s.starts.retain(|l| l.start < d.len);
+        s.changes = s.starts.iter().filter(|l| !l.marker).count();
         s.failed = None;
         s.epoch += 1;
         Ok(())
@@ -654,6 +659,7 @@ impl Journal {
         s.id = id;
         s.len = bytes.len() as u64;
         s.header = header;
+        s.changes = starts.len();
         s.starts = starts;
         *d = Durable {
             seq: s.seq,
