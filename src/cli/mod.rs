@@ -5,6 +5,7 @@
 //! rule; 4 the file could not be read, parsed, locked or written.
 
 pub mod args;
+pub mod script;
 pub mod show;
 
 use std::io::Read;
@@ -30,6 +31,8 @@ pub enum Failure {
     Action(ActionError),
     File(StoreError),
     Other(anyhow::Error),
+    /// Already reported (a script's lines): exit with this status.
+    Exit(u8),
 }
 
 impl From<StoreError> for Failure {
@@ -87,6 +90,7 @@ fn report(f: &Failure, json: bool) -> u8 {
             eprintln!("error: {e:#}");
             EXIT_FILE
         }
+        Failure::Exit(code) => *code,
     }
 }
 
@@ -283,6 +287,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Apply(a) => script::run(&target, a, json, cli.read_only),
         Command::Compact => {
             let (file, world) = target.open()?;
             let changes = file.journal().pending_changes();
@@ -377,23 +382,25 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
     Ok(())
 }
 
+/// What an applied action did, as `--json` prints it.
+fn outcome_json(out: &model::Outcome) -> serde_json::Value {
+    let created: Vec<_> = out
+        .created
+        .iter()
+        .map(|(k, s)| json!({"kind": k.noun(), "sid": s}))
+        .collect();
+    let report: Vec<_> = out
+        .report
+        .iter()
+        .map(|(e, r)| json!({"item": e, "rejected": r}))
+        .collect();
+    json!({"ok": true, "message": out.message, "created": created, "secret": out.secret, "report": report})
+}
+
 /// Prints what an applied action did (text, or `--json`).
 fn print_outcome(out: &model::Outcome, json: bool) {
     if json {
-        let created: Vec<_> = out
-            .created
-            .iter()
-            .map(|(k, s)| json!({"kind": k.noun(), "sid": s}))
-            .collect();
-        let report: Vec<_> = out
-            .report
-            .iter()
-            .map(|(e, r)| json!({"item": e, "rejected": r}))
-            .collect();
-        println!(
-            "{}",
-            json!({"ok": true, "message": out.message, "created": created, "secret": out.secret, "report": report})
-        );
+        println!("{}", outcome_json(out));
         return;
     }
     eprintln!("{}", out.message);
@@ -617,6 +624,7 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::World(WorldCmd::Generate { .. })
         | Command::SaveLoop { .. }
         | Command::Compact
+        | Command::Apply(_)
         | Command::Scim(ScimCmd::Serve { .. })
         | Command::Render(_)
         | Command::Demo(_) => {

@@ -66,6 +66,7 @@ fn failure(f: Failure) -> anyhow::Error {
         Failure::Action(e) => anyhow!(e),
         Failure::File(e) => anyhow!(e),
         Failure::Other(e) => e,
+        Failure::Exit(code) => anyhow!("exit status {code}"),
     }
 }
 

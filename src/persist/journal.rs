@@ -38,8 +38,17 @@ pub const JOURNAL_VERSION: u32 = 1;
 pub enum Record {
     /// A change applied through the model.
     Apply { ctx: Ctx, action: Action },
+    /// Changes applied together (`tworg apply`): one line, so a crash keeps all or none.
+    Batch { changes: Vec<Record> },
     /// The snapshot whose SHA-256 is `snapshot` holds every record up to `upto`.
     Folded { snapshot: String, upto: u64 },
+}
+
+impl Record {
+    /// A change (not a compaction marker).
+    pub fn is_change(&self) -> bool {
+        !matches!(self, Record::Folded { .. })
+    }
 }
 
 /// The first line: which snapshot the records apply to, and the last sequence number that
@@ -149,7 +158,7 @@ impl Parsed {
     pub fn changes_after(&self, after: u64) -> impl Iterator<Item = &Entry> {
         self.entries
             .iter()
-            .filter(move |e| e.seq > after && matches!(e.record, Record::Apply { .. }))
+            .filter(move |e| e.seq > after && e.record.is_change())
     }
 
     pub fn last_seq(&self) -> u64 {
@@ -299,19 +308,30 @@ pub fn replay(
 ) -> Result<usize, StoreError> {
     let mut n = 0;
     for e in parsed.changes_after(after) {
-        let Record::Apply { ctx, action } = &e.record else {
-            continue;
+        let changes: &[Record] = match &e.record {
+            Record::Batch { changes } => changes,
+            single => std::slice::from_ref(single),
         };
-        apply_record(world, ctx, action).map_err(|err| StoreError::Journal {
-            path: name.to_string(),
-            line: e.line,
-            message: format!(
-                "record {} ({}) does not apply to the world before it: {err}",
-                e.seq,
-                action.name()
-            ),
-        })?;
-        n += 1;
+        for (i, c) in changes.iter().enumerate() {
+            let Record::Apply { ctx, action } = c else {
+                continue;
+            };
+            apply_record(world, ctx, action).map_err(|err| StoreError::Journal {
+                path: name.to_string(),
+                line: e.line,
+                message: format!(
+                    "record {}{} ({}) does not apply to the world before it: {err}",
+                    e.seq,
+                    if changes.len() > 1 {
+                        format!(", change {} of the batch", i + 1)
+                    } else {
+                        String::new()
+                    },
+                    action.name()
+                ),
+            })?;
+            n += 1;
+        }
     }
     Ok(n)
 }
@@ -422,7 +442,7 @@ impl Journal {
                 changes: parsed
                     .entries
                     .iter()
-                    .filter(|e| matches!(e.record, Record::Apply { .. }))
+                    .filter(|e| e.record.is_change())
                     .count(),
                 epoch: 0,
                 failed: None,

@@ -534,6 +534,18 @@ impl WorldFile {
         self.sync_to(seq)
     }
 
+    /// Appends and fsyncs changes applied together as one record: a crash keeps all or none.
+    pub fn commit_batch(&self, changes: &[(Ctx, Action)]) -> Result<(), StoreError> {
+        let record = Record::Batch {
+            changes: changes
+                .iter()
+                .map(|(ctx, action)| journal::record_of(ctx, action))
+                .collect(),
+        };
+        let seq = self.journal.append(&record)?;
+        self.sync_to(seq)
+    }
+
     /// Whether the journal has grown past the size at which it is folded into the snapshot.
     pub fn needs_compaction(&self) -> bool {
         let threshold = match self.threshold.load(Ordering::Relaxed) {
@@ -623,7 +635,7 @@ impl WorldFile {
 fn kept_lines(bytes: &[u8], parsed: &Parsed, after: u64) -> Vec<u8> {
     let mut out = Vec::new();
     for (i, e) in parsed.entries.iter().enumerate() {
-        if e.seq > after && matches!(e.record, Record::Apply { .. }) {
+        if e.seq > after && e.record.is_change() {
             let end = parsed
                 .entries
                 .get(i + 1)

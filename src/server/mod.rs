@@ -556,6 +556,7 @@ fn failure(f: crate::cli::Failure) -> anyhow::Error {
         crate::cli::Failure::Action(e) => anyhow::anyhow!(e),
         crate::cli::Failure::File(e) => anyhow::anyhow!(e),
         crate::cli::Failure::Other(e) => e,
+        crate::cli::Failure::Exit(code) => anyhow::anyhow!("exit status {code}"),
     }
 }
 
