@@ -350,15 +350,6 @@ impl Session {
         Ok(out)
     }
 
-    /// Replaces the whole world (undo and redo) and saves it as a new snapshot.
-    pub fn replace_world(&mut self, world: World) -> Result<(), ApplyError> {
-        self.change(|w| {
-            *w = world;
-            Ok(Outcome::default())
-        })
-        .map(|_| ())
-    }
-
     fn recover_after_compaction_failure(&mut self) {
         // The journal is intact: the world as on disk is the one before the change.
         let Some(file) = &self.file else { return };

@@ -32,6 +32,13 @@ const NEW_EMAILS: &[&str] = &[
     "not-an-email",
     "",
     "two@@owl-industries.example",
+    // SCIM-2: spellings of one name (NFC, NFD, ß/SS, case) and ones that cannot be a name
+    "\u{c4}nna@owl-industries.example",
+    "a\u{308}nna@owl-industries.example",
+    "stra\u{df}e@owl-industries.example",
+    "STRASSE@owl-industries.example",
+    "an\u{200b}na@owl-industries.example",
+    "\u{ff41}nna@owl-industries.example",
 ];
 
 const DOMAINS: &[&str] = &[
@@ -79,7 +86,7 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     (
-        0u8..55,
+        0u8..56,
         any::<usize>(),
         prop::option::weighted(0.25, any::<usize>()),
         any::<usize>(),
@@ -209,7 +216,8 @@ impl Resolver<'_> {
                 .or_else(|| self.w.home_org.clone())
                 .unwrap_or_else(|| orgs[0].clone()),
         };
-        if s.actor.is_multiple_of(23) || (s.kind >= 52 && !s.actor.is_multiple_of(4)) {
+        if s.actor.is_multiple_of(23) || ((52..=54).contains(&s.kind) && !s.actor.is_multiple_of(4))
+        {
             Ctx {
                 org,
                 actor: Actor::ScimToken,
@@ -524,9 +532,10 @@ impl Resolver<'_> {
                     patch: s.flag,
                 }
             }
-            _ => ScimDeleteUser {
+            54 => ScimDeleteUser {
                 id: self.scim_member(ctx, s.a).0,
             },
+            _ => ResendAccount { sid: acc },
         }
     }
 }
@@ -536,12 +545,20 @@ impl Resolver<'_> {
 /// suspended parent (ACC-8, SUB-5), role sets that USR-4 allows, no grants of their own on
 /// subaccounts (SUB-4), and no owner listed among the grantees of their own account.
 fn accounts_are_sound(w: &World) -> Result<(), String> {
-    // SCIM-2: userName and externalId are unique among an org's members.
+    // SCIM-2: userName and externalId are unique among an org's members, and no two members
+    // share an email in canonical form (NFC, full case folding).
     for org in w.orgs.keys() {
         let mut names = std::collections::BTreeSet::new();
         let mut ids = std::collections::BTreeSet::new();
+        let mut emails = std::collections::BTreeSet::new();
         for u in w.members(org) {
-            if !names.insert(World::scim_user_name(u).to_ascii_lowercase()) {
+            if !emails.insert(tworg::model::names::canonical(&u.email)) {
+                return Err(format!(
+                    "two members of {org} share the canonical email of {} (SCIM-2)",
+                    u.email
+                ));
+            }
+            if !names.insert(tworg::model::names::canonical(&World::scim_user_name(u))) {
                 return Err(format!(
                     "two members of {org} share the userName of {}",
                     u.email
@@ -603,6 +620,75 @@ fn accounts_are_sound(w: &World) -> Result<(), String> {
                     a.name
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// USR-5 rev 2: no member owns an independent account of its org.
+fn no_member_owns_an_independent_account(w: &World) -> Result<(), String> {
+    for a in w.accounts.values() {
+        let (Some(link), Some(owner)) = (&a.link, a.owner.as_ref().and_then(|o| w.users.get(o)))
+        else {
+            continue;
+        };
+        if link.state == LinkState::Independent
+            && owner.membership.as_ref().is_some_and(|m| m.org == link.org)
+        {
+            return Err(format!(
+                "{} is a member of {} and owns its independent account {} (USR-5)",
+                owner.email,
+                w.org_name(&link.org),
+                a.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// USR-1, ACC-4, DOM-9 rev 2: nobody joins an existing org through an invitation, an import, a
+/// sign-up, a bulk import or SCIM (under Twilio's rules) unless their email's domain was
+/// `verified` there when they joined. Merges (MRG-4) move whole orgs, and SCIM with Twilio's
+/// rules off takes any domain but a verified-uncertain one.
+fn joins_only_on_verified_domains(
+    before: &World,
+    after: &World,
+    action: &Action,
+) -> Result<(), String> {
+    if matches!(action, Action::Merge { .. }) {
+        return Ok(());
+    }
+    for u in after.users.values() {
+        let Some(m) = &u.membership else { continue };
+        let Some(org) = before.orgs.get(&m.org) else {
+            continue; // a sign-up's own new org
+        };
+        let was_member = before
+            .users
+            .get(&u.sid)
+            .and_then(|b| b.membership.as_ref())
+            .is_some_and(|bm| bm.org == m.org);
+        if was_member {
+            continue;
+        }
+        let status = before
+            .domain_of_email(org, &u.email)
+            .map(|d| d.status.clone());
+        let scim_relaxed =
+            matches!(action, Action::ScimCreateUser { .. }) && !org.scim.twilio_rules;
+        let ok = if scim_relaxed {
+            !matches!(status, Some(DomainStatus::VerifiedUncertain { .. }))
+        } else {
+            status == Some(DomainStatus::Verified)
+        };
+        if !ok {
+            return Err(format!(
+                "{} joined {} by {} while its domain was {:?}",
+                u.email,
+                org.name,
+                action.name(),
+                status
+            ));
         }
     }
     Ok(())
@@ -696,9 +782,15 @@ proptest! {
                         );
                     }
                     prop_assert!(w.clock >= before.clock, "the clock went back");
+                    if let Err(problem) = joins_only_on_verified_domains(&before, &w, &action) {
+                        prop_assert!(false, "{problem}\n{}", log.join("\n"));
+                    }
                 }
             }
             if let Err(problem) = accounts_are_sound(&w) {
+                prop_assert!(false, "{problem}\n{}", log.join("\n"));
+            }
+            if let Err(problem) = no_member_owns_an_independent_account(&w) {
                 prop_assert!(false, "{problem}\n{}", log.join("\n"));
             }
             if let Err(v) = w.check_invariants() {

@@ -1988,7 +1988,9 @@ fn rule_usr_3_invitations_are_accepted_cancelled_or_expire_and_resend_restarts()
     apply_ok(&mut w, &ctx, Action::AdvanceClock { seconds: days(6) });
     assert_eq!(w.find_org(OWL).unwrap().invitations.len(), 1);
     apply_ok(&mut w, &ctx, Action::AdvanceClock { seconds: days(1) });
-    assert!(w.find_org(OWL).unwrap().invitations.is_empty());
+    // Rev 2: it stays listed, expired (tests/rules_rev2_time.rs has the rest).
+    let invs = &w.find_org(OWL).unwrap().invitations;
+    assert!(invs.len() == 1 && invs.values().all(|i| i.is_expired(w.clock)));
     // The lifetime is a setting (at least 1 day).
     refused_with(&mut w, &ctx, set(Setting::InviteDays(0)), "USR-3");
 }
@@ -2994,8 +2996,8 @@ fn rule_clk_1_advancing_the_clock_applies_and_logs_every_expiry() {
     let start = w.clock;
     fails_without_rule(&mut w, &ctx, Action::AdvanceClock { seconds: 0 });
     fails_without_rule(&mut w, &ctx, Action::AdvanceClock { seconds: -5 });
-    // A reset link (24 h), the pending invitation (7 days), a closed subaccount (30 days) and an
-    // uncertain domain (30 days) all fall due within 31 days.
+    // A reset link (24 h), the pending invitation and import request (7 days), a closed
+    // subaccount (30 days) and an uncertain domain (30 days) all fall due within 31 days.
     apply_ok(&mut w, &ctx, Action::ResetPassword { user: SAM.into() });
     let sid = acc(&w, "Owl Prod EU");
     apply_ok(
@@ -3026,13 +3028,17 @@ fn rule_clk_1_advancing_the_clock_applies_and_logs_every_expiry() {
     let audit_before = w.audit.len();
     let out = apply_ok(&mut w, &ctx, Action::AdvanceClock { seconds: days(31) });
     assert!(user(&w, SAM).password_reset_until.is_none());
-    assert!(w.find_org(OWL).unwrap().invitations.is_empty());
+    // USR-3 rev 2: the invitation and the import request stay listed, expired.
+    let owl = w.find_org(OWL).unwrap();
+    assert!(owl.invitations.values().all(|i| i.is_expired(w.clock)));
+    assert_eq!(owl.invitations.len(), 1);
+    assert!(w.account_requests(&owl.sid).iter().all(|r| r.expired));
     assert!(w.user_by_email(PAULA).is_none());
     assert!(w.accounts.values().all(|a| a.name != "Owl Prod EU"));
     assert_eq!(domain_status(&w, HERON, "heron-logistics.example"), None);
     // One entry for the advance, then one per expiry.
-    assert_eq!(out.report.len(), 4, "{:?}", out.report);
-    assert_eq!(w.audit.len(), audit_before + 1 + 4);
+    assert_eq!(out.report.len(), 5, "{:?}", out.report);
+    assert_eq!(w.audit.len(), audit_before + 1 + 5);
     assert!(
         w.audit[audit_before..]
             .iter()
@@ -3236,21 +3242,25 @@ fn rule_sub_4_an_invitation_cannot_grant_roles_on_a_subaccount() {
 
 #[test]
 fn rule_org_8_an_independent_account_joining_as_managed_counts_toward_the_limit() {
-    // Kai owns the independent Kestrel Partner Portal (which does not count); he joins Owl and
-    // becomes Owner, so the portal becomes managed (which counts). With Owl full, that is refused.
+    // Kai owns the independent Kestrel Partner Portal (which does not count). Since rev 2 of
+    // USR-5 a member never owns an independent account of its org, so the portal becomes managed
+    // (which counts) when he joins, before he can become Owner. With Owl full, joining is refused.
     let mut w = demo();
     let ctx = ctx_as(&w, OLIVIA);
     verify_new_domain(&mut w, &ctx, "kestrel-partners.example");
-    new_member(&mut w, &ctx, KAI, OrgRole::Standard);
+    apply_ok(&mut w, &ctx, invite(KAI, OrgRole::Standard));
     let used = w.accounts_toward_limit(&ctx.org) as u32;
     apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used)));
     refused_with(
         &mut w,
         &ctx,
-        Action::TransferOrg { user: KAI.into() },
+        Action::AcceptInvite { email: KAI.into() },
         "ACC-3",
     );
     apply_ok(&mut w, &ctx, set(Setting::AccountLimit(used + 1)));
+    apply_ok(&mut w, &ctx, Action::AcceptInvite { email: KAI.into() });
+    let portal = account(&w, "Kestrel Partner Portal");
+    assert_eq!(w.kind_in(portal, &ctx.org), Some(AccountKind::Managed));
     apply_ok(&mut w, &ctx, Action::TransferOrg { user: KAI.into() });
     let portal = account(&w, "Kestrel Partner Portal");
     assert_eq!(w.kind_in(portal, &ctx.org), Some(AccountKind::Managed));

@@ -217,6 +217,10 @@ pub enum AccountCmd {
     Cancel {
         sid: String,
     },
+    /// Resend a pending or expired import or link request: a new lifetime (USR-3)
+    Resend {
+        sid: String,
+    },
     Rename {
         sid: String,
         name: String,

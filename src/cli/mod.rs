@@ -481,6 +481,7 @@ fn to_action(command: Command) -> Result<Action, Failure> {
             AccountCmd::Confirm { sid } => A::ConfirmAccount { sid },
             AccountCmd::Decline { sid } => A::DeclineAccount { sid },
             AccountCmd::Cancel { sid } => A::CancelAccount { sid },
+            AccountCmd::Resend { sid } => A::ResendAccount { sid },
             AccountCmd::Rename { sid, name } => A::RenameAccount { sid, name },
             AccountCmd::Transfer { sid, user } => A::TransferAccount { sid, user },
             AccountCmd::Upgrade { sid } => A::UpgradeAccount { sid },

@@ -214,25 +214,57 @@ pub fn domains(w: &World, org: &Sid) -> View {
     }
 }
 
+/// Invitations, then account import and link requests (ACC-4, ACC-6): pending or expired
+/// (USR-3), each listed until it is accepted, confirmed, declined or cancelled.
 pub fn invitations(w: &World, org: &Sid) -> View {
-    let rows = w.orgs.get(org).map(|o| {
-        o.invitations
-            .values()
-            .map(|i| {
-                vec![
-                    json!(i.sid),
-                    json!(i.email),
-                    json!(role_key(i.role)),
-                    json!(format_time(i.sent_at)),
-                    json!(format_time(i.expires_at)),
-                    json!(w.email_of(&i.invited_by)),
-                ]
-            })
-            .collect()
-    });
+    let mut rows: Vec<Vec<Value>> = w
+        .orgs
+        .get(org)
+        .map(|o| {
+            o.invitations
+                .values()
+                .map(|i| {
+                    vec![
+                        json!(i.sid),
+                        json!("invitation"),
+                        json!(i.email),
+                        json!(role_key(i.role)),
+                        Value::Null,
+                        json!(i.status_label(w.clock)),
+                        json!(format_time(i.sent_at)),
+                        json!(format_time(i.expires_at)),
+                        json!(w.email_of(&i.invited_by)),
+                    ]
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.extend(w.account_requests(org).into_iter().map(|r| {
+        vec![
+            json!(r.request),
+            json!(r.kind_label()),
+            json!(r.owner_email),
+            Value::Null,
+            json!(r.account),
+            json!(r.status_label()),
+            json!(format_time(r.sent_at)),
+            json!(format_time(r.expires_at)),
+            Value::Null,
+        ]
+    }));
     View {
-        columns: vec!["sid", "email", "role", "sent", "expires", "invited_by"],
-        rows: rows.unwrap_or_default(),
+        columns: vec![
+            "sid",
+            "kind",
+            "email",
+            "role",
+            "account",
+            "status",
+            "sent",
+            "expires",
+            "invited_by",
+        ],
+        rows,
     }
 }
 

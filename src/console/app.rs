@@ -132,8 +132,11 @@ pub struct App {
     /// Rows of the list as last drawn (for paging and mouse clicks).
     pub page: usize,
     pub list_area: Rect,
+    /// Snapshots from before each change, for undo (AUD-1: undoing is a change of its own).
     undo: Vec<World>,
-    redo: Vec<World>,
+    /// Snapshots from right after each undone change, with the index of the change's first
+    /// audit entry, for redo.
+    redo: Vec<(World, usize)>,
     token: TokenSource,
 }
 
@@ -688,44 +691,64 @@ impl App {
         }
     }
 
+    /// Undo is a change the model logs (AUD-1): the world goes back to the snapshot from
+    /// before the last change, and the log keeps every entry and says what was undone.
     fn undo(&mut self) {
-        let Some(prev) = self.undo.pop() else {
+        let Some(before) = self.undo.pop() else {
             return self.info("nothing to undo");
         };
         let session = self.session.clone();
         let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
         let current = s.world.clone();
-        match s.replace_world(prev) {
-            Ok(()) => {
-                drop(s);
-                self.redo.push(current);
-                self.info("undone: the world is back as it was before the last change");
+        let ctx = self.ctx.clone();
+        let result = s.change(|w| w.undo(&ctx, &before));
+        drop(s);
+        match result {
+            Ok(out) => {
+                self.redo.push((current, before.audit.len()));
+                self.finish(out);
             }
-            Err(e) => {
-                drop(s);
-                self.info(format!("cannot undo: {e}"));
+            Err(ApplyError::Save(e)) => {
+                self.redo.push((current, before.audit.len()));
+                self.info(format!("undone, but NOT SAVED: {e}"));
             }
+            Err(e) => self.refused_undo(e),
         }
     }
 
+    /// Redo makes the undone change again, logged as `redo` of it.
     fn redo(&mut self) {
-        let Some(next) = self.redo.pop() else {
+        let Some((after, change)) = self.redo.pop() else {
             return self.info("nothing to redo");
         };
         let session = self.session.clone();
         let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
         let current = s.world.clone();
-        match s.replace_world(next) {
-            Ok(()) => {
-                drop(s);
+        let ctx = self.ctx.clone();
+        let result = s.change(|w| w.redo(&ctx, &after, change));
+        drop(s);
+        match result {
+            Ok(out) => {
                 self.undo.push(current);
-                self.info("redone");
+                self.finish(out);
             }
-            Err(e) => {
-                drop(s);
-                self.info(format!("cannot redo: {e}"));
+            Err(ApplyError::Save(e)) => {
+                self.undo.push(current);
+                self.info(format!("redone, but NOT SAVED: {e}"));
             }
+            Err(e) => self.refused_undo(e),
         }
+    }
+
+    fn refused_undo(&mut self, e: ApplyError) {
+        let text = match e {
+            ApplyError::Action(e) => Problem::from_action(&e).line(),
+            e => e.to_string(),
+        };
+        self.status = Some(Status {
+            kind: StatusKind::Refused,
+            text,
+        });
     }
 
     fn open_act_as(&mut self) {

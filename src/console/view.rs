@@ -90,8 +90,10 @@ pub struct AccRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserRow {
     Member(Sid),
-    /// A pending invitation (its NF SID).
+    /// An invitation, pending or expired (its NF SID).
     Invitation(Sid),
+    /// An account import or link request, pending or expired (the account's AC SID).
+    Request(Sid),
     /// Has access to an account of the org but is no member (USR-5).
     External(Sid),
 }
@@ -152,7 +154,8 @@ pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
     Rows::new(items, hay)
 }
 
-/// Members, then pending invitations, then external collaborators.
+/// Members, then invitations and account requests (pending or expired), then external
+/// collaborators.
 pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
     let (mut items, mut hay) = (Vec::new(), Vec::new());
     for u in w.members(org) {
@@ -166,9 +169,22 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
     }
     if let Some(o) = w.orgs.get(org) {
         for i in o.invitations.values() {
-            hay.push(format!("{} invited pending", i.email).to_lowercase());
+            hay.push(format!("{} invited {}", i.email, i.status_label(w.clock)).to_lowercase());
             items.push(UserRow::Invitation(i.sid.clone()));
         }
+    }
+    for r in w.account_requests(org) {
+        hay.push(
+            format!(
+                "{} {} {} request {}",
+                r.owner_email,
+                r.account_name,
+                r.kind_label(),
+                r.status_label()
+            )
+            .to_lowercase(),
+        );
+        items.push(UserRow::Request(r.account.clone()));
     }
     for u in w.external_collaborators(org) {
         hay.push(format!("{} {} external", u.name, u.email).to_lowercase());

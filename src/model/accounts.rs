@@ -6,6 +6,7 @@ use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::rules;
 use super::time::default_subaccount_name;
+use super::words::{self, Verb};
 use super::*;
 
 const NAME_MAX: usize = 64;
@@ -50,7 +51,132 @@ pub fn check_account_roles(roles: &[AccountRole]) -> ActionResult<BTreeSet<Accou
     Ok(set)
 }
 
+/// A pending import (ACC-4) or link (ACC-6) request of an account, as listed with the
+/// invitations: it expires and is resent like an invitation (USR-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRequest {
+    /// The request's `NF` SID.
+    pub request: Sid,
+    pub account: Sid,
+    pub account_name: String,
+    /// An import (managed once confirmed) or a link (independent once confirmed).
+    pub import: bool,
+    pub owner_email: String,
+    pub sent_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub expired: bool,
+}
+
+impl AccountRequest {
+    /// `import` or `link`.
+    pub fn kind_label(&self) -> &'static str {
+        if self.import { "import" } else { "link" }
+    }
+    /// `pending` or `expired`.
+    pub fn status_label(&self) -> &'static str {
+        if self.expired { "expired" } else { "pending" }
+    }
+}
+
 impl World {
+    /// When a pending request expires: its own expiry or, for a request from a file written before
+    /// requests expired, its sending time plus the org's invitation lifetime (USR-3).
+    pub fn request_expiry(&self, link: &OrgLink) -> Option<Timestamp> {
+        let (_, since, expires) = link.state.request()?;
+        Some(expires.unwrap_or_else(|| {
+            let days = self
+                .orgs
+                .get(&link.org)
+                .map_or(OrgSettings::default().invite_days, |o| {
+                    o.settings.invite_days
+                });
+            time::later(since, time::days(days))
+        }))
+    }
+
+    /// Whether a link is a pending request that has expired (ACC-4 rev 2, USR-3).
+    pub fn request_expired(&self, link: &OrgLink) -> bool {
+        self.request_expiry(link).is_some_and(|t| t <= self.clock)
+    }
+
+    /// Gives requests from files written before requests expired their expiry: sent time plus
+    /// the org's invitation lifetime (run once, when a file is loaded).
+    pub fn fill_request_expiries(&mut self) {
+        let fills: Vec<(Sid, Timestamp)> = self
+            .accounts
+            .values()
+            .filter_map(|a| {
+                let link = a.link.as_ref()?;
+                match link.state.request()? {
+                    (_, _, None) => Some((a.sid.clone(), self.request_expiry(link)?)),
+                    _ => None,
+                }
+            })
+            .collect();
+        for (sid, t) in fills {
+            if let Some(OrgLink {
+                state:
+                    LinkState::PendingImport { expires_at, .. }
+                    | LinkState::PendingLink { expires_at, .. },
+                ..
+            }) = &mut self.account_mut(&sid).link
+            {
+                *expires_at = Some(t);
+            }
+        }
+    }
+
+    /// ACC-3: managed accounts and requests still pending count; independent accounts and
+    /// expired requests do not (an expired request is re-counted when it is resent).
+    pub fn counts_toward_limit(&self, link: &OrgLink) -> bool {
+        link.state.counts_toward_limit() && !self.request_expired(link)
+    }
+
+    /// The org's import and link requests, pending and expired, in account SID order.
+    pub fn account_requests(&self, org: &Sid) -> Vec<AccountRequest> {
+        self.accounts
+            .values()
+            .filter_map(|a| {
+                let link = a.link.as_ref().filter(|l| &l.org == org)?;
+                let (request, since, _) = link.state.request()?;
+                let expires_at = self.request_expiry(link)?;
+                Some(AccountRequest {
+                    request: request.clone(),
+                    account: a.sid.clone(),
+                    account_name: a.name.clone(),
+                    import: matches!(link.state, LinkState::PendingImport { .. }),
+                    owner_email: a
+                        .owner
+                        .as_ref()
+                        .map(|o| self.email_of(o))
+                        .unwrap_or_default(),
+                    sent_at: since,
+                    expires_at,
+                    expired: expires_at <= self.clock,
+                })
+            })
+            .collect()
+    }
+
+    /// ACC-8 rev 2: a closed account keeps only its history.
+    fn refuse_closed(&self, account: &Account, what: &str) -> ActionResult<()> {
+        if account.status != AccountStatus::Closed {
+            return Ok(());
+        }
+        let when = account
+            .closed_at
+            .map(|t| format!(" on {}", time::format_date(t)))
+            .unwrap_or_default();
+        refuse(
+            rules::ACC_8,
+            format!(
+                "{} was closed{when}: a closed account keeps only its history, so nobody can {what} it",
+                account.name
+            ),
+            "closing is irreversible; nothing in tworg or Twilio reopens a closed account",
+        )
+    }
+
     /// ACC-3: room for `extra` more managed or pending accounts.
     pub(crate) fn check_account_limit(&self, org: &Sid, extra: usize) -> ActionResult<()> {
         let limit = self.org(org)?.settings.account_limit as usize;
@@ -288,6 +414,43 @@ impl World {
                 "closed accounts cannot be added to an organization",
             );
         }
+        if let Some(link) = &account.link
+            && self.request_expired(link)
+        {
+            // USR-3: an expired request stays until it is resent or cancelled.
+            let sid = account.sid.to_string();
+            let when = self
+                .request_expiry(link)
+                .map(time::format_date)
+                .unwrap_or_default();
+            return Err(if link.org == ctx.org {
+                Refusal::new(
+                    rules::USR_3,
+                    format!(
+                        "{} already has a request in this organization that expired on {when}",
+                        account.name
+                    ),
+                    "resend that request instead",
+                )
+                .fix(Action::ResendAccount { sid })
+                .into()
+            } else {
+                let other = self.org_name(&link.org);
+                let r = Refusal::new(
+                    rules::ACC_4,
+                    format!(
+                        "{} has a request from {other} that expired on {when} and is still listed there",
+                        account.name
+                    ),
+                    format!("an administrator of {other} cancels that request first"),
+                );
+                match self.owner_of_org(&link.org) {
+                    Some(o) => r.fix_by(o.email.clone(), Action::CancelAccount { sid }),
+                    None => r,
+                }
+                .into()
+            });
+        }
         if let Some(link) = &account.link {
             let place = if link.org == ctx.org {
                 "this organization".to_string()
@@ -330,23 +493,11 @@ impl World {
         self.require_admin(ctx, "import accounts")?;
         let account = self.check_addable(ctx, key)?;
         let owner = self.user(account.owner.as_ref().expect("main account has an owner"))?;
-        let org = self.org(&ctx.org)?;
-        if !self.on_verified_domain(org, &owner.email) {
-            let domain = World::email_domain(&owner.email).unwrap_or_default();
-            return Err(self
-                .verify_domain_fixes(
-                    org,
-                    &domain,
-                    Refusal::new(
-                        rules::ACC_4,
-                        format!(
-                            "the owner {} is not on a verified domain of {}",
-                            owner.email, org.name
-                        ),
-                        self.verify_domain_hint(org, &domain),
-                    ),
-                )
-                .into());
+        let what = format!("importing {} (owned by {})", account.name, owner.email);
+        if let Some(r) =
+            self.unverified_domain_refusal(&ctx.org, &owner.email, rules::ACC_4, &what, None)
+        {
+            return Err(r.into());
         }
         self.check_room_for(ctx, &account.sid)?;
         Ok(account)
@@ -358,20 +509,34 @@ impl World {
         self.check_subaccounts_fit(&ctx.org, std::slice::from_ref(sid))
     }
 
+    /// A request sent now expires after the org's invitation lifetime (ACC-4 rev 2, USR-3).
+    fn request_lifetime_end(&self, org: &Sid) -> Timestamp {
+        let days = self
+            .orgs
+            .get(org)
+            .map_or(OrgSettings::default().invite_days, |o| {
+                o.settings.invite_days
+            });
+        time::later(self.clock, time::days(days))
+    }
+
     /// Makes an account pending in the org: an import (ACC-4) or a link (ACC-6). Returns the
     /// request's `NF` SID.
     fn open_request(&mut self, ctx: &Ctx, sid: &Sid, import: bool) -> Sid {
         let request = self.new_sid(SidKind::Notification);
         let since = self.clock;
+        let expires_at = Some(self.request_lifetime_end(&ctx.org));
         let state = if import {
             LinkState::PendingImport {
                 request: request.clone(),
                 since,
+                expires_at,
             }
         } else {
             LinkState::PendingLink {
                 request: request.clone(),
                 since,
+                expires_at,
             }
         };
         self.account_mut(sid).link = Some(OrgLink {
@@ -469,22 +634,70 @@ impl World {
         Ok((account.sid.clone(), owner, is_import))
     }
 
+    /// USR-3 (ACC-4 rev 2): an expired request cannot complete until it is resent.
+    fn refuse_expired_request(&self, ctx: &Ctx, sid: &Sid) -> ActionResult<()> {
+        let account = &self.accounts[sid];
+        let Some(link) = account.link.as_ref().filter(|l| self.request_expired(l)) else {
+            return Ok(());
+        };
+        let kind = if matches!(link.state, LinkState::PendingImport { .. }) {
+            "import"
+        } else {
+            "link"
+        };
+        let when = self
+            .request_expiry(link)
+            .map(time::format_date)
+            .unwrap_or_default();
+        let r = Refusal::new(
+            rules::USR_3,
+            format!("the {kind} request for {} expired on {when}", account.name),
+            "an administrator resends it, which gives it a new lifetime; then confirm it",
+        );
+        let resend = Action::ResendAccount {
+            sid: sid.to_string(),
+        };
+        Err(match self.admin_by(ctx) {
+            Some(by) => r.fix_by(by, resend),
+            None => r.fix(resend),
+        }
+        .into())
+    }
+
     /// ACC-5 / ACC-6: the owner confirms; an import becomes managed, a link independent.
+    /// Completing later re-checks what starting checked (rev 2): the request has not expired
+    /// (USR-3), an import's owner is still on a verified domain (ACC-4, DOM-9), and the owner's
+    /// independent accounts, which become managed when they join (USR-5), fit the limit (ACC-3).
     pub(crate) fn confirm_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
         let (sid, owner, is_import) = self.pending_for_owner(ctx, key, "confirm")?;
+        self.refuse_expired_request(ctx, &sid)?;
+        let name = self.accounts[&sid].name.clone();
+        let owner_email = self.email_of(&owner);
         let membership = self.users[&owner].membership.clone();
         if is_import {
+            let what = format!("confirming the import of {name}");
+            if let Some(r) = self.unverified_domain_refusal(
+                &ctx.org,
+                &owner_email,
+                rules::ACC_4,
+                &what,
+                self.admin_by(ctx),
+            ) {
+                return Err(r.into());
+            }
             if let Some(m) = membership.as_ref().filter(|m| m.org != ctx.org) {
                 return refuse(
                     rules::USR_2,
                     format!(
-                        "{} belongs to {} and cannot join {}",
-                        self.email_of(&owner),
+                        "{owner_email} belongs to {} and cannot join {}",
                         self.org_name(&m.org),
                         self.org_name(&ctx.org)
                     ),
                     "a user belongs to at most one organization; decline, or leave the other org first",
                 );
+            }
+            if membership.is_none() {
+                self.check_join_fits(ctx, std::slice::from_ref(&owner))?;
             }
         } else if membership.as_ref().is_some_and(|m| m.org == ctx.org) {
             return refuse(
@@ -493,29 +706,25 @@ impl World {
                 "cancel the link and import the account instead",
             );
         }
-        let name = self.accounts[&sid].name.clone();
         let detail = if is_import {
             let joined = membership.is_none();
-            if joined {
-                self.user_mut(&owner).membership = Some(Membership {
-                    org: ctx.org.clone(),
-                    role: OrgRole::Standard,
-                    status: MemberStatus::Active,
-                    sso_exempt: false,
-                    joined_at: self.clock,
-                });
-            }
+            let converted = if joined {
+                self.join(&owner, &ctx.org, OrgRole::Standard)
+            } else {
+                Vec::new()
+            };
             self.account_mut(&sid).link = Some(OrgLink {
                 org: ctx.org.clone(),
                 state: LinkState::Managed,
             });
             format!(
-                "{sid} '{name}' is now managed{}",
+                "{sid} '{name}' is now managed{}{}",
                 if joined {
                     "; its owner joined as a Standard member"
                 } else {
                     ""
-                }
+                },
+                self.became_managed_note(&converted)
             )
         } else {
             self.account_mut(&sid).link = Some(OrgLink {
@@ -525,6 +734,82 @@ impl World {
             format!("{sid} '{name}' is now an independent account of the organization")
         };
         self.audit(ctx, "account.confirm", detail.clone());
+        Ok(Outcome::msg(detail))
+    }
+
+    /// ACC-4, ACC-6 rev 2: an administrator resends a pending or expired request, which restarts
+    /// its lifetime. Resending re-checks what sending checked.
+    pub(crate) fn resend_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        self.require_admin(ctx, "resend account requests")?;
+        let account = self.account_in_org(ctx, key)?;
+        self.refuse_subaccount_of_request(account, "resend")?;
+        let link = self.link_of(account).expect("in org").clone();
+        let Some((request, _, _)) = link.state.request() else {
+            return refuse(
+                rules::ACC_5,
+                format!(
+                    "{} is {}, not a pending request",
+                    account.name,
+                    link.state.kind().label().to_ascii_lowercase()
+                ),
+                "only a pending or expired import or link request can be resent",
+            );
+        };
+        let request = request.clone();
+        let is_import = matches!(link.state, LinkState::PendingImport { .. });
+        let (sid, name) = (account.sid.clone(), account.name.clone());
+        let owner = account.owner.clone().expect("main account");
+        let owner_email = self.email_of(&owner);
+        if is_import {
+            let what = format!("resending the import of {name}");
+            if let Some(r) =
+                self.unverified_domain_refusal(&ctx.org, &owner_email, rules::ACC_4, &what, None)
+            {
+                return Err(r.into());
+            }
+        } else if self.membership_in(&owner, &ctx.org).is_some() {
+            return Err(Refusal::new(
+                rules::ACC_6,
+                format!("{owner_email}, the owner of {name}, is now a member of this organization"),
+                "cancel the link and import the account instead",
+            )
+            .fix(Action::CancelAccount {
+                sid: sid.to_string(),
+            })
+            .fix(Action::ImportAccount {
+                sid: sid.to_string(),
+            })
+            .into());
+        }
+        // ACC-3: an expired request stopped counting; resending counts it again.
+        if self.request_expired(&link) {
+            self.check_room_for(ctx, &sid)?;
+        }
+        let now = self.clock;
+        let expires = self.request_lifetime_end(&ctx.org);
+        let new_state = if is_import {
+            LinkState::PendingImport {
+                request,
+                since: now,
+                expires_at: Some(expires),
+            }
+        } else {
+            LinkState::PendingLink {
+                request,
+                since: now,
+                expires_at: Some(expires),
+            }
+        };
+        self.account_mut(&sid).link = Some(OrgLink {
+            org: ctx.org.clone(),
+            state: new_state,
+        });
+        let detail = format!(
+            "resent the {} request for {sid} '{name}' to {owner_email}; it expires {}",
+            if is_import { "import" } else { "link" },
+            time::format_time(expires)
+        );
+        self.audit(ctx, "account.resend", detail.clone());
         Ok(Outcome::msg(detail))
     }
 
@@ -573,6 +858,7 @@ impl World {
     ) -> ActionResult<Outcome> {
         let account = self.managed_account(ctx, key, "rename")?;
         self.require_account_manager(ctx, account, "rename")?;
+        self.refuse_closed(account, "rename")?;
         let rule = if account.parent.is_some() {
             rules::SUB_3
         } else {
@@ -635,6 +921,7 @@ impl World {
             return Err(r.into());
         }
         self.require_admin(ctx, "transfer account ownership")?;
+        self.refuse_closed(account, "transfer")?;
         let target = self.find_user(new_owner)?;
         let org_name = self.org_name(&ctx.org);
         match self.membership_in(&target.sid, &ctx.org) {
@@ -716,7 +1003,7 @@ impl World {
         let pending = org.is_some_and(|o| {
             o.invitations
                 .values()
-                .any(|i| i.email.eq_ignore_ascii_case(&email))
+                .any(|i| super::names::same_name(&i.email, &email))
         });
         let mut r = Refusal::new(
             rules::ACC_7,
@@ -741,6 +1028,7 @@ impl World {
     pub(crate) fn upgrade_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
         let account = self.managed_account(ctx, key, "upgrade")?;
         self.require_account_manager(ctx, account, "upgrade")?;
+        self.refuse_closed(account, "upgrade")?;
         if account.parent.is_some() {
             return refuse(
                 rules::ACC_10,
@@ -753,13 +1041,6 @@ impl World {
                 rules::ACC_9,
                 format!("{} is already Full", account.name),
                 "an account goes Trial -> Full only, never back",
-            );
-        }
-        if account.status == AccountStatus::Closed {
-            return refuse(
-                rules::ACC_8,
-                format!("{} is closed", account.name),
-                "closing is irreversible",
             );
         }
         let sid = account.sid.clone();
@@ -781,12 +1062,13 @@ impl World {
         confirm: Option<&String>,
     ) -> ActionResult<Outcome> {
         let verb = match to {
-            AccountStatus::Suspended => "suspend",
-            AccountStatus::Active => "resume",
-            AccountStatus::Closed => "close",
+            AccountStatus::Suspended => Verb::Suspend,
+            AccountStatus::Active => Verb::Resume,
+            AccountStatus::Closed => Verb::Close,
         };
-        let account = self.managed_account(ctx, key, verb)?;
-        self.require_account_manager(ctx, account, verb)?;
+        let account = self.managed_account(ctx, key, verb.base())?;
+        self.require_account_manager(ctx, account, verb.base())?;
+        self.refuse_closed(account, verb.base())?;
         if let Some(parent) = account.parent.as_ref().and_then(|p| self.accounts.get(p))
             && parent.status == AccountStatus::Suspended
         {
@@ -822,10 +1104,10 @@ impl World {
             return refuse(
                 rules::ACC_8,
                 format!(
-                    "{} is {} and cannot be {}d",
+                    "{} is {} and cannot be {}",
                     account.name,
                     from.label(),
-                    verb.trim_end_matches('e')
+                    verb.participle()
                 ),
                 hint,
             );
@@ -861,14 +1143,17 @@ impl World {
         let cascade = if children.is_empty() {
             String::new()
         } else {
-            format!(" with {} subaccount(s)", children.len())
+            format!(
+                " with {}",
+                words::count(children.len(), "subaccount", "subaccounts")
+            )
         };
         let detail = format!(
-            "{}d {sid} '{}'{cascade}",
-            verb.trim_end_matches('e'),
+            "{} {sid} '{}'{cascade}",
+            verb.past(),
             self.accounts[&sid].name
         );
-        self.audit(ctx, &format!("account.{verb}"), detail.clone());
+        self.audit(ctx, &format!("account.{}", verb.base()), detail.clone());
         Ok(Outcome::msg(detail))
     }
 
@@ -949,8 +1234,74 @@ impl World {
             );
         }
         self.require_account_manager(ctx, account, "grant access to")?;
+        self.refuse_closed(account, "grant access to")?;
         let target = self.find_user(user)?;
         let is_member = self.membership_in(&target.sid, &ctx.org).is_some();
+        let org = self.org(&ctx.org)?;
+        if !is_member && self.on_verified_domain(org, &target.email) {
+            check_account_roles(roles)?;
+            // USR-5 rev 2: someone of the org's own domain joins as a member, with the access.
+            let r = Refusal::new(
+                rules::USR_5,
+                format!(
+                    "{} is on {}, a verified domain of {}: they are invited as a member, not granted access as an external collaborator",
+                    target.email,
+                    World::email_domain(&target.email).unwrap_or_default(),
+                    org.name
+                ),
+                format!(
+                    "invite {} with this access to {}; it applies when they accept",
+                    target.email, account.name
+                ),
+            );
+            let r = if let Some(m) = &target.membership {
+                Refusal {
+                    hint: format!(
+                        "{} belongs to {}, and a user belongs to one organization: grant the access to a member of {} instead",
+                        target.email,
+                        self.org_name(&m.org),
+                        org.name
+                    ),
+                    ..r
+                }
+            } else {
+                let invite = Action::Invite {
+                    email: target.email.clone(),
+                    role: OrgRole::Standard,
+                    // An invitation grants managed accounts only; on an independent one the
+                    // grant follows once they are a member.
+                    accounts: if kind == Some(AccountKind::Managed) {
+                        vec![(account.sid.to_string(), roles.to_vec())]
+                    } else {
+                        vec![]
+                    },
+                };
+                // An invitation already listed is accepted (resent first if it expired).
+                let listed = org
+                    .invitations
+                    .values()
+                    .find(|i| super::names::same_name(&i.email, &target.email));
+                let step = match listed {
+                    None => Some(invite),
+                    Some(i) if i.is_expired(self.clock) => Some(Action::ResendInvite {
+                        email: target.email.clone(),
+                    }),
+                    Some(_) => None,
+                };
+                let r = match (step, self.admin_by(ctx)) {
+                    (None, _) => r,
+                    (Some(a), Some(by)) => r.fix_by(by, a),
+                    (Some(a), None) => r.fix(a),
+                };
+                r.fix_by(
+                    target.email.clone(),
+                    Action::AcceptInvite {
+                        email: target.email.clone(),
+                    },
+                )
+            };
+            return Err(r.into());
+        }
         if !is_member && kind != Some(AccountKind::Managed) {
             return refuse(
                 rules::USR_5,

@@ -217,6 +217,10 @@ pub enum Action {
     CancelAccount {
         sid: String,
     },
+    /// Resend a pending or expired import or link request (ACC-4, ACC-6, USR-3).
+    ResendAccount {
+        sid: String,
+    },
     RenameAccount {
         sid: String,
         name: String,
@@ -400,6 +404,7 @@ impl Action {
             ConfirmAccount { .. } => "account.confirm",
             DeclineAccount { .. } => "account.decline",
             CancelAccount { .. } => "account.cancel",
+            ResendAccount { .. } => "account.resend",
             RenameAccount { .. } => "account.rename",
             TransferAccount { .. } => "account.transfer",
             UpgradeAccount { .. } => "account.upgrade",

@@ -15,7 +15,10 @@ impl World {
         if ctx.actor == Actor::ScimToken && !action.is_scim() {
             return super::error::refuse(
                 super::rules::SCIM_1,
-                format!("the SCIM token cannot {}", action.name()),
+                format!(
+                    "the SCIM token provisions users only and cannot perform {}",
+                    action.name()
+                ),
                 "the SCIM bearer token only provisions users; act as an Administrator for anything else",
             );
         }
@@ -34,6 +37,7 @@ impl World {
             ConfirmAccount { sid } => self.confirm_account(ctx, sid),
             DeclineAccount { sid } => self.decline_account(ctx, sid),
             CancelAccount { sid } => self.cancel_account(ctx, sid),
+            ResendAccount { sid } => self.resend_account(ctx, sid),
             RenameAccount { sid, name } => self.rename_account(ctx, sid, name),
             TransferAccount { sid, user } => self.transfer_account(ctx, sid, user),
             UpgradeAccount { sid } => self.upgrade_account(ctx, sid),
@@ -126,6 +130,9 @@ impl World {
             return e;
         };
         let by_role = r.rule == rules::ORG_3.id || r.rule == rules::ORG_4.id;
+        if !by_role {
+            return ActionError::Refused(r); // (finding the Owner walks the users)
+        }
         let owner = self.owner_of_org(&ctx.org);
         match owner {
             Some(o) if by_role && r.fixes.is_empty() && ctx.acting_user() != Some(&o.sid) => {

@@ -13,7 +13,8 @@ pub const MULTI_VERIFIED_MAX: usize = 20;
 /// DOM-9: days to re-verify a domain whose record disappeared.
 pub const REVERIFY_DAYS: u32 = 30;
 
-/// The common public email domains (DOM-3).
+/// The common public email domains (DOM-3), in the file's order: `assets/common-domains.txt`,
+/// one domain a line, `#` comment lines naming the public lists it was made from.
 pub fn common_domains() -> impl Iterator<Item = &'static str> {
     COMMON_DOMAINS
         .lines()
@@ -21,9 +22,23 @@ pub fn common_domains() -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Whether a domain is a common public domain or a subdomain of one (DOM-3).
+static COMMON_SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| common_domains().collect());
+
+/// Whether a domain is a common public domain or a subdomain of one (DOM-3): the domain and
+/// each of its parents (`a.b.outlook.de`, `b.outlook.de`, `outlook.de`) are looked up.
 pub fn is_common_domain(domain: &str) -> bool {
-    common_domains().any(|c| domain == c || domain.ends_with(&format!(".{c}")))
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    let mut rest = domain.as_str();
+    loop {
+        if COMMON_SET.contains(rest) {
+            return true;
+        }
+        match rest.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => rest = parent,
+            _ => return false,
+        }
+    }
 }
 
 /// DOM-2: a host name of at most 253 characters, two or more labels of letters, digits and hyphens.
@@ -393,6 +408,44 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
+    /// Why a user of `email`'s domain cannot be added to `org` now, or `None` when the domain is
+    /// `verified` there (USR-1, ACC-4, DOM-9 rev 2: checked when an invitation, import or sign-up
+    /// is started and again when it completes). `what` names what waits ("accepting the
+    /// invitation of x@d"); `by` performs the domain fixes (`Fix::by`).
+    pub(crate) fn unverified_domain_refusal(
+        &self,
+        org: &Sid,
+        email: &str,
+        rule: rules::Rule,
+        what: &str,
+        by: Option<String>,
+    ) -> Option<Refusal> {
+        let o = self.orgs.get(org)?;
+        let name = World::email_domain(email).unwrap_or_default();
+        let message = match o.domains.get(&name).map(|d| &d.status) {
+            Some(DomainStatus::Verified) => return None,
+            Some(DomainStatus::VerifiedUncertain { deadline }) => format!(
+                "{name} is verified-uncertain in {}: its TXT record is gone ({} days left to restore it), so {what} waits until it is verified again",
+                o.name,
+                time::days_left(self.clock, *deadline)
+            ),
+            Some(DomainStatus::Unverified) => format!(
+                "{name} is not verified in {} (it is unverified), so {what} is not possible",
+                o.name
+            ),
+            None => format!(
+                "{name} is not a domain of {}, so {what} is not possible until it is added and verified",
+                o.name
+            ),
+        };
+        let hint = self.verify_domain_hint(o, &name);
+        let mut r = self.verify_domain_fixes(o, &name, Refusal::new(rule, message, hint));
+        for f in &mut r.fixes {
+            f.by = by.clone();
+        }
+        Some(r)
+    }
+
     /// Members of `org` whose email is exactly on `domain` (DOM-11).
     pub(crate) fn members_on_domain(&self, org: &Sid, domain: &str) -> Vec<Sid> {
         self.members(org)
@@ -426,8 +479,9 @@ impl World {
                 .map(|a| self.accounts[a].name.as_str())
                 .collect();
             blockers.push(format!(
-                "{} owns the managed account(s) {}",
+                "{} owns the managed {} {}",
                 self.email_of(u),
+                words::noun(names.len(), "account", "accounts"),
                 names.join(", ")
             ));
         }
@@ -500,9 +554,9 @@ impl World {
             return Err(Refusal::new(
                 rules::DOM_10,
                 format!(
-                    "deleting {} removes its {} managed user(s) from the organization",
+                    "deleting {} removes its {} from the organization",
                     domain.name,
-                    users.len()
+                    words::count(users.len(), "managed user", "managed users")
                 ),
                 "acknowledge that they leave, then delete again",
             )
@@ -517,9 +571,9 @@ impl World {
         }
         self.org_mut(&ctx.org).domains.remove(&domain.name);
         let detail = format!(
-            "deleted {}; {} user(s) left the organization",
+            "deleted {}; {} left the organization",
             domain.name,
-            users.len()
+            words::count(users.len(), "user", "users")
         );
         self.audit(ctx, "domain.delete", detail.clone());
         Ok(Outcome::msg(detail))
@@ -625,5 +679,29 @@ impl World {
             detail.clone(),
         );
         Ok(Outcome::msg(detail))
+    }
+}
+
+#[cfg(test)]
+mod common_list_tests {
+    use super::*;
+
+    /// DOM-3 rev 2: the list is long enough, names its sources, and every entry is a valid,
+    /// lowercase host name listed once.
+    #[test]
+    fn the_public_domain_list_is_sound() {
+        let all: Vec<&str> = common_domains().collect();
+        assert!(all.len() >= 150, "only {} entries", all.len());
+        let unique: std::collections::BTreeSet<&str> = all.iter().copied().collect();
+        assert_eq!(unique.len(), all.len(), "an entry is listed twice");
+        for d in &all {
+            assert!(validate_host(d).is_ok(), "{d} is not a host name");
+            assert_eq!(*d, d.to_ascii_lowercase(), "{d} is not lowercase");
+        }
+        let sources = COMMON_DOMAINS
+            .lines()
+            .filter(|l| l.starts_with('#') && l.contains("github.com"))
+            .count();
+        assert!(sources >= 3, "the list names {sources} sources");
     }
 }

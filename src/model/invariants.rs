@@ -78,20 +78,9 @@ impl World {
                 check(request, None, SidKind::Notification)?;
             }
         }
-        let emails: Vec<String> = self
-            .users
-            .values()
-            .map(|u| u.email.to_ascii_lowercase())
-            .collect();
-        let unique: BTreeSet<&String> = emails.iter().collect();
-        if unique.len() != emails.len() {
-            let dup = emails
-                .iter()
-                .find(|e| emails.iter().filter(|x| x == e).count() > 1)
-                .expect("a duplicate");
-            return Err(v(format!("two users share the email {dup}"), dup.clone()));
-        }
-        Ok(())
+        // SCIM-2: emails are unique in their canonical form
+        self.check_canonical_emails()
+            .map_err(|(message, locate)| v(message, locate))
     }
 
     /// One Owner per org (ORG-1), names (ORG-7), limits (ACC-3, DOM-6), SIGN-5.
@@ -200,6 +189,12 @@ impl World {
     /// (SUB-1, SUB-4); subaccount limits (SUB-2); ORG-8.
     fn check_accounts(&self) -> Result<(), Violation> {
         for a in self.accounts.values() {
+            if a.status == AccountStatus::Closed && a.closed_at.is_none() {
+                return Err(v(
+                    format!("closed account {} has no closing time", a.sid),
+                    a.sid.as_str(),
+                ));
+            }
             match &a.parent {
                 Some(p) => {
                     let Some(parent) = self.accounts.get(p) else {
@@ -228,7 +223,13 @@ impl World {
                     }
                 }
                 None => {
-                    let Some(owner) = a.owner.as_ref().and_then(|o| self.users.get(o)) else {
+                    let owner = a.owner.as_ref().and_then(|o| self.users.get(o));
+                    // ACC-8 rev 2: a closed account keeps only its history; its owner may have
+                    // left the org or been deleted since.
+                    if a.status == AccountStatus::Closed && a.owner.is_some() && owner.is_none() {
+                        continue;
+                    }
+                    let Some(owner) = owner else {
                         return Err(v(
                             format!("account {} has no existing owner", a.sid),
                             a.sid.as_str(),
@@ -245,11 +246,25 @@ impl World {
                             ));
                         }
                         let member = owner.membership.as_ref().is_some_and(|m| m.org == l.org);
-                        if l.state == LinkState::Managed && !member {
+                        if l.state == LinkState::Managed
+                            && !member
+                            && a.status != AccountStatus::Closed
+                        {
                             return Err(v(
                                 format!(
                                     "managed account {}'s owner {} is not a member of its org",
                                     a.sid, owner.email
+                                ),
+                                a.sid.as_str(),
+                            ));
+                        }
+                        if l.state == LinkState::Independent && member {
+                            return Err(v(
+                                format!(
+                                    "{} is a member of {} and owns {}, an independent account of it; a member's accounts are managed (USR-5)",
+                                    owner.email,
+                                    self.org_name(&l.org),
+                                    a.sid
                                 ),
                                 a.sid.as_str(),
                             ));
@@ -275,12 +290,6 @@ impl World {
                         ));
                     }
                 }
-            }
-            if a.status == AccountStatus::Closed && a.closed_at.is_none() {
-                return Err(v(
-                    format!("closed account {} has no closing time", a.sid),
-                    a.sid.as_str(),
-                ));
             }
         }
         for o in self.orgs.values() {

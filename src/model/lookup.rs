@@ -21,6 +21,7 @@ impl World {
             orgs: BTreeMap::new(),
             dns: BTreeMap::new(),
             audit: Vec::new(),
+            index: Default::default(),
         }
     }
 
@@ -99,7 +100,7 @@ impl World {
             .ok_or_else(|| ActionError::NotFound(format!("no organization named '{key}'")))
     }
 
-    /// A user by email (case-insensitive) or `US` SID.
+    /// A user by email (in canonical form, SCIM-2) or `US` SID.
     pub fn find_user(&self, key: &str) -> ActionResult<&User> {
         let key = key.trim();
         if Sid::looks_like_sid(key) {
@@ -109,15 +110,12 @@ impl World {
                 .get(&sid)
                 .ok_or_else(|| ActionError::NotFound(format!("no user {sid}")));
         }
-        self.user_by_email(key)
-            .ok_or_else(|| ActionError::NotFound(format!("no Twilio user with email {key}")))
-    }
-
-    pub fn user_by_email(&self, email: &str) -> Option<&User> {
-        let email = email.trim();
-        self.users
-            .values()
-            .find(|u| u.email.eq_ignore_ascii_case(email))
+        self.user_by_email(key).ok_or_else(|| {
+            ActionError::NotFound(format!(
+                "no Twilio user with email {}",
+                super::names::visible(key)
+            ))
+        })
     }
 
     pub fn user(&self, sid: &Sid) -> ActionResult<&User> {
@@ -195,7 +193,7 @@ impl World {
             .filter(|a| {
                 a.link
                     .as_ref()
-                    .is_some_and(|l| &l.org == org && l.state.counts_toward_limit())
+                    .is_some_and(|l| &l.org == org && self.counts_toward_limit(l))
             })
             .count()
     }
@@ -324,6 +322,19 @@ impl World {
         }
     }
 
+    /// Who performs a fix that needs org management (`Fix::by`): the acting user when they are an
+    /// active Owner or Administrator of the context's org, else that org's Owner.
+    pub(crate) fn admin_by(&self, ctx: &Ctx) -> Option<String> {
+        if matches!(ctx.actor, Actor::User(_))
+            && self
+                .actor_membership(ctx)
+                .is_some_and(|m| m.role.is_admin())
+        {
+            return None;
+        }
+        self.owner_of_org(&ctx.org).map(|u| u.email.clone())
+    }
+
     /// Only the Owner (ORG-4).
     pub(crate) fn require_owner(&self, ctx: &Ctx, what: &str) -> ActionResult<()> {
         self.require_admin(ctx, what)?;
@@ -401,7 +412,7 @@ impl World {
                 "ask an Administrator, or the account's owner",
             );
         }
-        self.require_admin(ctx, what)
+        self.require_admin(ctx, &format!("{what} {}", account.name))
     }
 
     pub fn org_name(&self, org: &Sid) -> String {
@@ -535,7 +546,35 @@ pub fn valid_email(email: &str) -> bool {
 pub(crate) fn bad_email(rule: rules::Rule, email: &str) -> Refusal {
     Refusal::new(
         rule,
-        format!("'{}' is not a valid email address", email.trim()),
+        format!(
+            "'{}' is not a valid email address",
+            super::names::visible(email.trim())
+        ),
         "write it as name@domain.tld",
     )
+}
+
+/// An email typed for a new user or invitation, under the action's rule (USR-1, SIGN-1,
+/// SCIM-2): the form it is stored in (trimmed, NFC, lowercase), or the refusal when it is no
+/// address or could not be one name (SCIM-2: invisible, control or compatibility characters).
+/// The refusal's `.1` is the address with those characters taken out, for a fix.
+pub(crate) fn check_email(rule: rules::Rule, email: &str) -> Result<String, (Refusal, String)> {
+    if let Some(problem) = super::names::name_problem(email) {
+        let cleaned = super::names::cleaned(email);
+        return Err((
+            Refusal::new(
+                rule,
+                format!("'{}' {problem}", super::names::visible(email.trim())),
+                format!(
+                    "type the address without it: {}",
+                    super::names::visible(&cleaned)
+                ),
+            ),
+            cleaned,
+        ));
+    }
+    if !valid_email(email) {
+        return Err((bad_email(rule, email), String::new()));
+    }
+    Ok(super::names::display_form(email))
 }

@@ -49,7 +49,13 @@ impl World {
         let cand = self.find_org(candidate)?;
         let cand_owner = self.owner_of_org(&cand.sid);
         let owner_email = cand_owner.map(|u| u.email.clone()).unwrap_or_default();
-        let moving = self.accounts_toward_limit(&cand.sid);
+        // USR-5 rev 2: the Candidate's members' independent accounts of the Prime become
+        // managed when they arrive, so they count too.
+        let moving = self.accounts_toward_limit(&cand.sid)
+            + self
+                .members(&cand.sid)
+                .map(|u| self.independent_accounts_owned(&prime.sid, &u.sid).len())
+                .sum::<usize>();
         let used = self.accounts_toward_limit(&prime.sid);
         let limit = prime.settings.account_limit as usize;
         let requirements = vec![
@@ -206,17 +212,27 @@ impl World {
                 };
             }
         }
+        // USR-5 rev 2: a member never owns an independent account of its org.
+        let arrived: Vec<Sid> = self.members(&prime).map(|u| u.sid.clone()).collect();
+        for u in &arrived {
+            for a in self.independent_accounts_owned(&prime, u) {
+                self.account_mut(&a).link = Some(OrgLink {
+                    org: prime.clone(),
+                    state: LinkState::Managed,
+                });
+            }
+        }
         self.orgs.remove(&cand);
         if self.home_org.as_ref() == Some(&cand) {
             self.home_org = Some(prime.clone());
         }
         let detail = format!(
-            "merged '{}' into '{}': {} account(s) and {} user(s) moved; {} domain(s) discarded",
+            "merged '{}' into '{}': {} and {} moved; {} discarded",
             preview.candidate_name,
             self.org_name(&prime),
-            preview.accounts.len(),
-            preview.users.len(),
-            preview.discarded_domains.len()
+            words::count(preview.accounts.len(), "account", "accounts"),
+            words::count(preview.users.len(), "user", "users"),
+            words::count(preview.discarded_domains.len(), "domain", "domains")
         );
         self.audit(ctx, "org.merge", detail.clone());
         Ok(Outcome::msg(detail))

@@ -12,9 +12,11 @@ pub mod demo;
 pub mod domains;
 pub mod error;
 pub mod generate;
+mod history;
 pub mod invariants;
 pub mod lookup;
 pub mod merge;
+pub mod names;
 pub mod org;
 pub mod roles;
 pub mod rules;
@@ -23,6 +25,7 @@ pub mod sid;
 pub mod sso;
 pub mod time;
 pub mod users;
+pub mod words;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -62,6 +65,10 @@ pub struct World {
     pub dns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub audit: Vec<AuditEntry>,
+    /// Lookups by canonical email, SCIM userName and externalId (SCIM-2); derived from
+    /// `users`, never saved.
+    #[serde(skip)]
+    index: names::UserIndex,
 }
 
 /// A Twilio user: a login (email + name), possibly a member of one organization.
@@ -224,12 +231,19 @@ pub enum LinkState {
     /// Import by SID awaiting the owner's confirmation (ACC-4, ACC-5).
     PendingImport {
         request: Sid,
+        /// When the request was sent (or last resent).
         since: Timestamp,
+        /// When it expires (ACC-4, USR-3). `None` only in files written before requests
+        /// expired; loading fills it in (`persist`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<Timestamp>,
     },
     /// Invitation of an outside owner to share the account as independent (ACC-6).
     PendingLink {
         request: Sid,
         since: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<Timestamp>,
     },
 }
 
@@ -259,9 +273,26 @@ impl LinkState {
             LinkState::PendingImport { .. } | LinkState::PendingLink { .. } => AccountKind::Pending,
         }
     }
-    /// Counts toward the account limit (ACC-3).
+    /// Counts toward the account limit (ACC-3), not knowing the clock: use
+    /// [`World::counts_toward_limit`], which also leaves out expired requests.
     pub fn counts_toward_limit(&self) -> bool {
         !matches!(self, LinkState::Independent)
+    }
+    /// The pending request behind this state: `(request SID, sent, expiry)`.
+    pub fn request(&self) -> Option<(&Sid, Timestamp, Option<Timestamp>)> {
+        match self {
+            LinkState::PendingImport {
+                request,
+                since,
+                expires_at,
+            }
+            | LinkState::PendingLink {
+                request,
+                since,
+                expires_at,
+            } => Some((request, *since, *expires_at)),
+            _ => None,
+        }
     }
 }
 
@@ -434,6 +465,21 @@ pub struct Invitation {
     pub invited_by: Sid,
     pub sent_at: Timestamp,
     pub expires_at: Timestamp,
+}
+
+impl Invitation {
+    /// USR-3: expired once the clock reaches its expiry; it stays listed until resent or cancelled.
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.expires_at <= now
+    }
+    /// `pending` or `expired`.
+    pub fn status_label(&self, now: Timestamp) -> &'static str {
+        if self.is_expired(now) {
+            "expired"
+        } else {
+            "pending"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

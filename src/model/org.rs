@@ -114,7 +114,7 @@ impl World {
                 self.accounts[*a]
                     .link
                     .as_ref()
-                    .is_none_or(|l| l.org != ctx.org || !l.state.counts_toward_limit())
+                    .is_none_or(|l| l.org != ctx.org || !self.counts_toward_limit(l))
             })
             .count();
         self.check_account_limit(&ctx.org, newly_counted)?;
@@ -148,7 +148,10 @@ impl World {
         let joined = if joining.is_empty() {
             String::new()
         } else {
-            format!("; {} of their account(s) joined as managed", joining.len())
+            format!(
+                "; {} joined as managed",
+                words::count(joining.len(), "account of theirs", "accounts of theirs")
+            )
         };
         let detail = format!(
             "{} is now the Owner; {} is an Administrator{joined}",
@@ -319,7 +322,10 @@ impl World {
                 if !*on && others > 0 {
                     return refuse(
                         rules::DOM_5,
-                        format!("{name} is also verified by {others} other organization(s)"),
+                        format!(
+                            "{name} is also verified by {}",
+                            words::count(others, "other organization", "other organizations")
+                        ),
                         "it stays multi-verified while others hold it",
                     );
                 }
@@ -404,7 +410,7 @@ impl World {
                 ))
             })?;
         let mut events = Vec::new();
-        self.expire_invitations(&mut events);
+        self.expire_invitations(from, &mut events);
         self.expire_reset_links(&mut events);
         self.recheck_all_domains(from, &mut events);
         self.expire_uncertain_domains(&mut events);
@@ -429,22 +435,44 @@ impl World {
         Ok(out)
     }
 
-    fn expire_invitations(&mut self, events: &mut Vec<(Option<Sid>, String)>) {
+    /// USR-3 rev 2, ACC-4 rev 2: invitations and account requests whose lifetime ends in this
+    /// advance expire. They stay listed as expired until resent or cancelled; the advance logs
+    /// each (CLK-1).
+    fn expire_invitations(
+        &mut self,
+        from: jiff::Timestamp,
+        events: &mut Vec<(Option<Sid>, String)>,
+    ) {
         let now = self.clock;
-        for org in self.orgs.values_mut() {
-            let expired: Vec<Sid> = org
-                .invitations
-                .values()
-                .filter(|i| i.expires_at <= now)
-                .map(|i| i.sid.clone())
-                .collect();
-            for sid in expired {
-                let inv = org.invitations.remove(&sid).expect("listed");
+        let due = |t: jiff::Timestamp| from < t && t <= now;
+        for org in self.orgs.values() {
+            for i in org.invitations.values().filter(|i| due(i.expires_at)) {
                 events.push((
                     Some(org.sid.clone()),
-                    format!("the invitation of {} expired", inv.email),
+                    format!(
+                        "the invitation of {} expired; it stays listed as expired until it is resent or cancelled",
+                        i.email
+                    ),
                 ));
             }
+        }
+        for a in self.accounts.values() {
+            let Some(link) = &a.link else { continue };
+            if !self.request_expiry(link).is_some_and(due) {
+                continue;
+            }
+            let kind = if matches!(link.state, LinkState::PendingImport { .. }) {
+                "import"
+            } else {
+                "link"
+            };
+            events.push((
+                Some(link.org.clone()),
+                format!(
+                    "the {kind} request for {} '{}' expired; it stays listed as expired until it is resent or cancelled",
+                    a.sid, a.name
+                ),
+            ));
         }
     }
 
@@ -527,7 +555,14 @@ impl World {
                 self.detach_member(&org, u);
             }
             self.org_mut(&org).domains.remove(&name);
-            events.push((Some(org), format!("{name} was not re-verified in time: deleted; {} user(s) and {accounts} account(s) left the organization", users.len())));
+            events.push((
+                Some(org),
+                format!(
+                    "{name} was not re-verified in time: deleted; {} and {} left the organization",
+                    words::count(users.len(), "user", "users"),
+                    words::count(accounts, "account", "accounts")
+                ),
+            ));
         }
     }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::lookup::{bad_email, valid_email};
+use super::names;
 use super::rules;
 use super::*;
 
@@ -259,6 +260,35 @@ impl World {
         d: &ScimUserData,
         existing: Option<&Sid>,
     ) -> ActionResult<Checked> {
+        // SCIM-2 rev 2: userName and emails have one canonical form; what could not be one
+        // name (invisible, control or compatibility characters) is refused, as is an
+        // externalId with invisible or control characters.
+        let named = std::iter::once(("userName", d.user_name.as_str()))
+            .chain(d.emails.iter().map(|e| ("emails.value", e.value.as_str())));
+        for (what, v) in named {
+            if let Some(problem) = names::name_problem(v) {
+                return refuse(
+                    rules::SCIM_2,
+                    format!("{what} '{}' {problem}", names::visible(v)),
+                    format!(
+                        "send it as {}, without that character",
+                        names::visible(&names::cleaned(v))
+                    ),
+                );
+            }
+        }
+        if let Some(x) = &d.external_id
+            && x.chars().any(|c| c.is_control() || names::is_invisible(c))
+        {
+            return refuse(
+                rules::SCIM_2,
+                format!(
+                    "externalId '{}' contains an invisible or control character",
+                    names::visible(x)
+                ),
+                "send the identifier without it",
+            );
+        }
         check_len("userName", &d.user_name, 1, 255)?;
         if let Some(x) = &d.external_id {
             check_len("externalId", x, 1, 255)?;
@@ -300,27 +330,36 @@ impl World {
                     );
                 }
             }
+        };
+        let email = names::display_form(&email);
+        // uniqueness in the organization, by canonical userName (SCIM-2), through the index
+        if let Some(u) = self
+            .scim_users_named(&org.sid, &d.user_name)
+            .into_iter()
+            .find(|u| Some(&u.sid) != existing)
+        {
+            return not_unique(format!(
+                "userName {} already exists in {} ({}{})",
+                d.user_name,
+                org.name,
+                u.sid,
+                if World::scim_user_name(u) == d.user_name {
+                    String::new()
+                } else {
+                    format!(", as {}", World::scim_user_name(u))
+                }
+            ));
         }
-        .to_ascii_lowercase();
-        // uniqueness in the organization
-        for u in self.scim_users(&org.sid) {
-            if Some(&u.sid) == existing {
-                continue;
-            }
-            if World::scim_user_name(u).eq_ignore_ascii_case(&d.user_name) {
-                return not_unique(format!(
-                    "userName {} already exists in {} ({})",
-                    d.user_name, org.name, u.sid
-                ));
-            }
-            if d.external_id.is_some() && u.scim.external_id == d.external_id {
-                return not_unique(format!(
-                    "externalId {} already exists in {} ({})",
-                    d.external_id.as_deref().unwrap_or_default(),
-                    org.name,
-                    u.sid
-                ));
-            }
+        if let Some(x) = &d.external_id
+            && let Some(u) = self
+                .scim_users_with_external_id(&org.sid, x)
+                .into_iter()
+                .find(|u| Some(&u.sid) != existing)
+        {
+            return not_unique(format!(
+                "externalId {x} already exists in {} ({})",
+                org.name, u.sid
+            ));
         }
         // the Twilio user behind the email
         let mut join = None;
@@ -399,7 +438,7 @@ impl World {
             );
         }
         let primary = d.primary_email().expect("not empty");
-        if !primary.value.eq_ignore_ascii_case(&d.user_name) {
+        if !names::same_name(&primary.value, &d.user_name) {
             return refuse(
                 rules::SCIM_2,
                 format!(
@@ -426,6 +465,13 @@ impl World {
 
     fn store_scim_data(&mut self, sid: &Sid, d: &ScimUserData, email: &str) {
         let now = self.clock;
+        let old = self.users[sid].clone();
+        self.unindex_user(&old);
+        self.store_scim_fields(sid, d, email, now);
+        self.index_user(sid);
+    }
+
+    fn store_scim_fields(&mut self, sid: &Sid, d: &ScimUserData, email: &str, now: Timestamp) {
         let user = self.user_mut(sid);
         user.email = email.to_string();
         user.name = d
@@ -441,7 +487,7 @@ impl World {
             })
             .unwrap_or_else(|| super::users::name_from_email(email));
         let s = &mut user.scim;
-        s.user_name = (!d.user_name.eq_ignore_ascii_case(email)).then(|| d.user_name.clone());
+        s.user_name = (!names::same_name(&d.user_name, email)).then(|| d.user_name.clone());
         s.external_id = d.external_id.clone();
         s.display_name = d.display_name.clone();
         s.given_name = d.given_name.clone();
@@ -472,16 +518,34 @@ impl World {
         let d = data.normalized();
         let org = self.require_scim(ctx)?;
         let checked = self.check_scim_data(org, &d, None)?;
+        // DOM-9 rev 2: no user of a verified-uncertain domain is added (SCIM-2's own check covers
+        // it under Twilio's rules; this holds with them off too).
+        if self
+            .domain_of_email(org, &checked.email)
+            .is_some_and(|x| matches!(x.status, DomainStatus::VerifiedUncertain { .. }))
+            && let Some(r) = self.unverified_domain_refusal(
+                &ctx.org,
+                &checked.email,
+                rules::DOM_9,
+                &format!("provisioning {}", checked.email),
+                self.admin_by(ctx),
+            )
+        {
+            return Err(r.into());
+        }
+        if let Some(sid) = &checked.join {
+            self.check_join_fits(ctx, std::slice::from_ref(sid))?;
+        }
         let joined = checked.join.is_some();
         let sid = match checked.join {
             Some(sid) => sid,
             None => self.insert_user(&checked.email, None),
         };
-        self.join(&sid, &ctx.org, OrgRole::Standard);
+        let converted = self.join(&sid, &ctx.org, OrgRole::Standard);
         self.user_mut(&sid).scim = ScimAttributes::default();
         self.store_scim_data(&sid, &d, &checked.email);
         let detail = format!(
-            "provisioned {} ({sid}) through SCIM{}{}",
+            "provisioned {} ({sid}) through SCIM{}{}{}",
             checked.email,
             if joined {
                 ", joining the existing Twilio user"
@@ -492,7 +556,8 @@ impl World {
                 ", deactivated"
             } else {
                 ""
-            }
+            },
+            self.became_managed_note(&converted)
         );
         self.audit(ctx, "scim.create", detail.clone());
         Ok(Outcome::msg(detail).created(SidKind::User, sid))

@@ -455,8 +455,9 @@ impl World {
             .sso_enforced = true;
         let users = self.members_on_domain(&ctx.org, &domain.name).len();
         let detail = format!(
-            "SSO enforced on {}: its {users} managed user(s), present and future, sign in through the IdP unless exempt",
-            domain.name
+            "SSO enforced on {}: its {}, present and future, sign in through the IdP unless exempt",
+            domain.name,
+            words::count(users, "managed user", "managed users")
         );
         self.audit(ctx, "sso.enforce", detail.clone());
         Ok(Outcome::msg(detail))
@@ -497,11 +498,11 @@ impl World {
         if m.sso_exempt == exempt {
             return refuse(
                 rules::SSO_4,
-                format!(
-                    "{} is already {}",
-                    user.email,
-                    if exempt { "exempt" } else { "not exempt" }
-                ),
+                if exempt {
+                    format!("{} is already exempt from SSO", user.email)
+                } else {
+                    format!("{} is not exempt from SSO", user.email)
+                },
                 "nothing to change",
             );
         }

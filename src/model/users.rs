@@ -6,10 +6,12 @@ use std::collections::BTreeSet;
 use super::accounts::check_account_roles;
 use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
-use super::lookup::{bad_email, valid_email};
+use super::lookup::{check_email, valid_email};
+use super::names::same_name;
 use super::rules;
 use super::sso::{SignInChange, UserChange};
 use super::time::{days, hours};
+use super::words::{self, Verb};
 use super::*;
 
 /// A display name from an email's local part: `ada.lovelace@x` → `Ada Lovelace`.
@@ -31,7 +33,7 @@ pub fn name_from_email(email: &str) -> String {
 impl World {
     pub(crate) fn insert_user(&mut self, email: &str, name: Option<&str>) -> Sid {
         let sid = self.new_sid(SidKind::User);
-        let email = email.trim().to_ascii_lowercase();
+        let email = super::names::display_form(email);
         let name = name
             .map(str::trim)
             .filter(|n| !n.is_empty())
@@ -50,32 +52,124 @@ impl World {
                 scim: ScimAttributes::default(),
             },
         );
+        self.index_user(&sid);
         sid
     }
 
-    fn check_new_email(&self, email: &str, rule: rules::Rule) -> ActionResult<()> {
-        if !valid_email(email) {
-            return Err(bad_email(rule, email).into());
-        }
-        if let Some(u) = self.user_by_email(email) {
+    /// The email of a new Twilio user (its rule: USR-1, SIGN-1), as it will be stored; an
+    /// existing user with the same email in canonical form is that user (SCIM-2).
+    fn check_new_email(&self, email: &str, rule: rules::Rule) -> ActionResult<String> {
+        let email = check_email(rule, email).map_err(|(r, _)| r)?;
+        if let Some(u) = self.user_by_email(&email) {
             return Err(ActionError::Invalid(format!(
                 "a Twilio user with email {} already exists ({})",
                 u.email, u.sid
             )));
         }
-        Ok(())
+        Ok(email)
     }
 
-    /// Makes a user a member (the one place membership is granted).
-    pub(crate) fn join(&mut self, user: &Sid, org: &Sid, role: OrgRole) {
+    /// Makes a user a member (the one place membership is granted). USR-5 rev 2: a member never
+    /// owns an independent account of its org, so theirs become managed (callers check that they
+    /// fit first, [`World::check_join_fits`]); an invitation of the org for their email is done
+    /// with. Returns the accounts that became managed.
+    pub(crate) fn join(&mut self, user: &Sid, org: &Sid, role: OrgRole) -> Vec<Sid> {
         let now = self.clock;
-        self.user_mut(user).membership = Some(Membership {
+        let u = self.user_mut(user);
+        u.membership = Some(Membership {
             org: org.clone(),
             role,
             status: MemberStatus::Active,
             sso_exempt: false,
             joined_at: now,
         });
+        let email = u.email.clone();
+        self.org_mut(org)
+            .invitations
+            .retain(|_, i| !same_name(&i.email, &email));
+        let accounts = self.independent_accounts_owned(org, user);
+        for a in &accounts {
+            self.account_mut(a).link = Some(OrgLink {
+                org: org.clone(),
+                state: LinkState::Managed,
+            });
+        }
+        accounts
+    }
+
+    /// Independent main accounts of `org` owned by `user` (USR-5).
+    pub fn independent_accounts_owned(&self, org: &Sid, user: &Sid) -> Vec<Sid> {
+        self.accounts
+            .values()
+            .filter(|a| a.parent.is_none() && a.owner.as_ref() == Some(user))
+            .filter(|a| {
+                a.link
+                    .as_ref()
+                    .is_some_and(|l| &l.org == org && l.state == LinkState::Independent)
+            })
+            .map(|a| a.sid.clone())
+            .collect()
+    }
+
+    /// USR-5 rev 2, ACC-3, SUB-2: `users` joining `ctx.org` bring their independent accounts of
+    /// it in as managed; refused when those would not fit.
+    pub(crate) fn check_join_fits(&self, ctx: &Ctx, users: &[Sid]) -> ActionResult<()> {
+        let accounts: Vec<Sid> = users
+            .iter()
+            .flat_map(|u| self.independent_accounts_owned(&ctx.org, u))
+            .collect();
+        if accounts.is_empty() {
+            return Ok(());
+        }
+        let org = self.org(&ctx.org)?;
+        let limit = org.settings.account_limit as usize;
+        let used = self.accounts_toward_limit(&ctx.org);
+        if used + accounts.len() > limit {
+            let emails: Vec<String> = users.iter().map(|u| self.email_of(u)).collect();
+            let names: Vec<&str> = accounts
+                .iter()
+                .map(|a| self.accounts[a].name.as_str())
+                .collect();
+            let needed = used + accounts.len();
+            let r = super::error::Refusal::new(
+                rules::ACC_3,
+                format!(
+                    "{} {} the independent {} {} of {}, which become managed when they join (USR-5); {used} of the limit of {limit} are used, so they do not fit",
+                    emails.join(", "),
+                    words::noun(emails.len(), "owns", "own"),
+                    words::noun(names.len(), "account", "accounts"),
+                    names.join(", "),
+                    org.name
+                ),
+                format!(
+                    "ask Twilio Support to raise the account limit to {needed}, or relinquish the independent {} first",
+                    words::noun(names.len(), "account", "accounts")
+                ),
+            );
+            let set = Action::Set(super::action::Setting::AccountLimit(needed as u32));
+            return Err(match self.admin_by(ctx) {
+                Some(by) => r.fix_by(by, set),
+                None => r.fix(set),
+            }
+            .into());
+        }
+        self.check_subaccounts_fit(&ctx.org, &accounts)
+    }
+
+    /// `; their independent account X became managed (USR-5)`, or nothing.
+    pub(crate) fn became_managed_note(&self, accounts: &[Sid]) -> String {
+        if accounts.is_empty() {
+            return String::new();
+        }
+        let names: Vec<String> = accounts
+            .iter()
+            .map(|a| format!("'{}'", self.accounts[a].name))
+            .collect();
+        format!(
+            "; their independent account{} {} became managed (USR-5)",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        )
     }
 
     /// Takes a user out of an org: membership and every access the org granted (USR-8).
@@ -91,11 +185,12 @@ impl World {
         }
     }
 
-    /// Managed main accounts of `org` owned by `user`.
+    /// Managed main accounts of `org` owned by `user`, closed ones left out: a closed account
+    /// keeps only its history and no longer counts as one its owner owns (ACC-8 rev 2).
     pub fn managed_accounts_owned(&self, org: &Sid, user: &Sid) -> Vec<Sid> {
         self.accounts
             .values()
-            .filter(|a| a.owner.as_ref() == Some(user))
+            .filter(|a| a.owner.as_ref() == Some(user) && a.status != AccountStatus::Closed)
             .filter(|a| {
                 a.link
                     .as_ref()
@@ -133,8 +228,8 @@ impl World {
         email: &str,
         name: Option<&str>,
     ) -> ActionResult<Outcome> {
-        self.check_new_email(email, rules::USR_1)?;
-        let sid = self.insert_user(email, name);
+        let email = self.check_new_email(email, rules::USR_1)?;
+        let sid = self.insert_user(&email, name);
         let detail = format!(
             "added Twilio user {} ({sid}) outside every organization",
             self.email_of(&sid)
@@ -143,45 +238,79 @@ impl World {
         Ok(Outcome::msg(detail).created(SidKind::User, sid))
     }
 
-    /// The org whose verified domain a sign-up email falls on, if any (SIGN-1).
+    /// The org whose verified (or verified-uncertain, DOM-9) domain a sign-up email falls on, if
+    /// any (SIGN-1).
     fn signup_org(&self, email: &str) -> Option<Sid> {
         self.orgs
             .values()
-            .find(|o| self.on_verified_domain(o, email))
+            .find(|o| {
+                self.domain_of_email(o, email)
+                    .is_some_and(|d| d.status != DomainStatus::Unverified)
+            })
             .map(|o| o.sid.clone())
     }
 
     /// A new Twilio user signs up (SIGN-1..4). Without joining an org, Twilio creates the user,
     /// a first Trial account and the user's own organization.
     pub(crate) fn signup(&mut self, email: &str, name: Option<&str>) -> ActionResult<Outcome> {
-        self.check_new_email(email, rules::SIGN_1)?;
-        let email = email.trim().to_ascii_lowercase();
+        let email = self.check_new_email(email, rules::SIGN_1)?;
         if let Some(org_sid) = self.signup_org(&email) {
             let org = &self.orgs[&org_sid];
             let setting = org.signup;
-            let invitation = org
+            let owner = self.owner_of_org(&org_sid).map(|u| u.email.clone());
+            // DOM-9 rev 2: while the domain is verified-uncertain, no user of it joins.
+            if setting != SignupSetting::Blocked
+                && let Some(r) = self.unverified_domain_refusal(
+                    &org_sid,
+                    &email,
+                    rules::DOM_9,
+                    &format!("signing up as {email}"),
+                    owner.clone(),
+                )
+            {
+                return Err(r.into());
+            }
+            let now = self.clock;
+            let (invitation, expired): (Vec<_>, Vec<_>) = org
                 .invitations
                 .values()
-                .find(|i| i.email.eq_ignore_ascii_case(&email))
-                .cloned();
-            match (setting, invitation) {
+                .filter(|i| same_name(&i.email, &email))
+                .cloned()
+                .partition(|i| !i.is_expired(now));
+            match (setting, invitation.into_iter().next()) {
                 (SignupSetting::Restricted, None) => {
-                    let refusal = Refusal::new(
-                        rules::SIGN_2,
-                        format!(
-                            "{} is Restricted: {email} cannot sign up without an invitation",
-                            org.name
+                    let (message, hint, fix) = match expired.first() {
+                        Some(i) => (
+                            format!(
+                                "{} is Restricted: the invitation of {email} expired on {}, and without a pending one they cannot sign up",
+                                org.name,
+                                time::format_date(i.expires_at)
+                            ),
+                            format!(
+                                "ask an administrator of {} to resend the invitation",
+                                org.name
+                            ),
+                            Action::ResendInvite {
+                                email: email.clone(),
+                            },
                         ),
-                        format!("ask an administrator of {} to invite {email}", org.name),
-                    );
-                    let invite = Action::Invite {
-                        email: email.to_string(),
-                        role: OrgRole::Standard,
-                        accounts: vec![],
+                        None => (
+                            format!(
+                                "{} is Restricted: {email} cannot sign up without an invitation",
+                                org.name
+                            ),
+                            format!("ask an administrator of {} to invite {email}", org.name),
+                            Action::Invite {
+                                email: email.clone(),
+                                role: OrgRole::Standard,
+                                accounts: vec![],
+                            },
+                        ),
                     };
-                    return Err(match self.owner_of_org(&org.sid) {
-                        Some(owner) => refusal.fix_by(owner.email.clone(), invite),
-                        None => refusal,
+                    let r = super::error::Refusal::new(rules::SIGN_2, message, hint);
+                    return Err(match owner {
+                        Some(o) => r.fix_by(o, fix),
+                        None => r,
                     }
                     .into());
                 }
@@ -269,10 +398,11 @@ impl World {
             .created(SidKind::Org, org)
     }
 
-    /// Joins the invitee and applies the invitation's account grants.
-    fn consume_invitation(&mut self, org: &Sid, inv: &Invitation, user: &Sid) {
+    /// Joins the invitee and applies the invitation's account grants. Returns the invitee's
+    /// independent accounts that became managed (USR-5).
+    fn consume_invitation(&mut self, org: &Sid, inv: &Invitation, user: &Sid) -> Vec<Sid> {
         self.org_mut(org).invitations.remove(&inv.sid);
-        self.join(user, org, inv.role);
+        let converted = self.join(user, org, inv.role);
         for (account, roles) in &inv.accounts {
             let still_in_org = self
                 .accounts
@@ -284,17 +414,18 @@ impl World {
                     .insert(user.clone(), roles.clone());
             }
         }
+        converted
     }
 
     fn invitation_for<'a>(&'a self, ctx: &Ctx, email: &str) -> ActionResult<&'a Invitation> {
         self.org(&ctx.org)?
             .invitations
             .values()
-            .find(|i| i.email.eq_ignore_ascii_case(email.trim()))
+            .find(|i| same_name(&i.email, email))
             .ok_or_else(|| {
                 ActionError::NotFound(format!(
-                    "no pending invitation for {} in {}",
-                    email.trim(),
+                    "no invitation for {} in {}",
+                    super::names::visible(email.trim()),
                     self.org_name(&ctx.org)
                 ))
             })
@@ -309,10 +440,19 @@ impl World {
         accounts: &[(String, Vec<AccountRole>)],
     ) -> ActionResult<Outcome> {
         self.require_admin(ctx, "invite users")?;
-        if !valid_email(email) {
-            return Err(bad_email(rules::USR_1, email).into());
-        }
-        let email = email.trim().to_ascii_lowercase();
+        let email = match check_email(rules::USR_1, email) {
+            Ok(email) => email,
+            Err((refusal, cleaned)) if !cleaned.is_empty() => {
+                return Err(refusal
+                    .fix(Action::Invite {
+                        email: cleaned,
+                        role,
+                        accounts: accounts.to_vec(),
+                    })
+                    .into());
+            }
+            Err((refusal, _)) => return Err(refusal.into()),
+        };
         let domain = World::email_domain(&email).unwrap_or_default();
         if super::domains::is_common_domain(&domain) {
             return refuse(
@@ -321,28 +461,16 @@ impl World {
                 "invite people by their company address on a verified domain",
             );
         }
-        let org = self.org(&ctx.org)?;
-        match org.domains.get(&domain).map(|d| &d.status) {
-            Some(DomainStatus::Verified) => {}
-            Some(status) => {
-                let message = format!(
-                    "{domain} is not verified in {} (it is {})",
-                    org.name,
-                    status.label()
-                );
-                let hint = self.verify_domain_hint(org, &domain);
-                return Err(self
-                    .verify_domain_fixes(org, &domain, Refusal::new(rules::USR_1, message, hint))
-                    .into());
-            }
-            None => {
-                let message = format!("{domain} is not a verified domain of {}", org.name);
-                let hint = self.verify_domain_hint(org, &domain);
-                return Err(self
-                    .verify_domain_fixes(org, &domain, Refusal::new(rules::USR_1, message, hint))
-                    .into());
-            }
+        if let Some(r) = self.unverified_domain_refusal(
+            &ctx.org,
+            &email,
+            rules::USR_1,
+            &format!("inviting {email}"),
+            None,
+        ) {
+            return Err(r.into());
         }
+        let org = self.org(&ctx.org)?;
         if role == OrgRole::Owner {
             return refuse(
                 rules::ORG_1,
@@ -373,15 +501,25 @@ impl World {
                 ),
             );
         }
-        if org.invitations.values().any(|i| i.email == email) {
-            return Err(Refusal::new(
+        if let Some(i) = org
+            .invitations
+            .values()
+            .find(|i| same_name(&i.email, &email))
+        {
+            let message = if i.is_expired(self.clock) {
+                format!(
+                    "an invitation for {email} expired on {} and is still listed",
+                    time::format_date(i.expires_at)
+                )
+            } else {
+                format!("an invitation for {email} is already pending")
+            };
+            return Err(super::error::Refusal::new(
                 rules::USR_3,
-                format!("an invitation for {email} is already pending"),
-                format!("resend the invitation to {email} instead"),
+                message,
+                "resend it instead, which gives it a new lifetime",
             )
-            .fix(Action::ResendInvite {
-                email: email.to_string(),
-            })
+            .fix(Action::ResendInvite { email })
             .into());
         }
         let mut grants = std::collections::BTreeMap::new();
@@ -428,9 +566,40 @@ impl World {
         Ok(Outcome::msg(detail).created(SidKind::Notification, sid))
     }
 
-    /// USR-3: the invitee accepts (creating their Twilio user if they have none).
+    /// USR-3: the invitee accepts (creating their Twilio user if they have none). Accepting
+    /// completes later, so it re-checks (rev 2): the invitation has not expired (USR-3), its
+    /// domain is still verified (USR-1, DOM-9), and the invitee's independent accounts, which
+    /// become managed (USR-5), fit the limit (ACC-3).
     pub(crate) fn accept_invite(&mut self, ctx: &Ctx, email: &str) -> ActionResult<Outcome> {
         let inv = self.invitation_for(ctx, email)?.clone();
+        if inv.is_expired(self.clock) {
+            let r = super::error::Refusal::new(
+                rules::USR_3,
+                format!(
+                    "the invitation of {} expired on {}",
+                    inv.email,
+                    time::format_date(inv.expires_at)
+                ),
+                "an administrator resends it, which gives it a new lifetime; then accept it",
+            );
+            let resend = Action::ResendInvite {
+                email: inv.email.clone(),
+            };
+            return Err(match self.admin_by(ctx) {
+                Some(by) => r.fix_by(by, resend),
+                None => r.fix(resend),
+            }
+            .into());
+        }
+        if let Some(r) = self.unverified_domain_refusal(
+            &ctx.org,
+            &inv.email,
+            rules::USR_1,
+            &format!("accepting the invitation of {}", inv.email),
+            self.admin_by(ctx),
+        ) {
+            return Err(r.into());
+        }
         let existing = self
             .user_by_email(&inv.email)
             .map(|u| (u.sid.clone(), u.membership.clone()));
@@ -445,15 +614,19 @@ impl World {
                 "a user belongs to one organization; cancel this invitation and invite an alias",
             );
         }
+        if let Some((sid, _)) = &existing {
+            self.check_join_fits(ctx, std::slice::from_ref(sid))?;
+        }
         let (user, created) = match existing {
             Some((sid, _)) => (sid, false),
             None => (self.insert_user(&inv.email, None), true),
         };
-        self.consume_invitation(&ctx.org, &inv, &user);
+        let converted = self.consume_invitation(&ctx.org, &inv, &user);
         let detail = format!(
-            "{} accepted the invitation and joined as {}",
+            "{} accepted the invitation and joined as {}{}",
             inv.email,
-            inv.role.label()
+            inv.role.label(),
+            self.became_managed_note(&converted)
         );
         let ctx_invitee = Ctx {
             org: ctx.org.clone(),
@@ -477,18 +650,21 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// USR-3: resending restarts the lifetime; the domain must still be verified (USR-1).
+    /// USR-3: resending restarts the lifetime, also of an expired invitation; the domain must
+    /// still be verified (USR-1).
     pub(crate) fn resend_invite(&mut self, ctx: &Ctx, email: &str) -> ActionResult<Outcome> {
         self.require_admin(ctx, "resend invitations")?;
         let inv = self.invitation_for(ctx, email)?.clone();
-        let org = self.org(&ctx.org)?;
-        if !self.on_verified_domain(org, &inv.email) {
-            return refuse(
-                rules::USR_1,
-                format!("{}'s domain is no longer verified", inv.email),
-                "re-verify the domain, or cancel the invitation",
-            );
+        if let Some(r) = self.unverified_domain_refusal(
+            &ctx.org,
+            &inv.email,
+            rules::USR_1,
+            &format!("resending the invitation of {}", inv.email),
+            None,
+        ) {
+            return Err(r.into());
         }
+        let org = self.org(&ctx.org)?;
         let expires = time::later(self.clock, days(org.settings.invite_days));
         let now = self.clock;
         let i = self
@@ -650,12 +826,13 @@ impl World {
         confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
         let verb = if to == MemberStatus::Active {
-            "reactivate"
+            Verb::Reactivate
         } else {
-            "deactivate"
+            Verb::Deactivate
         };
-        self.require_admin(ctx, &format!("{verb} users"))?;
-        let sid = self.managed_user(ctx, key, rules::USR_7, &format!("be {verb}d"))?;
+        self.require_admin(ctx, &format!("{} users", verb.base()))?;
+        let sid =
+            self.managed_user(ctx, key, rules::USR_7, &format!("be {}", verb.participle()))?;
         let m = self.membership_in(&sid, &ctx.org).expect("member").clone();
         if m.role == OrgRole::Owner && to == MemberStatus::Deactivated {
             return Err(self
@@ -706,8 +883,8 @@ impl World {
             .as_mut()
             .expect("member")
             .status = to;
-        let detail = format!("{}d {}", verb.trim_end_matches('e'), self.email_of(&sid));
-        self.audit(ctx, &format!("user.{verb}"), detail.clone());
+        let detail = format!("{} {}", verb.past(), self.email_of(&sid));
+        self.audit(ctx, &format!("user.{}", verb.base()), detail.clone());
         Ok(Outcome::msg(detail))
     }
 
@@ -719,13 +896,13 @@ impl World {
         delete: bool,
         confirm_lockout: bool,
     ) -> ActionResult<Outcome> {
-        let verb = if delete { "delete" } else { "remove" };
-        self.require_admin(ctx, &format!("{verb} users"))?;
+        let verb = if delete { Verb::Delete } else { Verb::Remove };
+        self.require_admin(ctx, &format!("{} users", verb.base()))?;
         let sid = self.managed_user(
             ctx,
             key,
             rules::USR_8,
-            &format!("be {verb}d by this organization"),
+            &format!("be {} by this organization", verb.participle()),
         )?;
         let email = self.email_of(&sid);
         if self
@@ -752,10 +929,20 @@ impl World {
             let to = self.owner_of_org(&ctx.org).map(|o| o.email.clone());
             let mut refusal = Refusal::new(
                 rules::USR_8,
-                format!("{email} owns the managed account(s) {}", names.join(", ")),
+                format!(
+                    "{email} owns the managed {} {}",
+                    words::noun(names.len(), "account", "accounts"),
+                    names.join(", ")
+                ),
                 match &to {
-                    Some(to) => format!("transfer them to another member first, such as {to}"),
-                    None => "transfer them to another member first".to_string(),
+                    Some(to) => format!(
+                        "transfer {} to another member first, such as {to}",
+                        words::noun(names.len(), "it", "them")
+                    ),
+                    None => format!(
+                        "transfer {} to another member first",
+                        words::noun(names.len(), "it", "them")
+                    ),
                 },
             );
             if let Some(to) = to {
@@ -772,7 +959,7 @@ impl World {
             && let Some(a) = self
                 .accounts
                 .values()
-                .find(|a| a.owner.as_ref() == Some(&sid))
+                .find(|a| a.owner.as_ref() == Some(&sid) && a.status != AccountStatus::Closed)
         {
             return refuse(
                 rules::USR_8,
@@ -810,14 +997,17 @@ impl World {
             for a in self.accounts.values_mut() {
                 a.access.remove(&sid);
             }
-            self.users.remove(&sid);
+            if let Some(gone) = self.users.remove(&sid) {
+                self.unindex_user(&gone);
+                self.index_count();
+            }
         }
         let detail = if delete {
             format!("deleted the user {email}; their accounts stay")
         } else {
             format!("removed {email} from the organization; the Twilio user remains")
         };
-        self.audit(ctx, &format!("user.{verb}"), detail.clone());
+        self.audit(ctx, &format!("user.{}", verb.base()), detail.clone());
         Ok(Outcome::msg(detail))
     }
 
@@ -841,25 +1031,84 @@ impl World {
                 "verify a domain first",
             );
         }
+        // USR-9 rev 2: bulk import without invitation is one of the things an org with a
+        // multi-verified domain cannot do.
+        if let Some(d) = org
+            .domains
+            .values()
+            .find(|d| d.multi_verified && d.status != DomainStatus::Unverified)
+        {
+            let shared = self.orgs.values().any(|o| {
+                o.sid != org.sid
+                    && o.domains
+                        .get(&d.name)
+                        .is_some_and(|x| x.status != DomainStatus::Unverified)
+            });
+            let message = format!(
+                "{} is multi-verified, and an organization with a multi-verified domain cannot bulk import users without invitation",
+                d.name
+            );
+            let r = if shared {
+                super::error::Refusal::new(
+                    rules::USR_9,
+                    message,
+                    format!(
+                        "{} stays multi-verified while other organizations hold it: invite the users one by one instead",
+                        d.name
+                    ),
+                )
+            } else {
+                super::error::Refusal::new(
+                    rules::USR_9,
+                    message,
+                    format!(
+                        "turn multi-verified off for {} (no other organization holds it), or invite the users one by one",
+                        d.name
+                    ),
+                )
+                .fix(Action::Set(super::action::Setting::MultiVerified {
+                    domain: d.name.clone(),
+                    on: false,
+                }))
+            };
+            return Err(r.into());
+        }
         let rows = parse_import_csv(csv).map_err(|m| super::error::Refusal::new(rules::USR_9, m, "fix the file: header email,first_name,last_name and three fields a row; nothing was imported"))?;
         let mut report = Vec::new();
         let mut seen = BTreeSet::new();
         let mut to_join = Vec::new();
+        // USR-5 rev 2, ACC-3: independent accounts of joining users become managed.
+        let limit = org.settings.account_limit as usize;
+        let mut used = self.accounts_toward_limit(&ctx.org);
         for row in &rows {
-            let reason = self.import_rejection(org, row, &seen);
+            let mut reason = self.import_rejection(org, row, &seen);
             if reason.is_none() {
-                seen.insert(row.email.to_ascii_lowercase());
-                to_join.push(self.user_by_email(&row.email).expect("checked").sid.clone());
+                let sid = self.user_by_email(&row.email).expect("checked").sid.clone();
+                let own = self.independent_accounts_owned(&ctx.org, &sid);
+                if used + own.len() > limit {
+                    reason = Some(format!(
+                        "owns {} of the organization, which would become managed past the account limit of {limit} (ACC-3, USR-5)",
+                        words::count(own.len(), "independent account", "independent accounts")
+                    ));
+                } else if let Err(e) = self.check_subaccounts_fit(&ctx.org, &own) {
+                    reason = Some(e.to_string());
+                } else {
+                    used += own.len();
+                    seen.insert(super::names::canonical(&row.email));
+                    to_join.push(sid);
+                }
             }
             report.push((row.email.clone(), reason));
         }
+        let mut converted = Vec::new();
         for u in &to_join {
-            self.join(u, &ctx.org, OrgRole::Standard);
+            converted.extend(self.join(u, &ctx.org, OrgRole::Standard));
         }
         let detail = format!(
-            "bulk import: {} imported, {} rejected",
+            "bulk import: {} imported, {} rejected{}",
             to_join.len(),
-            rows.len() - to_join.len()
+            rows.len() - to_join.len(),
+            self.became_managed_note(&converted)
         );
         self.audit(ctx, "user.import", detail.clone());
         Ok(Outcome {
@@ -875,11 +1124,22 @@ impl World {
         row: &ImportRow,
         seen: &BTreeSet<String>,
     ) -> Option<String> {
+        if let Some(problem) = super::names::name_problem(&row.email) {
+            return Some(format!("the address {problem} (SCIM-2)"));
+        }
         if !valid_email(&row.email) {
             return Some("not a valid email address".into());
         }
-        if seen.contains(&row.email.to_ascii_lowercase()) {
+        if seen.contains(&super::names::canonical(&row.email)) {
             return Some("appears twice in the file".into());
+        }
+        if let Some(d) = self.domain_of_email(org, &row.email)
+            && matches!(d.status, DomainStatus::VerifiedUncertain { .. })
+        {
+            return Some(format!(
+                "{} is verified-uncertain: no user of it can be added until it is verified again (DOM-9)",
+                d.name
+            ));
         }
         if !self.on_verified_domain(org, &row.email) {
             return Some(format!(

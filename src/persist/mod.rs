@@ -135,10 +135,11 @@ pub fn from_ron(text: &str, name: &str) -> Result<World, StoreError> {
         Some(v) if v < WORLD_VERSION => migrate(text, v),
         _ => std::borrow::Cow::Borrowed(text),
     };
-    let world: World = ron::from_str(&text).map_err(parse_err)?;
+    let mut world: World = ron::from_str(&text).map_err(parse_err)?;
     if world.version == 0 || world.version > WORLD_VERSION {
         return Err(version_err(world.version));
     }
+    world.fill_request_expiries();
     world.check_invariants().map_err(|v| {
         let (line, col) = locate(&text, &v.locate);
         StoreError::Invariant {

@@ -1,7 +1,7 @@
 //! SCIM filters (RFC 7644 §3.4.2.2): a parser for the whole grammar — `eq ne co sw ew gt ge lt
 //! le pr`, `and`, `or`, `not`, parentheses, attribute paths with sub-attributes and schema URN
 //! prefixes, and value filters such as `emails[type eq "work"]` — and an evaluator over the JSON
-//! a resource is rendered as. Attribute names are case-insensitive; so are string comparisons,
+//! a resource is rendered as. Attribute names are case-insensitive; so are string comparisons (NFC and full case folding),
 //! except on the case-exact attributes (`id`, `externalId`, `meta.*`).
 
 use std::fmt;
@@ -498,10 +498,12 @@ fn compare(v: &Value, op: CompareOp, lit: &Literal, exact: bool) -> bool {
     };
     match (v, lit) {
         (Value::String(s), Literal::Str(l)) => {
+            // caseExact false: compared in tworg's canonical form (NFC and full case folding,
+            // SCIM-2), so `userName eq "STRASSE@…"` finds `straße@…`
             let (s, l) = if exact {
                 (s.clone(), l.clone())
             } else {
-                (s.to_lowercase(), l.to_lowercase())
+                (crate::model::names::fold(s), crate::model::names::fold(l))
             };
             match op {
                 CompareOp::Co => s.contains(&l),

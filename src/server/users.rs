@@ -298,20 +298,20 @@ async fn run_list(st: &AppState, base: &str, req: ListRequest) -> Result<Respons
             };
             let mut total = 0usize;
             let mut page = Vec::new();
-            // Cheap comparisons first; only the users that may match are rendered and filtered.
-            // (userName compares as the filter does: Unicode lowercase, RFC 7643 caseExact false)
-            let key = filter
-                .required_equality()
-                .map(|(a, v)| (a, v.to_lowercase(), v));
-            let may_match = |u: &User| match &key {
-                Some((KeyAttr::UserName, lower, _)) => {
-                    World::scim_user_name(u).to_lowercase() == *lower
+            // An equality the whole filter requires narrows the members through the model's
+            // index first (userName in canonical form, SCIM-2; externalId case-exact); only the
+            // users that may match are rendered and filtered.
+            let candidates: Box<dyn Iterator<Item = &User>> = match filter.required_equality() {
+                Some((KeyAttr::UserName, v)) => {
+                    Box::new(world.scim_users_named(&org, v).into_iter())
                 }
-                Some((KeyAttr::ExternalId, _, v)) => u.scim.external_id.as_deref() == Some(*v),
-                Some((KeyAttr::Id, _, v)) => u.sid.as_str() == *v,
-                None => true,
+                Some((KeyAttr::ExternalId, v)) => {
+                    Box::new(world.scim_users_with_external_id(&org, v).into_iter())
+                }
+                Some((KeyAttr::Id, v)) => Box::new(world.scim_user(&org, v).ok().into_iter()),
+                None => Box::new(world.scim_users(&org)),
             };
-            for u in world.scim_users(&org).filter(|u| may_match(u)) {
+            for u in candidates {
                 let r = json::user_resource(world, u, &base);
                 if filter.matches(&r) {
                     total += 1;

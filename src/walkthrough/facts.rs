@@ -158,7 +158,7 @@ impl Fact {
                 let got = w.orgs.get(org).is_some_and(|o| {
                     o.invitations
                         .values()
-                        .any(|i| i.email.eq_ignore_ascii_case(email))
+                        .any(|i| crate::model::names::same_name(&i.email, email))
                 });
                 expect(
                     format!("invitation of {email} pending"),

@@ -86,7 +86,11 @@ fn write_headless(w: &Walkthrough, out: Option<&Path>) -> anyhow::Result<()> {
         eprintln!("wrote {} screens to {}", results.len(), dir.display());
     }
     if failed > 0 {
-        bail!("{failed} check(s) of '{}' did not hold", w.name);
+        bail!(
+            "{} of '{}' did not hold",
+            crate::model::words::count(failed, "check", "checks"),
+            w.name
+        );
     }
     Ok(())
 }

@@ -249,10 +249,14 @@ impl App {
                         "I acknowledge the deletion; no managed user's address is on it.".into(),
                     );
                 } else {
-                    lines.push(format!(
-                        "I acknowledge that these {} managed user(s) leave the organization:",
-                        leaving.len()
-                    ));
+                    lines.push(if leaving.len() == 1 {
+                        "I acknowledge that this managed user leaves the organization:".into()
+                    } else {
+                        format!(
+                            "I acknowledge that these {} managed users leave the organization:",
+                            leaving.len()
+                        )
+                    });
                     lines.extend(leaving.iter().take(8).map(|e| format!("  {e}")));
                     if leaving.len() > 8 {
                         lines.push(format!("  … and {} more", leaving.len() - 8));
@@ -383,8 +387,40 @@ impl App {
                     let inv = &w.orgs[&self.ctx.org].invitations[i];
                     (inv.email.clone(), Some(inv.role), false)
                 }
+                UserRow::Request(a) => (a.to_string(), None, false),
             }
         };
+        if let UserRow::Request(a) = &row {
+            let sid = a.to_string();
+            let name = {
+                let s = self.lock();
+                s.world
+                    .accounts
+                    .get(a)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default()
+            };
+            match cmd {
+                Cmd::UsrAccept => self.confirm(
+                    "Confirm as the account's owner",
+                    vec![
+                        format!("Confirm the request for {name}?"),
+                        "Only the account's owner can (ACC-5): switch with A first.".into(),
+                    ],
+                    Action::ConfirmAccount { sid },
+                    false,
+                ),
+                Cmd::UsrResend => self.act(Action::ResendAccount { sid }),
+                Cmd::UsrCancel => self.confirm(
+                    "Cancel request",
+                    vec![format!("Cancel the request for {name}?")],
+                    Action::CancelAccount { sid },
+                    true,
+                ),
+                _ => return Err("select a member first (this row is an account request)".into()),
+            }
+            return Ok(());
+        }
         let is_invite = matches!(row, UserRow::Invitation(_));
         let need_invite = || Err::<(), String>("select a pending invitation first".into());
         match cmd {

@@ -130,6 +130,25 @@ fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'
         None => "its owner's, outside the organization".into(),
     };
     lines.push(Line::from(format!("Owner {owner} · Billing {billing}")));
+    if let Some(r) = w
+        .account_requests(&app.ctx.org)
+        .into_iter()
+        .find(|r| r.account == main.sid)
+    {
+        lines.push(Line::from(format!(
+            "{} request {} · sent {} · {} {}{}",
+            if r.import { "Import" } else { "Link" },
+            r.status_label(),
+            format_time(r.sent_at),
+            if r.expired { "expired" } else { "expires" },
+            format_time(r.expires_at),
+            if r.expired {
+                " · resend it from the Users tab (USR-3)"
+            } else {
+                ""
+            }
+        )));
+    }
     let mut access: Vec<String> = Vec::new();
     for acc in [main, a] {
         for (u, roles) in &acc.access {

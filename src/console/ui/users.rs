@@ -1,4 +1,4 @@
-//! Users tab: members, pending invitations and external collaborators.
+//! Users tab: members, invitations and account requests, and external collaborators.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use super::{block, list_title};
 use crate::console::app::App;
 use crate::console::view::UserRow;
+use crate::model::accounts::AccountRequest;
 use crate::model::time::format_time;
 use crate::model::{MemberStatus, Sid, TwoFactor, World};
 
@@ -61,12 +62,24 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                         "(invited)".to_string(),
                         inv.email.clone(),
                         inv.role.label().to_string(),
-                        "pending".to_string(),
+                        inv.status_label(w.clock).to_string(),
                         "-".to_string(),
                         "-".to_string(),
                         inv.accounts.len().to_string(),
                     ])
                 }
+                UserRow::Request(a) => match request_of(w, &org.sid, a) {
+                    Some(r) => Row::new(vec![
+                        format!("({}) {}", r.kind_label(), r.account_name),
+                        r.owner_email.clone(),
+                        "-".to_string(),
+                        r.status_label().to_string(),
+                        "-".to_string(),
+                        "-".to_string(),
+                        "1".to_string(),
+                    ]),
+                    None => Row::new(vec![String::new()]),
+                },
                 UserRow::External(sid) => {
                     let u = &w.users[sid];
                     Row::new(vec![
@@ -122,6 +135,13 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
             .block(block(title.into(), app)),
         detail,
     );
+}
+
+/// The import or link request of an account of the org, if it has one.
+fn request_of(w: &World, org: &Sid, account: &Sid) -> Option<AccountRequest> {
+    w.account_requests(org)
+        .into_iter()
+        .find(|r| &r.account == account)
 }
 
 fn two_fa(t: TwoFactor) -> &'static str {
@@ -204,8 +224,49 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
                 })
                 .collect();
             lines.push(accounts_line(&acc));
+            if inv.is_expired(w.clock) {
+                lines.push(Line::from(
+                    "Expired: it cannot be accepted until it is resent (USR-3)",
+                ));
+            }
             lines.push(Line::from(
                 "a accepts as the invitee · s resends · x cancels",
+            ));
+        }
+        UserRow::Request(a) => {
+            let Some(r) = request_of(w, org, a) else {
+                return lines;
+            };
+            let (title, effect) = if r.import {
+                (
+                    "Import request",
+                    "Confirming makes it managed; an owner outside the org joins as Standard (ACC-5)",
+                )
+            } else {
+                (
+                    "Link request",
+                    "Confirming shares it as an independent account (ACC-6)",
+                )
+            };
+            lines.push(Line::from(format!(
+                "{title} {} for {} ({})",
+                r.request, r.account_name, r.account
+            )));
+            lines.push(Line::from(format!(
+                "to its owner {} · sent {} · {} {}",
+                r.owner_email,
+                format_time(r.sent_at),
+                if r.expired { "expired" } else { "expires" },
+                format_time(r.expires_at)
+            )));
+            lines.push(Line::from(effect));
+            if r.expired {
+                lines.push(Line::from(
+                    "Expired: it cannot be confirmed until it is resent (USR-3)",
+                ));
+            }
+            lines.push(Line::from(
+                "a confirms as the owner (act as them first) · s resends · x cancels",
             ));
         }
     }
