@@ -107,6 +107,13 @@ fn declared_version(text: &str) -> Option<u32> {
 
 /// Parses and validates world text in one pass; `name` labels messages.
 pub fn from_ron(text: &str, name: &str) -> Result<World, StoreError> {
+    let world = parse_world(text, name)?;
+    check_world(world, || text, name)
+}
+
+/// Parses world text in one pass (the version is read from its first lines, not by a parse of
+/// its own), without checking invariants.
+fn parse_world(text: &str, name: &str) -> Result<World, StoreError> {
     let parse_err = |e: ron::error::SpannedError| StoreError::Parse {
         path: name.to_string(),
         line: e.span.start.line,
@@ -140,8 +147,18 @@ pub fn from_ron(text: &str, name: &str) -> Result<World, StoreError> {
         return Err(version_err(world.version));
     }
     world.fill_request_expiries();
+    Ok(world)
+}
+
+/// Checks a parsed world's invariants; `text` gives the file's text again, to locate a
+/// violation (only then: the text need not be kept while the world is checked).
+fn check_world<T: AsRef<str>>(
+    world: World,
+    text: impl FnOnce() -> T,
+    name: &str,
+) -> Result<World, StoreError> {
     world.check_invariants().map_err(|v| {
-        let (line, col) = locate(&text, &v.locate);
+        let (line, col) = locate(text().as_ref(), &v.locate);
         StoreError::Invariant {
             path: name.into(),
             line,
@@ -222,7 +239,7 @@ fn read_snapshot_bytes(target: &Path, name: &str) -> Result<(Vec<u8>, String), S
 }
 
 /// Parses snapshot bytes (one pass) and checks the world's invariants.
-fn parse_snapshot(bytes: Vec<u8>, name: &str) -> Result<World, StoreError> {
+fn parse_snapshot(bytes: Vec<u8>, target: &Path, name: &str) -> Result<World, StoreError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
@@ -233,14 +250,18 @@ fn parse_snapshot(bytes: Vec<u8>, name: &str) -> Result<World, StoreError> {
             message: "the file is not UTF-8 text".into(),
         }
     })?;
-    from_ron(&text, name)
+    let world = parse_world(&text, name)?;
+    // the text goes before the world is checked, so a load peaks at the text or the checks,
+    // not both
+    drop(text);
+    check_world(world, || fs::read_to_string(target).unwrap_or_default(), name)
 }
 
 /// Reads the snapshot: its parsed world, hash and size.
 fn read_snapshot(target: &Path, name: &str) -> Result<(World, String, u64), StoreError> {
     let (bytes, hash) = read_snapshot_bytes(target, name)?;
     let len = bytes.len() as u64;
-    Ok((parse_snapshot(bytes, name)?, hash, len))
+    Ok((parse_snapshot(bytes, target, name)?, hash, len))
 }
 
 /// Which records to replay on the snapshot `hash`, or the mismatch error.
@@ -291,7 +312,7 @@ pub fn load_report(path: &Path) -> Result<(World, LoadReport), StoreError> {
             }
         };
         if jbytes.is_empty() {
-            return Ok((parse_snapshot(bytes, &name)?, report));
+            return Ok((parse_snapshot(bytes, &target, &name)?, report));
         }
         report.journal_bytes = jbytes.len() as u64;
         let parsed = journal::parse(&jbytes, &jname)?;
@@ -304,7 +325,7 @@ pub fn load_report(path: &Path) -> Result<(World, LoadReport), StoreError> {
                 continue;
             }
         };
-        let mut world = parse_snapshot(bytes, &name)?;
+        let mut world = parse_snapshot(bytes, &target, &name)?;
         report.replayed = journal::replay(&mut world, &parsed, after, &jname)?;
         report.warnings.extend(parsed.torn);
         return Ok((world, report));
@@ -609,7 +630,7 @@ impl WorldFile {
         drop(written.bytes);
         let (bytes, hash) = read_snapshot_bytes(&self.target, &name)?;
         let after = replay_point(&parsed, &hash, &jname, &name)?;
-        let mut world = parse_snapshot(bytes, &name)?;
+        let mut world = parse_snapshot(bytes, &self.target, &name)?;
         journal::replay(&mut world, &parsed, after, &jname)?;
         let text = to_ron(&world);
         drop(world);
