@@ -228,21 +228,17 @@ pub fn print_warnings(report: &LoadReport) {
     }
 }
 
-/// Reads the snapshot's bytes and their hash.
-fn read_snapshot_bytes(target: &Path, name: &str) -> Result<(Vec<u8>, String), StoreError> {
-    let bytes = fs::read(target).map_err(|source| StoreError::Read {
+fn read_snapshot_bytes(target: &Path, name: &str) -> Result<Vec<u8>, StoreError> {
+    fs::read(target).map_err(|source| StoreError::Read {
         path: name.to_string(),
         source,
-    })?;
-    let hash = journal::sha256_hex(&bytes);
-    Ok((bytes, hash))
+    })
 }
 
-/// Parses snapshot bytes (one pass) and checks the world's invariants.
-fn parse_snapshot(bytes: Vec<u8>, target: &Path, name: &str) -> Result<World, StoreError> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+/// Parses snapshot bytes in one pass, without checking invariants.
+fn parse_bytes(bytes: &[u8], name: &str) -> Result<World, StoreError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let text = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
         StoreError::Parse {
             path: name.to_string(),
             line: text.matches('\n').count() + 1,
@@ -250,18 +246,34 @@ fn parse_snapshot(bytes: Vec<u8>, target: &Path, name: &str) -> Result<World, St
             message: "the file is not UTF-8 text".into(),
         }
     })?;
-    let world = parse_world(&text, name)?;
-    // the text goes before the world is checked, so a load peaks at the text or the checks,
-    // not both
-    drop(text);
-    check_world(world, || fs::read_to_string(target).unwrap_or_default(), name)
+    parse_world(text, name)
+}
+
+/// Parses snapshot bytes and, when `hash` is asked for, hashes them on a second thread meanwhile
+/// (the journal names its snapshot by that hash). The bytes go before the world is checked, so
+/// a load peaks at the bytes or at the checks, not both.
+fn parse_snapshot(
+    bytes: Vec<u8>,
+    hash: bool,
+    target: &Path,
+    name: &str,
+) -> Result<(World, Option<String>), StoreError> {
+    let (world, hash) = std::thread::scope(|s| {
+        let hasher = hash.then(|| s.spawn(|| journal::sha256_hex(&bytes)));
+        let world = parse_bytes(&bytes, name);
+        (world, hasher.map(|h| h.join().expect("hashing never panics")))
+    });
+    drop(bytes);
+    let world = check_world(world?, || fs::read_to_string(target).unwrap_or_default(), name)?;
+    Ok((world, hash))
 }
 
 /// Reads the snapshot: its parsed world, hash and size.
 fn read_snapshot(target: &Path, name: &str) -> Result<(World, String, u64), StoreError> {
-    let (bytes, hash) = read_snapshot_bytes(target, name)?;
+    let bytes = read_snapshot_bytes(target, name)?;
     let len = bytes.len() as u64;
-    Ok((parse_snapshot(bytes, target, name)?, hash, len))
+    let (world, hash) = parse_snapshot(bytes, true, target, name)?;
+    Ok((world, hash.expect("hashed"), len))
 }
 
 /// Which records to replay on the snapshot `hash`, or the mismatch error.
@@ -296,7 +308,7 @@ pub fn load_report(path: &Path) -> Result<(World, LoadReport), StoreError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let (bytes, hash) = read_snapshot_bytes(&target, &name)?;
+        let bytes = read_snapshot_bytes(&target, &name)?;
         let mut report = LoadReport {
             snapshot_bytes: bytes.len() as u64,
             ..LoadReport::default()
@@ -312,12 +324,20 @@ pub fn load_report(path: &Path) -> Result<(World, LoadReport), StoreError> {
             }
         };
         if jbytes.is_empty() {
-            return Ok((parse_snapshot(bytes, &target, &name)?, report));
+            // no journal: nothing to match, so no hash to compute
+            return Ok((parse_snapshot(bytes, false, &target, &name)?.0, report));
         }
         report.journal_bytes = jbytes.len() as u64;
         let parsed = journal::parse(&jbytes, &jname)?;
         drop(jbytes);
-        let after = match replay_point(&parsed, &hash, &jname, &name) {
+        if parsed.entries.iter().all(|e| !e.record.is_change()) {
+            // no change to replay: the snapshot alone is the world, whatever the journal names
+            let (world, _) = parse_snapshot(bytes, false, &target, &name)?;
+            report.warnings.extend(parsed.torn);
+            return Ok((world, report));
+        }
+        let (mut world, hash) = parse_snapshot(bytes, true, &target, &name)?;
+        let after = match replay_point(&parsed, &hash.expect("hashed"), &jname, &name) {
             Ok(a) => a,
             Err(e) if attempt >= 20 => return Err(e),
             Err(_) => {
@@ -325,7 +345,6 @@ pub fn load_report(path: &Path) -> Result<(World, LoadReport), StoreError> {
                 continue;
             }
         };
-        let mut world = parse_snapshot(bytes, &target, &name)?;
         report.replayed = journal::replay(&mut world, &parsed, after, &jname)?;
         report.warnings.extend(parsed.torn);
         return Ok((world, report));
@@ -628,9 +647,8 @@ impl WorldFile {
         let written = self.journal.read_written()?;
         let parsed = journal::parse(&written.bytes, &jname)?;
         drop(written.bytes);
-        let (bytes, hash) = read_snapshot_bytes(&self.target, &name)?;
+        let (mut world, hash, _) = read_snapshot(&self.target, &name)?;
         let after = replay_point(&parsed, &hash, &jname, &name)?;
-        let mut world = parse_snapshot(bytes, &self.target, &name)?;
         journal::replay(&mut world, &parsed, after, &jname)?;
         let text = to_ron(&world);
         drop(world);
