@@ -93,6 +93,9 @@ pub struct Cache {
     pub users: Rows<UserRow>,
     pub domains: Rows<String>,
     pub settings: Rows<SettingRow>,
+    /// How many of the org's accounts each user owns or has roles on (the Users tab's Accts
+    /// column), counted once per change instead of once per row drawn.
+    pub user_accounts: std::collections::HashMap<crate::model::Sid, usize>,
 }
 
 impl Cache {
@@ -233,6 +236,7 @@ impl App {
             self.cache.users = view::user_rows(w, &self.ctx.org);
             self.cache.domains = view::domain_rows(w, &self.ctx.org);
             self.cache.settings = view::setting_rows(w, &self.ctx.org);
+            self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
             self.cache.generation = Some(s.generation());
             self.cache.ctx = Some(self.ctx.clone());
         }

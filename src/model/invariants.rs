@@ -40,9 +40,8 @@ impl World {
     /// SIDs well formed, of the right kind, matching their keys, and unique (ID-1, ID-2).
     fn check_sids(&self) -> Result<(), Violation> {
         // borrowed SIDs in a hash set: no copy of every SID, no tree of a million strings
-        let mut seen: HashSet<&Sid> = HashSet::with_capacity(
-            self.users.len() + self.accounts.len() + self.orgs.len(),
-        );
+        let mut seen: HashSet<&Sid> =
+            HashSet::with_capacity(self.users.len() + self.accounts.len() + self.orgs.len());
         let mut check = sid_checker(|sid, key, kind| {
             if !sid.is_canonical() || sid.kind() != Some(kind) {
                 return Err(v(

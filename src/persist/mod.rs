@@ -261,10 +261,17 @@ fn parse_snapshot(
     let (world, hash) = std::thread::scope(|s| {
         let hasher = hash.then(|| s.spawn(|| journal::sha256_hex(&bytes)));
         let world = parse_bytes(&bytes, name);
-        (world, hasher.map(|h| h.join().expect("hashing never panics")))
+        (
+            world,
+            hasher.map(|h| h.join().expect("hashing never panics")),
+        )
     });
     drop(bytes);
-    let world = check_world(world?, || fs::read_to_string(target).unwrap_or_default(), name)?;
+    let world = check_world(
+        world?,
+        || fs::read_to_string(target).unwrap_or_default(),
+        name,
+    )?;
     Ok((world, hash))
 }
 
