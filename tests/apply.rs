@@ -214,3 +214,23 @@ fn a_clean_script_exits_0() {
         "Owl Two"
     );
 }
+
+#[test]
+fn the_default_actor_follows_an_ownership_transfer_made_by_an_earlier_line() {
+    let w = demo();
+    let out = tworg(
+        &w.path,
+        &["apply", "-"],
+        Some(
+            "org rename Before\norg transfer adam.admin@owl-industries.example\norg rename After\n",
+        ),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let world = load(&w.path).unwrap();
+    let last = world.audit.last().unwrap();
+    assert_eq!(last.action, "org.rename");
+    assert_eq!(
+        last.actor, "adam.admin@owl-industries.example",
+        "the new Owner acts"
+    );
+}

@@ -190,6 +190,7 @@ pub fn run(target: &Target, a: ApplyArgs, json: bool, read_only: bool) -> Result
     let mut results: Vec<Fate> = Vec::with_capacity(lines.len());
     let mut applied: Vec<(Ctx, Action)> = Vec::new();
     let mut stopped = false;
+    let mut contexts = Contexts::default();
     for line in &lines {
         if stopped {
             results.push(Fate::NotRun);
@@ -197,7 +198,7 @@ pub fn run(target: &Target, a: ApplyArgs, json: bool, read_only: bool) -> Result
         }
         let org = line.org.as_deref().or(target.org.as_deref());
         let as_user = line.as_user.as_deref().or(target.as_user.as_deref());
-        let result = match resolve_ctx(&world, org, as_user) {
+        let result = match contexts.resolve(&world, org, as_user) {
             Err(f) => Fate::Failed(failure_text(&f)),
             Ok(ctx) => match world.apply(&ctx, &line.action) {
                 Ok(out) => {
@@ -266,6 +267,50 @@ pub fn run(target: &Target, a: ApplyArgs, json: bool, read_only: bool) -> Result
         (0, 0) => Ok(()),
         (0, _) => Err(Failure::Exit(super::EXIT_REFUSED)),
         _ => Err(Failure::Exit(super::EXIT_USAGE)),
+    }
+}
+
+/// `--org`/`--as` resolved once per pair rather than once per line: finding an org's Owner
+/// walks the users. A remembered Owner is used only while they still are that org's Owner (an
+/// earlier line may have transferred the org), so the answer is always `resolve_ctx`'s.
+#[derive(Default)]
+struct Contexts {
+    known: std::collections::HashMap<(Option<String>, Option<String>), Ctx>,
+}
+
+impl Contexts {
+    fn resolve(
+        &mut self,
+        world: &crate::model::World,
+        org: Option<&str>,
+        as_user: Option<&str>,
+    ) -> Result<Ctx, Failure> {
+        let key = (org.map(String::from), as_user.map(String::from));
+        if let Some(ctx) = self.known.get(&key) {
+            let still = world.orgs.contains_key(&ctx.org)
+                && match (&key.1, ctx.acting_user()) {
+                    // an explicit user: the same name still names the same user
+                    (Some(name), Some(sid)) => world.find_user(name).is_ok_and(|u| &u.sid == sid),
+                    // the default actor: still the Owner of that org
+                    (None, Some(sid)) => world.users.get(sid).is_some_and(|u| {
+                        u.membership.as_ref().is_some_and(|m| {
+                            m.org == ctx.org && m.role == crate::model::OrgRole::Owner
+                        })
+                    }),
+                    _ => false,
+                }
+                && key
+                    .0
+                    .as_deref()
+                    .is_none_or(|o| world.find_org(o).is_ok_and(|found| found.sid == ctx.org))
+                && (key.0.is_some() || world.home_org.as_ref() == Some(&ctx.org));
+            if still {
+                return Ok(ctx.clone());
+            }
+        }
+        let ctx = resolve_ctx(world, org, as_user)?;
+        self.known.insert(key, ctx.clone());
+        Ok(ctx)
     }
 }
 

@@ -275,6 +275,22 @@ pub fn setting_label(r: &SettingRow) -> String {
     }
 }
 
+/// How many of the org's accounts each user owns or has roles on, in one pass over them.
+pub fn user_account_counts(w: &World, org: &Sid) -> std::collections::HashMap<Sid, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for a in w.org_accounts(org) {
+        if let Some(o) = &a.owner {
+            *counts.entry(o.clone()).or_default() += 1;
+        }
+        for u in a.access.keys() {
+            if a.owner.as_ref() != Some(u) {
+                *counts.entry(u.clone()).or_default() += 1;
+            }
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,20 +307,4 @@ mod tests {
         rows.set_filter("");
         assert_eq!(rows.len(), all);
     }
-}
-
-/// How many of the org's accounts each user owns or has roles on, in one pass over them.
-pub fn user_account_counts(w: &World, org: &Sid) -> std::collections::HashMap<Sid, usize> {
-    let mut counts = std::collections::HashMap::new();
-    for a in w.org_accounts(org) {
-        if let Some(o) = &a.owner {
-            *counts.entry(o.clone()).or_default() += 1;
-        }
-        for u in a.access.keys() {
-            if a.owner.as_ref() != Some(u) {
-                *counts.entry(u.clone()).or_default() += 1;
-            }
-        }
-    }
-    counts
 }
