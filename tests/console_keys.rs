@@ -348,9 +348,29 @@ fn subaccounts_and_access() {
             .sid
             .clone()
     });
-    assert!(h.account("Owl Production").access.contains_key(&ava));
+    assert!(h.w(|w| {
+        w.grants_on(
+            &w.accounts
+                .values()
+                .find(|a| a.name == "Owl Production")
+                .unwrap()
+                .sid
+                .clone(),
+        )
+        .contains_key(&ava)
+    }));
     h.keys("- \"ava\" enter y");
-    assert!(!h.account("Owl Production").access.contains_key(&ava));
+    assert!(!h.w(|w| {
+        w.grants_on(
+            &w.accounts
+                .values()
+                .find(|a| a.name == "Owl Production")
+                .unwrap()
+                .sid
+                .clone(),
+        )
+        .contains_key(&ava)
+    }));
     h.keys("+ \"eve.external@kestrel-partners.example\" tab ctrl-u \"owner\"");
     h.keys("enter");
     assert!(h.top_problem().unwrap().contains("unknown account role"));

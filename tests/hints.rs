@@ -35,6 +35,18 @@ struct Case {
 /// Cases whose refusal has no fix as data, and why that is honest.
 const NO_FIX: &[(&str, &str)] = &[
     (
+        "RBAC-1",
+        "the assignment exists already: there is nothing to add",
+    ),
+    (
+        "RBAC-4",
+        "an external collaborator never holds a built-in role",
+    ),
+    (
+        "RBAC-5",
+        "only the person knows which role of the catalogue they meant",
+    ),
+    (
         "ID-1",
         "a malformed SID: only the person knows the right one",
     ),
@@ -101,6 +113,65 @@ fn run(w: &mut World, email: &str, action: Action) {
 
 fn cases() -> Vec<Case> {
     vec![
+        Case {
+            rule: "RBAC-1",
+            what: "a role assigned twice",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::AssignRole {
+                user: SARA.into(),
+                role: "developer".into(),
+                scope: acc(w, "Owl Production"),
+            },
+        },
+        Case {
+            rule: "RBAC-2",
+            what: "a general role on a subaccount",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::AssignRole {
+                user: SAM.into(),
+                role: "developer".into(),
+                scope: acc(w, "Owl Prod EU"),
+            },
+        },
+        Case {
+            rule: "RBAC-3",
+            what: "a Support user renames the account",
+            actor: SAM,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::RenameAccount {
+                sid: acc(w, "Owl Contact Center"),
+                name: "CC".into(),
+            },
+        },
+        Case {
+            rule: "RBAC-4",
+            what: "a built-in role for an external collaborator",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::AssignRole {
+                user: EVE.into(),
+                role: "Studio Admin".into(),
+                scope: acc(w, "Owl Staging"),
+            },
+        },
+        Case {
+            rule: "RBAC-5",
+            what: "a role that does not exist",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::AssignRole {
+                user: SAM.into(),
+                role: "Chief Llama".into(),
+                scope: org_sid(w, OWL).to_string(),
+            },
+        },
         Case {
             rule: "ID-1",
             what: "a malformed account SID",

@@ -86,7 +86,7 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     (
-        0u8..56,
+        0u8..58,
         any::<usize>(),
         prop::option::weighted(0.25, any::<usize>()),
         any::<usize>(),
@@ -535,7 +535,35 @@ impl Resolver<'_> {
             54 => ScimDeleteUser {
                 id: self.scim_member(ctx, s.a).0,
             },
-            _ => ResendAccount { sid: acc },
+            55 => ResendAccount { sid: acc },
+            // RBAC: a role of the catalogue (or a general key, or nonsense) at the org or an
+            // account; unassigning one of the world's assignments.
+            56 => {
+                let catalogue = tworg::model::roles::catalogue();
+                let role = match s.c % 5 {
+                    0 => "admin".to_string(),
+                    1 => "Chief Llama".to_string(),
+                    _ => catalogue[s.c % catalogue.len()].sid.to_string(),
+                };
+                let scope = if s.flag { ctx.org.to_string() } else { acc };
+                AssignRole {
+                    user: email,
+                    role,
+                    scope,
+                }
+            }
+            _ => UnassignRole {
+                sid: nth(
+                    &self
+                        .w
+                        .role_assignments
+                        .iter()
+                        .map(|a| a.sid.to_string())
+                        .collect::<Vec<_>>(),
+                    s.a,
+                )
+                .unwrap_or_else(|| format!("IY{}", "0".repeat(32))),
+            },
         }
     }
 }
@@ -592,13 +620,14 @@ fn accounts_are_sound(w: &World) -> Result<(), String> {
                 ));
             }
         }
-        if a.parent.is_some() && !a.access.is_empty() {
+        let grants = w.grants_on(&a.sid);
+        if a.parent.is_some() && !grants.is_empty() {
             return Err(format!(
                 "subaccount {} has grants of its own (SUB-4)",
                 a.name
             ));
         }
-        for (u, roles) in &a.access {
+        for (u, roles) in &grants {
             let list: Vec<AccountRole> = roles.iter().copied().collect();
             if tworg::model::accounts::check_account_roles(&list).is_err() {
                 return Err(format!(

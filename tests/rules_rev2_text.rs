@@ -145,9 +145,11 @@ fn variant(a: &Action) -> usize {
         ScimReplaceUser { .. } => 53,
         ScimDeleteUser { .. } => 54,
         ResendAccount { .. } => 55,
+        AssignRole { .. } => 56,
+        UnassignRole { .. } => 57,
     }
 }
-const VARIANTS: usize = 56;
+const VARIANTS: usize = 58;
 
 const O: Who = Who::User(OLIVIA);
 const NEW: &str = "text.check@owl-industries.example";
@@ -388,6 +390,29 @@ fn script() -> Vec<Step> {
         step(O, |w| RevokeAccess {
             sid: by_name(w, "Owl Staging"),
             user: FERN.into(),
+        }),
+        step(O, |w| AssignRole {
+            user: SAM.into(),
+            role: "Studio Admin".into(),
+            scope: w.home_org.clone().expect("home").to_string(),
+        }),
+        step(O, |w| AssignRole {
+            user: SARA.into(),
+            role: "admin".into(),
+            scope: by_name(w, "Owl Prod EU"),
+        }),
+        step(O, |w| AssignRole {
+            user: EVE.into(),
+            role: "Studio Viewer".into(),
+            scope: by_name(w, "Owl Staging"),
+        }),
+        step(O, |w| UnassignRole {
+            sid: w
+                .role_assignments
+                .iter()
+                .last()
+                .map(|a| a.sid.to_string())
+                .unwrap_or_default(),
         }),
         step(O, |w| CreateSubaccount {
             parent: by_name(w, "Owl Production"),

@@ -388,7 +388,7 @@ fn rule_usr_3_expired_invitation_stays_listed() {
     assert_eq!(m.role, OrgRole::Standard);
     // Its account grant (Developer on Owl Production) applied.
     let prod = account(&w, "Owl Production");
-    assert!(prod.access.contains_key(&user_sid(&w, PAULA)));
+    assert!(w.grants_on(&prod.sid).contains_key(&user_sid(&w, PAULA)));
 }
 
 #[test]
@@ -433,7 +433,7 @@ fn rule_usr_3_auto_enrollment_with_an_expired_invitation_joins_as_standard() {
     // The expired invitation is done with, and its grant was not honoured.
     assert!(w.find_org(OWL).unwrap().invitations.is_empty());
     let prod = account(&w, "Owl Production");
-    assert!(!prod.access.contains_key(&user_sid(&w, PAULA)));
+    assert!(!w.grants_on(&prod.sid).contains_key(&user_sid(&w, PAULA)));
 }
 
 // ============================================================================================
@@ -771,7 +771,10 @@ fn rule_usr_5_someone_of_a_verified_domain_is_invited_not_granted_access() {
     follow_fixes(&mut w, &olivia, &r);
     assert_eq!(role_of(&w, NORA), Some(OrgRole::Standard));
     let nora = user_sid(&w, NORA);
-    assert!(account(&w, "Owl Staging").access.contains_key(&nora));
+    assert!(
+        w.grants_on(&account(&w, "Owl Staging").sid)
+            .contains_key(&nora)
+    );
     apply_ok(&mut w, &olivia, grant);
     // Outsiders of other domains are still external collaborators (Eve, kestrel-partners).
     apply_ok(
@@ -1199,8 +1202,7 @@ fn rule_usr_5_access_to_an_independent_account_follows_the_invitation() {
     apply_ok(&mut w, &olivia, grant);
     let nora = user_sid(&w, NORA);
     assert!(
-        account(&w, "Kestrel Partner Portal")
-            .access
+        w.grants_on(&account(&w, "Kestrel Partner Portal").sid)
             .contains_key(&nora)
     );
 }

@@ -58,6 +58,12 @@ pub enum Command {
     Show {
         #[arg(value_enum)]
         what: ShowWhat,
+        /// role-assignments: the user (email or US SID) whose assignments to list
+        #[arg(long)]
+        user: Option<String>,
+        /// role-assignments: the scope (OR or AC SID) whose assignments to list
+        #[arg(long)]
+        scope: Option<String>,
     },
     /// The world's clock
     #[command(subcommand)]
@@ -89,6 +95,17 @@ pub enum Command {
     /// The organization itself
     #[command(subcommand)]
     Org(OrgCmd),
+    /// Roles and role assignments (RBAC)
+    #[command(subcommand)]
+    Role(RoleCmd),
+    /// What a user can do on the org's accounts, and through which assignment (RBAC-3)
+    Access {
+        /// Email or US SID
+        user: String,
+        /// Only this account (AC SID or name)
+        #[arg(long)]
+        account: Option<String>,
+    },
     /// Single sign-on
     #[command(subcommand)]
     Sso(SsoCmd),
@@ -143,6 +160,23 @@ pub enum ShowWhat {
     Settings,
     Audit,
     Dns,
+    RoleAssignments,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCmd {
+    /// Twilio's role catalogue: general and built-in roles, with what each general role permits
+    List,
+    /// Assign ROLE (IX SID or name) to USER at a scope; prints role-assignment IY…
+    Assign {
+        user: String,
+        role: String,
+        /// OR SID of the organization, or AC SID of an account or subaccount
+        #[arg(long)]
+        scope: String,
+    },
+    /// Delete one role assignment
+    Unassign { sid: String },
 }
 
 #[derive(Debug, Subcommand)]

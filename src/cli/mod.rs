@@ -218,11 +218,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Show { what } => {
+        Command::Role(RoleCmd::List) => print_view(&show::roles(), json),
+        Command::Access { user, account } => {
+            let world = target.read()?;
+            let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
+            let view = show::access(&world, &ctx.org, &user, account.as_deref())?;
+            print_view(&view, json)
+        }
+        Command::Show { what, user, scope } => {
             let world = target.read()?;
             let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
             let viewer = target.as_user.as_ref().map(|_| ctx.actor_sid());
             let view = match what {
+                ShowWhat::RoleAssignments => {
+                    show::role_assignments(&world, &ctx.org, user.as_deref(), scope.as_deref())?
+                }
                 ShowWhat::Orgs => show::orgs(&world),
                 ShowWhat::Accounts => show::accounts(&world, &ctx.org, viewer.as_ref()),
                 ShowWhat::Users => show::users(&world, &ctx.org),
@@ -232,15 +242,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ShowWhat::Audit => show::audit(&world, &ctx.org),
                 ShowWhat::Dns => show::dns(&world),
             };
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&view.to_json()).expect("json")
-                );
-            } else {
-                print!("{}", view.to_text());
-            }
-            Ok(())
+            print_view(&view, json)
         }
         Command::World(WorldCmd::Generate {
             users,
@@ -332,6 +334,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
             apply_and_save(&target, &action, json)
         }
     }
+}
+
+fn print_view(view: &show::View, json: bool) -> Result<(), Failure> {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&view.to_json()).expect("json")
+        );
+    } else {
+        print!("{}", view.to_text());
+    }
+    Ok(())
 }
 
 fn init(target: &Target, a: InitArgs) -> Result<(), Failure> {
@@ -502,6 +516,8 @@ fn to_action(command: Command) -> Result<Action, Failure> {
             },
             AccountCmd::Revoke { sid, user } => A::RevokeAccess { sid, user },
         },
+        Command::Role(RoleCmd::Assign { user, role, scope }) => A::AssignRole { user, role, scope },
+        Command::Role(RoleCmd::Unassign { sid }) => A::UnassignRole { sid },
         Command::Subaccount(SubaccountCmd::Create { parent_sid, name }) => A::CreateSubaccount {
             parent: parent_sid,
             name,
@@ -622,6 +638,8 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::Check
         | Command::Rules
         | Command::Show { .. }
+        | Command::Access { .. }
+        | Command::Role(RoleCmd::List)
         | Command::World(WorldCmd::Generate { .. })
         | Command::SaveLoop { .. }
         | Command::Compact

@@ -361,3 +361,131 @@ pub fn summary(w: &World) -> Value {
         "home_org": w.home_org.as_ref().map(|h| w.org_name(h)),
     })
 }
+
+/// `tworg role list`: the catalogue (RBAC-1, RBAC-2), and for general roles what RBAC-3 lets
+/// them do on an account.
+pub fn roles() -> View {
+    use crate::model::access::ACCOUNT_OPS;
+    use crate::model::roles::{RoleKind, catalogue};
+    let rows = catalogue()
+        .iter()
+        .map(|r| {
+            let permits: Vec<&str> = match r.general {
+                Some(g) => ACCOUNT_OPS
+                    .iter()
+                    .filter(|op| op.roles.contains(&g))
+                    .map(|op| op.what)
+                    .collect(),
+                None => vec!["see the account; product rights as Twilio documents"],
+            };
+            vec![
+                json!(r.sid),
+                json!(match r.kind {
+                    RoleKind::General => "general",
+                    RoleKind::BuiltIn => "built-in",
+                }),
+                json!(r.name),
+                json!(r.group),
+                json!(r.lowest_scope.label()),
+                json!(permits.join("; ")),
+                json!(r.description),
+            ]
+        })
+        .collect();
+    View {
+        columns: vec![
+            "sid",
+            "kind",
+            "name",
+            "group",
+            "lowest_scope",
+            "permits",
+            "description",
+        ],
+        rows,
+    }
+}
+
+/// `tworg show role-assignments --user USER | --scope SID` (RBAC-5 needs one of them).
+pub fn role_assignments(
+    w: &World,
+    org: &Sid,
+    user: Option<&str>,
+    scope: Option<&str>,
+) -> Result<View, crate::model::ActionError> {
+    use crate::model::roles::find_by_sid;
+    let rows = w
+        .list_role_assignments(org, user, scope)?
+        .into_iter()
+        .map(|a| {
+            let scope_type = match (a.scope.kind(), w.accounts.get(&a.scope)) {
+                (Some(crate::model::SidKind::Org), _) => "organization",
+                (_, Some(acc)) if acc.parent.is_some() => "subaccount",
+                _ => "account",
+            };
+            vec![
+                json!(a.sid),
+                json!(a.role),
+                json!(find_by_sid(&a.role).map(|r| r.name.as_str())),
+                json!(a.scope),
+                json!(scope_type),
+                json!(a.identity),
+                json!(w.email_of(&a.identity)),
+                json!(w.scope_name(&a.scope)),
+            ]
+        })
+        .collect();
+    Ok(View {
+        columns: vec![
+            "sid",
+            "role_sid",
+            "role_name",
+            "scope",
+            "scope_type",
+            "identity",
+            "email",
+            "scope_name",
+        ],
+        rows,
+    })
+}
+
+/// `tworg access USER [--account SID]`: every account of the org the user reaches, each way it
+/// reaches it, and what that way permits (RBAC-3).
+pub fn access(
+    w: &World,
+    org: &Sid,
+    user: &str,
+    account: Option<&str>,
+) -> Result<View, crate::model::ActionError> {
+    use crate::model::access::ACCOUNT_OPS;
+    let user = w.find_user(user)?.sid.clone();
+    let only = account
+        .map(|a| w.find_account(a))
+        .transpose()?
+        .map(|a| a.sid.clone());
+    let mut rows = Vec::new();
+    for a in w.org_accounts(org) {
+        if only.as_ref().is_some_and(|s| s != &a.sid) {
+            continue;
+        }
+        for path in w.access_paths(&user, org, a) {
+            let permits: Vec<&str> = ACCOUNT_OPS
+                .iter()
+                .filter(|op| path.permits(op.op))
+                .map(|op| op.what)
+                .collect();
+            rows.push(vec![
+                json!(a.sid),
+                json!(a.name),
+                json!(path.role.map(|r| r.name.as_str())),
+                json!(path.describe(w)),
+                json!(permits.join("; ")),
+            ]);
+        }
+    }
+    Ok(View {
+        columns: vec!["account", "name", "role", "through", "permits"],
+        rows,
+    })
+}

@@ -282,7 +282,12 @@ pub fn user_account_counts(w: &World, org: &Sid) -> std::collections::HashMap<Si
         if let Some(o) = &a.owner {
             *counts.entry(o.clone()).or_default() += 1;
         }
-        for u in a.access.keys() {
+        let holders: std::collections::BTreeSet<&Sid> = w
+            .role_assignments
+            .at_scope(&a.sid)
+            .map(|r| &r.identity)
+            .collect();
+        for u in holders {
             if a.owner.as_ref() != Some(u) {
                 *counts.entry(u.clone()).or_default() += 1;
             }

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::access::AccountOp;
 use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::rules;
@@ -199,23 +200,17 @@ impl World {
         Ok(())
     }
 
-    /// The SIDs of an org's members.
-    pub(crate) fn member_set(&self, org: &Sid) -> BTreeSet<Sid> {
-        self.members(org).map(|u| u.sid.clone()).collect()
-    }
-
-    /// Moves an account out of the org it is in (to `link`, or out of every org), leaving behind
-    /// the access that org granted its members (`members_before`): relinquishing (ACC-6), a domain
-    /// expiring (DOM-9), a new Owner's accounts joining their org (ORG-8).
-    pub(crate) fn relink(
-        &mut self,
-        account: &Sid,
-        link: Option<OrgLink>,
-        members_before: &BTreeSet<Sid>,
-    ) {
-        let a = self.account_mut(account);
-        a.link = link;
-        a.access.retain(|u, _| !members_before.contains(u));
+    /// Moves an account to `link` (or out of every org). An account leaving an org leaves behind
+    /// every role that org granted on it and its subaccounts, to members and external
+    /// collaborators alike: relinquishing (ACC-6), a domain expiring (DOM-9), a new Owner's
+    /// accounts joining their org (ORG-8). One that stays in its org keeps them.
+    pub(crate) fn relink(&mut self, account: &Sid, link: Option<OrgLink>) {
+        let from = self.accounts[account].link.as_ref().map(|l| l.org.clone());
+        let leaves = from.is_some() && from != link.as_ref().map(|l| l.org.clone());
+        self.account_mut(account).link = link;
+        if leaves {
+            self.drop_assignments_on_account(account);
+        }
     }
 
     /// Open subaccounts of a main account.
@@ -274,7 +269,7 @@ impl World {
             hipaa: false,
             created_at: self.clock,
             link,
-            access: BTreeMap::new(),
+            legacy_access: BTreeMap::new(),
         };
         self.accounts.insert(sid.clone(), account);
         sid
@@ -844,8 +839,7 @@ impl World {
                 );
             }
         };
-        let members = self.member_set(&ctx.org);
-        self.relink(&sid, None, &members);
+        self.relink(&sid, None);
         self.audit(ctx, "account.cancel", detail.clone());
         Ok(Outcome::msg(detail))
     }
@@ -857,7 +851,7 @@ impl World {
         name: &str,
     ) -> ActionResult<Outcome> {
         let account = self.managed_account(ctx, key, "rename")?;
-        self.require_account_manager(ctx, account, "rename")?;
+        self.require_account_op(ctx, account, AccountOp::Rename)?;
         self.refuse_closed(account, "rename")?;
         let rule = if account.parent.is_some() {
             rules::SUB_3
@@ -951,11 +945,10 @@ impl World {
             );
         }
         let (sid, target_sid) = (account.sid.clone(), target.sid.clone());
-        let acc = self.account_mut(&sid);
-        acc.owner = Some(target_sid.clone());
-        acc.access.remove(&target_sid);
-        acc.access
-            .insert(previous.clone(), [AccountRole::Administrator].into());
+        self.account_mut(&sid).owner = Some(target_sid.clone());
+        // The new owner holds no role on what it owns; the previous one keeps Administrator (ACC-7).
+        self.set_general_roles(&target_sid, &sid, &BTreeSet::new());
+        self.set_general_roles(&previous, &sid, &[AccountRole::Administrator].into());
         let detail = format!(
             "{sid} '{}' now owned by {}; {} keeps Administrator access",
             self.accounts[&sid].name,
@@ -1027,7 +1020,7 @@ impl World {
     /// ACC-9.
     pub(crate) fn upgrade_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
         let account = self.managed_account(ctx, key, "upgrade")?;
-        self.require_account_manager(ctx, account, "upgrade")?;
+        self.require_account_op(ctx, account, AccountOp::Upgrade)?;
         self.refuse_closed(account, "upgrade")?;
         if account.parent.is_some() {
             return refuse(
@@ -1067,7 +1060,12 @@ impl World {
             AccountStatus::Closed => Verb::Close,
         };
         let account = self.managed_account(ctx, key, verb.base())?;
-        self.require_account_manager(ctx, account, verb.base())?;
+        let op = match (account.parent.is_some(), to) {
+            (true, _) => AccountOp::SubaccountStatus,
+            (false, AccountStatus::Closed) => AccountOp::Close,
+            (false, _) => AccountOp::SuspendResume,
+        };
+        self.require_account_op(ctx, account, op)?;
         self.refuse_closed(account, verb.base())?;
         if let Some(parent) = account.parent.as_ref().and_then(|p| self.accounts.get(p))
             && parent.status == AccountStatus::Suspended
@@ -1233,7 +1231,7 @@ impl World {
                 "wait until its owner confirms",
             );
         }
-        self.require_account_manager(ctx, account, "grant access to")?;
+        self.require_account_op(ctx, account, AccountOp::ManageAccess)?;
         self.refuse_closed(account, "grant access to")?;
         let target = self.find_user(user)?;
         let is_member = self.membership_in(&target.sid, &ctx.org).is_some();
@@ -1322,9 +1320,7 @@ impl World {
         let set = check_account_roles(roles)?;
         let (sid, target_sid) = (account.sid.clone(), target.sid.clone());
         let labels: Vec<&str> = set.iter().map(|r| r.label()).collect();
-        self.account_mut(&sid)
-            .access
-            .insert(target_sid.clone(), set.clone());
+        self.set_general_roles(&target_sid, &sid, &set);
         let detail = format!(
             "{} granted {} on {sid} '{}'{}",
             self.email_of(&target_sid),
@@ -1347,16 +1343,16 @@ impl World {
         user: &str,
     ) -> ActionResult<Outcome> {
         let account = self.account_in_org(ctx, key)?;
-        self.require_account_manager(ctx, account, "revoke access to")?;
+        self.require_account_op(ctx, account, AccountOp::ManageAccess)?;
         let target = self.find_user(user)?;
-        if !account.access.contains_key(&target.sid) {
+        if self.general_roles(&target.sid, &account.sid).is_empty() {
             return Err(ActionError::NotFound(format!(
                 "{} has no granted access to {}",
                 target.email, account.name
             )));
         }
         let (sid, target_sid) = (account.sid.clone(), target.sid.clone());
-        self.account_mut(&sid).access.remove(&target_sid);
+        self.set_general_roles(&target_sid, &sid, &BTreeSet::new());
         let detail = format!(
             "revoked {}'s access to {sid} '{}'",
             self.email_of(&target_sid),
@@ -1374,7 +1370,7 @@ impl World {
         name: Option<&str>,
     ) -> ActionResult<Outcome> {
         let parent = self.managed_account(ctx, parent_key, "create subaccounts under")?;
-        self.require_account_manager(ctx, parent, "create subaccounts under")?;
+        self.require_account_op(ctx, parent, AccountOp::CreateSubaccount)?;
         if parent.parent.is_some() {
             let main = self.main_account(parent);
             return Err(Refusal::new(

@@ -259,6 +259,17 @@ pub enum Action {
         parent: String,
         name: Option<String>,
     },
+    // roles (RBAC)
+    /// Assigns a role (an `IX` SID or a name) to a user at a scope (`OR` or `AC` SID).
+    AssignRole {
+        user: String,
+        role: String,
+        scope: String,
+    },
+    /// Deletes one role assignment (`IY` SID).
+    UnassignRole {
+        sid: String,
+    },
     // domains
     AddDomain {
         name: String,
@@ -415,6 +426,8 @@ impl Action {
             GrantAccess { .. } => "account.grant",
             RevokeAccess { .. } => "account.revoke",
             CreateSubaccount { .. } => "subaccount.create",
+            AssignRole { .. } => "role.assign",
+            UnassignRole { .. } => "role.unassign",
             AddDomain { .. } => "domain.add",
             VerifyDomain { .. } => "domain.verify",
             RecheckDomain { .. } => "domain.recheck",

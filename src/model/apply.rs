@@ -51,6 +51,8 @@ impl World {
             SetHipaa { sid, on } => self.set_hipaa(ctx, sid, *on),
             GrantAccess { sid, user, roles } => self.grant_access(ctx, sid, user, roles),
             RevokeAccess { sid, user } => self.revoke_access(ctx, sid, user),
+            AssignRole { user, role, scope } => self.assign_role(ctx, user, role, scope),
+            UnassignRole { sid } => self.unassign_role(ctx, sid),
             CreateSubaccount { parent, name } => {
                 self.create_subaccount(ctx, parent, name.as_deref())
             }
@@ -129,7 +131,7 @@ impl World {
         let ActionError::Refused(r) = e else {
             return e;
         };
-        let by_role = r.rule == rules::ORG_3.id || r.rule == rules::ORG_4.id;
+        let by_role = [rules::ORG_3.id, rules::ORG_4.id, rules::RBAC_3.id].contains(&r.rule);
         if !by_role {
             return ActionError::Refused(r); // (finding the Owner walks the users)
         }

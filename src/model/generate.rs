@@ -152,7 +152,7 @@ pub fn generate_world(spec: GenerateSpec) -> World {
                     org: org_sids[o].clone(),
                     state: LinkState::Managed,
                 }),
-                access: BTreeMap::new(),
+                legacy_access: BTreeMap::new(),
             },
         );
     }

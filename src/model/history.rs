@@ -94,9 +94,11 @@ impl World {
     ) -> ActionResult<Outcome> {
         let audit = std::mem::take(&mut self.audit);
         let counter = self.sid_counter.max(snapshot.sid_counter);
+        let assignments = self.assignment_counter.max(snapshot.assignment_counter);
         *self = World {
             audit,
             sid_counter: counter,
+            assignment_counter: assignments,
             ..snapshot.clone()
         };
         self.audit(ctx, verb.base(), detail.clone());

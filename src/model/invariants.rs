@@ -1,6 +1,6 @@
 //! Invariants that hold after every action and are checked when a file is loaded.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::*;
 
@@ -34,6 +34,132 @@ impl World {
         self.check_orgs()?;
         self.check_users()?;
         self.check_accounts()?;
+        self.check_role_assignments()?;
+        Ok(())
+    }
+
+    /// RBAC-1, RBAC-2, RBAC-4, USR-4, USR-5: every assignment names a user, a role of the
+    /// catalogue and a scope that exist; general roles sit on main accounts of an org, never
+    /// with their owner, in valid role sets; built-in roles on members of the scope's org, at
+    /// most 50 each; a member's assignments stay inside its org; externals only on managed
+    /// accounts; no (identity, role, scope) twice.
+    fn check_role_assignments(&self) -> Result<(), Violation> {
+        use super::roles::{self, RoleKind, ScopeLevel};
+        let mut seen = BTreeSet::new();
+        let mut built_in: BTreeMap<&Sid, usize> = BTreeMap::new();
+        for a in self.role_assignments.iter() {
+            let here = a.sid.as_str();
+            if !a.sid.is_canonical() || a.sid.kind() != Some(SidKind::RoleAssignment) {
+                return Err(v(format!("{} is not a role assignment SID", a.sid), here));
+            }
+            let Some(user) = self.users.get(&a.identity) else {
+                return Err(v(format!("{} names no user ({})", a.sid, a.identity), here));
+            };
+            let Some(role) = roles::find_by_sid(&a.role) else {
+                return Err(v(
+                    format!("{} names no role of the catalogue ({})", a.sid, a.role),
+                    here,
+                ));
+            };
+            let Some(org) = self.org_of_scope(&a.scope) else {
+                return Err(v(
+                    format!("{} is on {}, which is in no organization", a.sid, a.scope),
+                    here,
+                ));
+            };
+            if !seen.insert((&a.identity, &a.role, &a.scope)) {
+                return Err(v(
+                    format!("{} holds {} on {} twice", user.email, role.name, a.scope),
+                    here,
+                ));
+            }
+            // A member of the scope's org, or (general roles only) an external collaborator there.
+            let member_of = user
+                .membership
+                .as_ref()
+                .map(|m| &m.org)
+                .filter(|o| *o == &org);
+            let account = self.accounts.get(&a.scope);
+            let level = match account {
+                None => ScopeLevel::Organization,
+                Some(acc) if acc.parent.is_some() => ScopeLevel::Subaccount,
+                Some(_) => ScopeLevel::Account,
+            };
+            if !role.assignable_at(level) {
+                return Err(v(
+                    format!(
+                        "{} is assigned at {} scope ({})",
+                        role.name,
+                        level.label(),
+                        a.sid
+                    ),
+                    here,
+                ));
+            }
+            match role.kind {
+                RoleKind::BuiltIn => {
+                    if member_of.is_none() {
+                        return Err(v(
+                            format!(
+                                "{} holds the built-in role {} outside its organization",
+                                user.email, role.name
+                            ),
+                            here,
+                        ));
+                    }
+                    *built_in.entry(&a.identity).or_default() += 1;
+                }
+                RoleKind::General => {
+                    let acc = account.expect("general roles are on accounts");
+                    if acc.owner.as_ref() == Some(&a.identity) {
+                        return Err(v(
+                            format!(
+                                "{} owns {} and also holds {} on it",
+                                user.email, acc.name, role.name
+                            ),
+                            here,
+                        ));
+                    }
+                    if member_of.is_none() && self.kind_in(acc, &org) != Some(AccountKind::Managed)
+                    {
+                        return Err(v(
+                            format!(
+                                "external collaborator {} holds {} on {}, which is not managed",
+                                user.email, role.name, acc.name
+                            ),
+                            here,
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some((u, n)) = built_in
+            .iter()
+            .find(|(_, n)| **n > super::access::BUILT_IN_MAX)
+        {
+            return Err(v(
+                format!("{} holds {n} built-in roles, over 50", self.email_of(u)),
+                u.as_str(),
+            ));
+        }
+        // USR-4: each user's general roles on an account form a valid set.
+        let mut sets: BTreeMap<(&Sid, &Sid), Vec<AccountRole>> = BTreeMap::new();
+        for a in self.role_assignments.iter() {
+            if let Some(g) = roles::find_by_sid(&a.role).and_then(|r| r.general) {
+                sets.entry((&a.identity, &a.scope)).or_default().push(g);
+            }
+        }
+        for ((u, acc), set) in sets {
+            if super::accounts::check_account_roles(&set).is_err() {
+                return Err(v(
+                    format!(
+                        "{} holds an invalid set of roles on {acc}",
+                        self.email_of(u)
+                    ),
+                    acc.as_str(),
+                ));
+            }
+        }
         Ok(())
     }
 

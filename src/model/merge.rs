@@ -223,6 +223,9 @@ impl World {
             }
         }
         self.orgs.remove(&cand);
+        // RBAC-4: assignments on the Candidate's accounts stay; its organization-scope ones would
+        // reach the Prime's accounts (MRG-4 gives none), so they go with the organization.
+        self.drop_assignments_at(&cand);
         if self.home_org.as_ref() == Some(&cand) {
             self.home_org = Some(prime.clone());
         }

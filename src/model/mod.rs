@@ -5,9 +5,11 @@
 //! returns an [`ActionError`] and leaves the world untouched. Actions check first and mutate after,
 //! so a refusal never needs to roll anything back.
 
+pub mod access;
 pub mod accounts;
 pub mod action;
 mod apply;
+pub mod assignments;
 pub mod demo;
 pub mod domains;
 pub mod error;
@@ -32,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use action::{Action, Actor, Ctx, Outcome};
+pub use assignments::{RoleAssignment, RoleAssignments};
 pub use error::{ActionError, ActionResult, Fix, Refusal};
 pub use lookup::Capability;
 pub use sid::{Sid, SidKind};
@@ -39,7 +42,7 @@ pub use sid::{Sid, SidKind};
 mod serde_compact;
 
 /// The current world file format.
-pub const WORLD_VERSION: u32 = 1;
+pub const WORLD_VERSION: u32 = 2;
 
 /// The whole simulated world: what one world file holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +55,10 @@ pub struct World {
     /// Seed and counter of the deterministic SID generator (ID-2).
     pub sid_seed: u64,
     pub sid_counter: u64,
+    /// The counter of role assignment SIDs (RBAC-1), apart from `sid_counter` so that granting
+    /// a role does not shift every SID made after it.
+    #[serde(default, skip_serializing_if = "serde_compact::is_default")]
+    pub assignment_counter: u64,
     /// The organization `init` created; the default for `--org`.
     pub home_org: Option<Sid>,
     #[serde(with = "serde_compact::sid_list")]
@@ -60,6 +67,10 @@ pub struct World {
     pub accounts: BTreeMap<Sid, Account>,
     #[serde(with = "serde_compact::sid_list")]
     pub orgs: BTreeMap<Sid, Org>,
+    /// Every role assignment (RBAC-1), with its indexes. Version 2 on; version 1 kept general
+    /// roles per account (`Account::legacy_access`).
+    #[serde(default, skip_serializing_if = "RoleAssignments::is_empty")]
+    pub role_assignments: RoleAssignments,
     /// The simulated public DNS: TXT records by host name.
     #[serde(default)]
     pub dns: BTreeMap<String, Vec<String>>,
@@ -212,9 +223,10 @@ pub struct Account {
     /// How a main account relates to an organization; subaccounts follow their parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<OrgLink>,
-    /// Account roles granted to users (USR-4, USR-5).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub access: BTreeMap<Sid, BTreeSet<AccountRole>>,
+    /// Account roles as files of version 1 kept them (USR-4, USR-5). Read only: on load each
+    /// becomes a role assignment (`World::migrate_legacy_access`) and this stays empty.
+    #[serde(rename = "access", default, skip_serializing)]
+    pub legacy_access: BTreeMap<Sid, BTreeSet<AccountRole>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

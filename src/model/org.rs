@@ -122,18 +122,12 @@ impl World {
         let target_sid = target.sid.clone();
         for a in &joining {
             // An account leaving another org (independent or pending there) leaves that org's
-            // grants behind; one already in this org keeps them.
-            let from = self.accounts[a]
-                .link
-                .as_ref()
-                .map(|l| l.org.clone())
-                .filter(|o| o != &ctx.org);
-            let members_before = from.map(|o| self.member_set(&o)).unwrap_or_default();
+            // grants behind; one already in this org keeps them (`relink`).
             let link = Some(OrgLink {
                 org: ctx.org.clone(),
                 state: LinkState::Managed,
             });
-            self.relink(a, link, &members_before);
+            self.relink(a, link);
         }
         self.user_mut(&previous)
             .membership
@@ -544,12 +538,11 @@ impl World {
                 .into_iter()
                 .filter(|u| Some(u) != owner.as_ref())
                 .collect();
-            // Everyone who was a member: the access the org granted them stays with the org.
-            let members = self.member_set(&org);
+            // The access the org granted on the leaving accounts stays with the org (`relink`).
             let mut accounts = 0;
             for u in &users {
                 for a in self.managed_accounts_owned(&org, u) {
-                    self.relink(&a, None, &members);
+                    self.relink(&a, None);
                     accounts += 1;
                 }
                 self.detach_member(&org, u);
@@ -577,6 +570,7 @@ impl World {
             .collect();
         for sid in purge {
             let a = self.accounts.remove(&sid).expect("listed");
+            self.drop_assignments_at(&sid);
             let org = self
                 .accounts
                 .get(a.parent.as_ref().expect("sub"))

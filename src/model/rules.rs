@@ -69,6 +69,11 @@ rules! {
     USR_7 = "USR-7": "A managed user can be deactivated and reactivated; a deactivated user cannot sign in.";
     USR_8 = "USR-8": "Removing keeps the Twilio user, deleting removes it; both are refused for the Owner and while the user owns a managed account.";
     USR_9 = "USR-9": "Bulk import (a setting, needs a verified domain, refused with a multi-verified one) brings existing users of verified domains in from a CSV; a malformed file imports nothing.";
+    RBAC_1 = "RBAC-1": "Every grant of a role is an IY role assignment (identity, role, scope), never edited and never made twice; general roles have the documented SIDs IX...0102-0105.";
+    RBAC_2 = "RBAC-2": "General roles are assigned on main accounts and reach their subaccounts; built-in roles at organization, account or subaccount scope down to their lowest scope; at most 50 built-in roles per user.";
+    RBAC_3 = "RBAC-3": "A general role permits on its account what Twilio's matrix says (Administrator: users, rename, subaccounts, upgrade; Billing Manager: upgrade; Developer: subaccounts, credentials; Support: read); the owner all but transfer.";
+    RBAC_4 = "RBAC-4": "Built-in roles go to managed members only, general roles to members and external collaborators; leaving the org drops the user's assignments there; a merge keeps them on the Candidate's accounts.";
+    RBAC_5 = "RBAC-5": "Listing assignments needs an identity or a scope; assigning needs a role that exists, a managed user for built-in roles and a scope in the org.";
     SSO_1 = "SSO-1": "SSO needs the SSO entitlement and at least one verified domain.";
     SSO_2 = "SSO-2": "An SSO profile needs an IdP entity ID, an https:// sign-in URL and a PEM X.509 certificate that parses and has not expired.";
     SSO_3 = "SSO-3": "A profile must pass its connection test before it can be enforced.";

@@ -179,10 +179,7 @@ impl World {
         // SCIM-2: the org's SCIM identifiers (externalId, a userName of its own) stay with it.
         u.scim.external_id = None;
         u.scim.user_name = None;
-        let org_accounts: Vec<Sid> = self.org_accounts(org).map(|a| a.sid.clone()).collect();
-        for a in org_accounts {
-            self.account_mut(&a).access.remove(user);
-        }
+        self.drop_assignments_in_org(org, user);
     }
 
     /// Managed main accounts of `org` owned by `user`, closed ones left out: a closed account
@@ -385,7 +382,7 @@ impl World {
                     org: org.clone(),
                     state: LinkState::Managed,
                 }),
-                access: Default::default(),
+                legacy_access: Default::default(),
             },
         );
         let detail = format!(
@@ -409,9 +406,7 @@ impl World {
                 .get(account)
                 .is_some_and(|a| self.kind_in(a, org).is_some());
             if still_in_org {
-                self.account_mut(account)
-                    .access
-                    .insert(user.clone(), roles.clone());
+                self.set_general_roles(user, account, roles);
             }
         }
         converted
@@ -994,9 +989,7 @@ impl World {
         )?;
         self.detach_member(&ctx.org, &sid);
         if delete {
-            for a in self.accounts.values_mut() {
-                a.access.remove(&sid);
-            }
+            self.drop_assignments_of(&sid);
             if let Some(gone) = self.users.remove(&sid) {
                 self.unindex_user(&gone);
                 self.index_count();

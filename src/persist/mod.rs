@@ -147,6 +147,7 @@ fn parse_world(text: &str, name: &str) -> Result<World, StoreError> {
         return Err(version_err(world.version));
     }
     world.fill_request_expiries();
+    world.migrate_legacy_access();
     Ok(world)
 }
 

@@ -64,13 +64,13 @@ impl App {
         let (name, hipaa, access) = {
             let s = self.lock();
             let a = &s.world.accounts[&sid];
-            let access: Vec<(String, String)> = a
-                .access
-                .iter()
+            let access: Vec<(String, String)> = s
+                .world
+                .holders_at(&a.sid)
+                .into_iter()
                 .map(|(u, roles)| {
-                    let email = s.world.email_of(u);
-                    let r: Vec<&str> = roles.iter().map(|r| r.label()).collect();
-                    (format!("{email} ({})", r.join(", ")), email)
+                    let email = s.world.email_of(&u);
+                    (format!("{email} ({})", roles.join(", ")), email)
                 })
                 .collect();
             (a.name.clone(), a.hipaa, access)

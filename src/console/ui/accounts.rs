@@ -151,14 +151,13 @@ fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'
     }
     let mut access: Vec<String> = Vec::new();
     for acc in [main, a] {
-        for (u, roles) in &acc.access {
-            let r: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        for (u, r) in w.holders_at(&acc.sid) {
             let via = if acc.sid != a.sid {
                 " (on the parent)"
             } else {
                 ""
             };
-            access.push(format!("{} {}{via}", w.email_of(u), r.join(", ")));
+            access.push(format!("{} {}{via}", w.email_of(&u), r.join(", ")));
         }
         if main.sid == a.sid {
             break;

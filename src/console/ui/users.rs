@@ -18,8 +18,12 @@ fn accounts_of<'a>(
     org: &'a Sid,
     user: &'a Sid,
 ) -> impl Iterator<Item = &'a crate::model::Account> + 'a {
-    w.org_accounts(org)
-        .filter(move |a| a.owner.as_ref() == Some(user) || a.access.contains_key(user))
+    w.org_accounts(org).filter(move |a| {
+        a.owner.as_ref() == Some(user)
+            || w.role_assignments
+                .at_scope(&a.sid)
+                .any(|r| &r.identity == user)
+    })
 }
 
 pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
@@ -166,11 +170,7 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
     let roles_on = |user: &Sid| -> Vec<String> {
         accounts_of(w, org, user)
             .map(|a| {
-                let mut r: Vec<&str> = a
-                    .access
-                    .get(user)
-                    .map(|s| s.iter().map(|r| r.label()).collect())
-                    .unwrap_or_default();
+                let mut r: Vec<&str> = w.role_names_at(user, &a.sid);
                 if a.owner.as_ref() == Some(user) {
                     r.insert(0, "owner");
                 }
