@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crate::model::{Action, ActionError, Ctx, Outcome, World};
+use crate::persist::journal::{self, Record, RestoreVerb};
 use crate::persist::{StoreError, WorldFile};
 
 /// Why `Session::apply` failed.
@@ -120,6 +121,8 @@ pub struct Session {
     generation: u64,
     /// Why the last change was not saved (it was undone in memory), or why saving stopped.
     error: Option<String>,
+    /// Why the last background compaction did not finish (the journal is intact).
+    compaction_error: Option<String>,
 }
 
 pub type SharedSession = Arc<Mutex<Session>>;
@@ -135,6 +138,7 @@ impl Session {
             read_only: false,
             generation: 0,
             error: None,
+            compaction_error: None,
         }
     }
 
@@ -200,6 +204,15 @@ impl Session {
         ctx: &Ctx,
         action: &Action,
     ) -> Result<(Outcome, Pending), ApplyError> {
+        self.change_pending(|w| w.apply(ctx, action), || journal::record_of(ctx, action))
+    }
+
+    /// A change `f` of the world, journalled as `record`.
+    fn change_pending(
+        &mut self,
+        f: impl FnOnce(&mut World) -> Result<Outcome, ActionError>,
+        record: impl FnOnce() -> Record,
+    ) -> Result<(Outcome, Pending), ApplyError> {
         if self.read_only {
             return Err(ApplyError::ReadOnly);
         }
@@ -210,12 +223,12 @@ impl Session {
         {
             self.recover();
         }
-        let out = self.world.apply(ctx, action)?;
+        let out = f(&mut self.world)?;
         self.generation += 1;
         let Some(file) = self.file.clone() else {
             return Ok((out, Pending { file: None, seq: 0 }));
         };
-        match file.append(ctx, action) {
+        match file.journal().append(&record()) {
             Ok(seq) => {
                 self.maybe_compact(&file);
                 Ok((
@@ -238,16 +251,23 @@ impl Session {
     /// mode, handed to the syncer). A refusal changes neither the world nor the file.
     pub fn apply(&mut self, ctx: &Ctx, action: &Action) -> Result<Outcome, ApplyError> {
         let (out, pending) = self.apply_pending(ctx, action)?;
+        self.settle(pending).map(|_| out)
+    }
+
+    /// Makes a pending change durable: hands it to the syncer in background mode, else waits.
+    /// Returns its record's sequence number.
+    fn settle(&mut self, pending: Pending) -> Result<u64, ApplyError> {
+        let seq = pending.seq;
         if let Some(s) = &self.syncer {
             if let Some(tx) = &s.tx {
-                let _ = tx.send(pending.seq);
+                let _ = tx.send(seq);
             }
-            return Ok(out);
+            return Ok(seq);
         }
         match pending.wait() {
             Ok(()) => {
                 self.error = None;
-                Ok(out)
+                Ok(seq)
             }
             Err(e) => {
                 self.recover_if_failed();
@@ -255,6 +275,46 @@ impl Session {
                 Err(ApplyError::Save(e))
             }
         }
+    }
+
+    /// The sequence number of the last change journalled (`None` without a file).
+    pub fn last_seq(&self) -> Option<u64> {
+        self.file.as_ref().map(|f| f.journal().seq())
+    }
+
+    /// The sequence number the snapshot holds changes up to: undo can go back to there.
+    pub fn base_seq(&self) -> Option<u64> {
+        self.file.as_ref().map(|f| f.journal().base_seq())
+    }
+
+    /// The file, to rebuild an earlier world from it on another thread ([`WorldFile::world_at`]).
+    pub fn shared_file(&self) -> Option<Arc<WorldFile>> {
+        self.file.clone()
+    }
+
+    /// Undo or redo from the journal (AUD-1): the world takes the state `at` it had after
+    /// record `to` (rebuilt with [`WorldFile::world_at`]), logged as undo or redo, and journalled
+    /// as a restore record (no snapshot written, no world kept in memory). Returns the outcome
+    /// and the record's sequence number.
+    pub fn restore(
+        &mut self,
+        ctx: &Ctx,
+        verb: RestoreVerb,
+        to: u64,
+        change: usize,
+        at: &World,
+    ) -> Result<(Outcome, u64), ApplyError> {
+        let (out, pending) = self.change_pending(
+            |w| journal::apply_restore(w, ctx, verb, at, change),
+            || Record::Restore {
+                ctx: ctx.clone(),
+                verb,
+                to,
+                change,
+            },
+        )?;
+        let seq = self.settle(pending)?;
+        Ok((out, seq))
     }
 
     /// After a [`Pending::wait`] failed: if the journal stopped, cut it back to what is on disk
@@ -309,7 +369,8 @@ impl Session {
             && let Some(c) = self.compactor.take()
             && let Ok(Err(e)) = c.thread.join()
         {
-            self.error = Some(format!("compaction failed (the journal is intact): {e}"));
+            // not a save error: every change is in the journal; a later compaction retries
+            self.compaction_error = Some(e.to_string());
         }
     }
 

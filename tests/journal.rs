@@ -345,3 +345,49 @@ fn many_background_compactions_never_lose_a_change() {
     }
     assert_eq!(load(&path).unwrap(), s.world);
 }
+
+#[test]
+fn restore_records_replay_and_compact_and_never_go_back_before_a_snapshot() {
+    use tworg::persist::journal::RestoreVerb;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let file = WorldFile::create(&path, &demo_world()).unwrap();
+    let mut s = Session::new(demo_world(), Some(file));
+    let ctx = owner_ctx(&s.world);
+    s.apply(&ctx, &rename(1)).unwrap();
+    s.apply(&ctx, &rename(2)).unwrap();
+    // undo the second change: the world as it was after record 1
+    let before = s.file().unwrap().world_at(1).unwrap();
+    let change = before.audit.len();
+    s.restore(&ctx, RestoreVerb::Undo, 1, 0, &before).unwrap();
+    assert_eq!(s.world.org_name(&ctx.org), "Owl 1");
+    // redo it: the world as it was after record 2
+    let after = s.file().unwrap().world_at(2).unwrap();
+    s.restore(&ctx, RestoreVerb::Redo, 2, change, &after)
+        .unwrap();
+    assert_eq!(s.world.org_name(&ctx.org), "Owl 2");
+    assert_eq!(load(&path).unwrap(), s.world, "restores replay");
+    // a background compaction folds them
+    assert!(s.file().unwrap().compact_from_disk().unwrap());
+    assert_eq!(load(&path).unwrap(), s.world);
+    // now records 1 and 2 are in the snapshot: there is no going back to them
+    let err = s.file().unwrap().world_at(1).unwrap_err().to_string();
+    assert!(err.contains("already folded into the snapshot"), "{err}");
+    // a compaction whose snapshot would hold the point a later restore goes back to waits
+    s.apply(&ctx, &rename(3)).unwrap(); // seq 6 (5 was the compaction's marker)
+    let seq = s.last_seq().unwrap();
+    s.apply(&ctx, &rename(4)).unwrap();
+    let at = s.file().unwrap().world_at(seq).unwrap();
+    s.restore(&ctx, RestoreVerb::Undo, seq, 0, &at).unwrap();
+    let journal = s.file().unwrap().journal();
+    let (epoch, _) = journal.position();
+    let err = journal
+        .switch(&"f".repeat(64), seq + 1, epoch, || Ok(()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("undo goes back before the new snapshot"),
+        "{err}"
+    );
+    assert_eq!(load(&path).unwrap(), s.world, "nothing changed on disk");
+}

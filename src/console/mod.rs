@@ -142,6 +142,7 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
 /// serving the same `Arc<Mutex<Session>>`): its changes appear within one poll.
 pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
     app.mouse = opts.mouse;
+    app.background_restore = true;
     let mut terminal = ratatui::try_init().context("cannot open the terminal")?;
     let guard = TerminalGuard { mouse: opts.mouse };
     let mut out = std::io::stdout();
@@ -154,6 +155,9 @@ pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
     loop {
         // Changes by the SCIM server in the shared session, and a finished background save,
         // show up within one poll.
+        if app.tick() {
+            dirty = true;
+        }
         let state = {
             let mut s = app.lock();
             s.poll();

@@ -40,8 +40,39 @@ pub enum Record {
     Apply { ctx: Ctx, action: Action },
     /// Changes applied together (`tworg apply`): one line, so a crash keeps all or none.
     Batch { changes: Vec<Record> },
+    /// Undo or redo (AUD-1): the world takes the state it had after record `to` of this journal
+    /// (its log kept whole, see `World::undo`/`World::redo`); `change` is the audit index of the
+    /// change a redo makes again. Replay rebuilds that state on the way.
+    Restore {
+        ctx: Ctx,
+        verb: RestoreVerb,
+        to: u64,
+        #[serde(default)]
+        change: usize,
+    },
     /// The snapshot whose SHA-256 is `snapshot` holds every record up to `upto`.
     Folded { snapshot: String, upto: u64 },
+}
+
+/// Which way a [`Record::Restore`] goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RestoreVerb {
+    Undo,
+    Redo,
+}
+
+/// Applies a restore on `world`, given the world as it was at its point.
+pub fn apply_restore(
+    world: &mut World,
+    ctx: &Ctx,
+    verb: RestoreVerb,
+    at: &World,
+    change: usize,
+) -> Result<crate::model::Outcome, ActionError> {
+    match verb {
+        RestoreVerb::Undo => world.undo(ctx, at),
+        RestoreVerb::Redo => world.redo(ctx, at, change),
+    }
 }
 
 impl Record {
@@ -306,30 +337,96 @@ pub fn replay(
     after: u64,
     name: &str,
 ) -> Result<usize, StoreError> {
+    replay_until(world, parsed, after, u64::MAX, name)
+}
+
+/// [`replay`], stopping after record `until`: the world as it was then.
+pub fn replay_until(
+    world: &mut World,
+    parsed: &Parsed,
+    after: u64,
+    until: u64,
+    name: &str,
+) -> Result<usize, StoreError> {
+    let entries: Vec<&Entry> = parsed
+        .changes_after(after)
+        .filter(|e| e.seq <= until)
+        .collect();
+    // The points restores go back to, each kept (one copy) from when replay passes it until
+    // the last restore that needs it.
+    let mut last_use: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Record::Restore { to, .. } = &e.record {
+            last_use.insert(*to, i);
+        }
+    }
+    let mut kept: std::collections::BTreeMap<u64, World> = std::collections::BTreeMap::new();
+    let err = |e: &Entry, what: String| StoreError::Journal {
+        path: name.to_string(),
+        line: e.line,
+        message: what,
+    };
     let mut n = 0;
-    for e in parsed.changes_after(after) {
+    for (i, e) in entries.iter().enumerate() {
+        // keep the state at each point this replay has now passed (everything up to it applied)
+        let passed: Vec<u64> = last_use
+            .keys()
+            .filter(|t| **t < e.seq && !kept.contains_key(t) && **t >= after)
+            .copied()
+            .collect();
+        for t in passed {
+            kept.insert(t, world.clone());
+        }
         let changes: &[Record] = match &e.record {
             Record::Batch { changes } => changes,
             single => std::slice::from_ref(single),
         };
-        for (i, c) in changes.iter().enumerate() {
-            let Record::Apply { ctx, action } = c else {
-                continue;
-            };
-            apply_record(world, ctx, action).map_err(|err| StoreError::Journal {
-                path: name.to_string(),
-                line: e.line,
-                message: format!(
-                    "record {}{} ({}) does not apply to the world before it: {err}",
-                    e.seq,
-                    if changes.len() > 1 {
-                        format!(", change {} of the batch", i + 1)
-                    } else {
-                        String::new()
-                    },
-                    action.name()
-                ),
-            })?;
+        for (k, c) in changes.iter().enumerate() {
+            match c {
+                Record::Apply { ctx, action } => {
+                    apply_record(world, ctx, action).map_err(|x| {
+                        err(
+                            e,
+                            format!(
+                                "record {}{} ({}) does not apply to the world before it: {x}",
+                                e.seq,
+                                if changes.len() > 1 {
+                                    format!(", change {} of the batch", k + 1)
+                                } else {
+                                    String::new()
+                                },
+                                action.name()
+                            ),
+                        )
+                    })?;
+                }
+                Record::Restore {
+                    ctx,
+                    verb,
+                    to,
+                    change,
+                } => {
+                    let at = kept.get(to).ok_or_else(|| {
+                        err(
+                            e,
+                            format!(
+                                "record {} goes back to record {to}, which this journal does not hold",
+                                e.seq
+                            ),
+                        )
+                    })?;
+                    apply_restore(world, ctx, *verb, at, *change).map_err(|x| {
+                        err(
+                            e,
+                            format!("record {} ({verb:?}) does not apply: {x}", e.seq),
+                        )
+                    })?;
+                    if last_use.get(to) == Some(&i) {
+                        kept.remove(to);
+                    }
+                }
+                _ => continue,
+            }
             n += 1;
         }
     }
@@ -373,6 +470,15 @@ struct Line {
     seq: u64,
     start: u64,
     marker: bool,
+    /// A restore's point: the state after that record must be rebuildable from the snapshot.
+    restore_to: Option<u64>,
+}
+
+fn restore_to(record: &Record) -> Option<u64> {
+    match record {
+        Record::Restore { to, .. } => Some(*to),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -437,6 +543,7 @@ impl Journal {
                         seq: e.seq,
                         start: e.start,
                         marker: matches!(e.record, Record::Folded { .. }),
+                        restore_to: restore_to(&e.record),
                     })
                     .collect(),
                 changes: parsed
@@ -497,6 +604,12 @@ impl Journal {
         self.state().changes
     }
 
+    /// The sequence number the snapshot holds records up to: a restore can go back to this
+    /// point or later.
+    pub fn base_seq(&self) -> u64 {
+        self.state().header.seq
+    }
+
     /// Why appending stopped, if it did.
     pub fn failure(&self) -> Option<String> {
         self.state().failed.clone()
@@ -537,6 +650,7 @@ impl Journal {
             seq,
             start: s.len,
             marker,
+            restore_to: restore_to(record),
         });
         s.changes += usize::from(!marker);
         s.len += line.len() as u64;
@@ -627,6 +741,16 @@ impl Journal {
                 "a failed write was recovered while compacting; the compaction was abandoned",
             )));
         }
+        // an undo appended meanwhile that goes back before the new snapshot could not be
+        // replayed on it: fold it in a later compaction instead
+        if s.starts
+            .iter()
+            .any(|l| l.seq > upto && l.restore_to.is_some_and(|to| to < upto))
+        {
+            return Err(self.werr(io::Error::other(
+                "an undo goes back before the new snapshot; the compaction waits for a later one",
+            )));
+        }
         // the Folded marker: the snapshot about to be renamed in holds everything up to `upto`
         self.append_locked(
             &mut s,
@@ -660,6 +784,7 @@ impl Journal {
                 seq: l.seq,
                 start: bytes.len() as u64,
                 marker: false,
+                restore_to: l.restore_to,
             });
             let at = bytes.len();
             bytes.resize(at + (end - l.start) as usize, 0);

@@ -664,6 +664,31 @@ impl WorldFile {
         Ok(true)
     }
 
+    /// The world as it was after the change `seq` (the snapshot and the journal up to it),
+    /// rebuilt from the files on the calling thread: what undo and redo go back to. Refused for a
+    /// change already folded into the snapshot.
+    pub fn world_at(&self, seq: u64) -> Result<World, StoreError> {
+        let _no_compaction = self.compaction.lock().unwrap_or_else(|e| e.into_inner());
+        let jname = self.journal.path().display().to_string();
+        let name = self.path.display().to_string();
+        let written = self.journal.read_written()?;
+        let parsed = journal::parse(&written.bytes, &jname)?;
+        drop(written.bytes);
+        let (mut world, hash, _) = read_snapshot(&self.target, &name)?;
+        let after = replay_point(&parsed, &hash, &jname, &name)?;
+        if seq < after {
+            return Err(StoreError::Journal {
+                path: jname,
+                line: 1,
+                message: format!(
+                    "change {seq} is already folded into the snapshot (it holds changes up to {after}); it can no longer be gone back to"
+                ),
+            });
+        }
+        journal::replay_until(&mut world, &parsed, after, seq, &jname)?;
+        Ok(world)
+    }
+
     /// After a failed append or fsync: cuts the journal back to what is on disk and reads the
     /// world again from the files, so nothing unacknowledged stays in memory.
     pub fn recover(&self) -> Result<World, StoreError> {

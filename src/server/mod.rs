@@ -401,7 +401,9 @@ pub fn spawn(session: SharedSession, org: Sid, addr: SocketAddr) -> anyhow::Resu
     let (stop_tx, stop_rx) = watch::channel(false);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(64)
+        // one blocking thread per connection at most: a request waiting for its fsync never
+        // holds up another request waiting for a thread
+        .max_blocking_threads(MAX_CONNECTIONS * 2)
         .thread_name("tworg-scim")
         .enable_all()
         .build()?;
