@@ -2,7 +2,8 @@
 # Scale benchmarks for issue 11, in one run: generates worlds of 1,000 and 100,000 users (and
 # 1,000,000 with BENCH_1M=1), times the release binary on them (medians of several runs, peak RSS
 # from /usr/bin/time), then runs the divan benchmarks (`cargo bench --bench durability`, and
-# `--bench console` with BENCH_CONSOLE=1). It prints what the README quotes; it asserts nothing.
+# `--bench console_memory`, and `--bench console` with BENCH_CONSOLE=1). It prints what the README
+# quotes; it asserts nothing.
 #
 #   bash scripts/bench-scale.sh            # 1k and 100k (a few minutes)
 #   BENCH_1M=1 bash scripts/bench-scale.sh # also 1M users (needs ~3 GB of memory and ~1 GB of disk)
@@ -24,12 +25,15 @@ RUNS=${RUNS:-5}
 measure() {
   local times=() rss=0 out
   for ((i = 0; i < RUNS; i++)); do
-    /usr/bin/time -o "$WORK/time" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    local t0 t1
+    t0=$(date +%s%N)
+    /usr/bin/time -o "$WORK/time" -f "%M" "$@" >/dev/null 2>&1 || true
+    t1=$(date +%s%N)
     out=$(tail -1 "$WORK/time")
-    times+=("${out% *}")
-    (( ${out#* } > rss )) && rss=${out#* }
+    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", (b-a)/1e9}')")
+    (( out > rss )) && rss=$out
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk -v rss="$rss" '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f %d\n", m, rss}'
+  printf '%s\n' "${times[@]}" | sort -n | awk -v rss="$rss" '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.4f %d\n", m, rss}'
 }
 
 sizes=(1000 100000)
@@ -64,6 +68,7 @@ if [[ ${BENCH_1M:-0} == 1 ]]; then
 fi
 
 rm -f "$WORK"/w*.ron*
+cargo_ bench --quiet --bench console_memory 2>/dev/null
 cargo_ bench --quiet --bench durability 2>/dev/null
 [[ ${BENCH_CONSOLE:-0} == 1 ]] && cargo_ bench --quiet --bench console 2>/dev/null
 true
