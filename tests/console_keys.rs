@@ -610,18 +610,102 @@ fn baa_sso_profile_test_enforce_and_scim() {
 }
 
 #[test]
-fn merge_lists_requirements_and_needs_the_name_typed() {
+fn merge_lists_requirements_and_merges_by_invitation() {
     let mut h = H::new();
     h.keys("4").select("Merge").keys("enter \"heron\" enter");
     assert!(h.screen().contains("✗ NOT met"));
-    h.refused_in_modal("tab \"Heron Logistics\" enter", "MRG-1");
+    // By invitation (the default route): Heron's Owner cannot be invited (MRG-1).
+    h.refused_in_modal("enter", "MRG-1");
     h.keys("esc enter \"finch\" enter");
     let s = h.screen();
     assert!(s.contains("Requirements:") && s.contains("✓ met"), "{s}");
-    h.refused_in_modal("tab \"Finch\" enter", "MRG-3");
+    assert!(s.contains("By invitation"), "{s}");
+    // By import, Import Users is off (MRG-6).
+    h.refused_in_modal("right tab tab \"Finch Analytics\" enter", "MRG-6");
+    // Back to by invitation, as Administrator: the invitation is sent, nothing moves yet.
+    h.keys("shift-tab shift-tab left tab right enter");
+    assert!(h.w(|w| w.find_org("Finch Analytics").is_ok()));
+    let pending = h.w(|w| {
+        w.find_org("Owl Industries")
+            .unwrap()
+            .invitations
+            .values()
+            .find(|i| i.email == "felix.finch@owl-industries.example")
+            .map(|i| i.role)
+    });
+    assert_eq!(pending, Some(OrgRole::Administrator));
+    // The Users tab shows it as a merge invitation; accepting as the invitee merges.
+    h.keys("3").select("merge");
+    assert!(h.screen().contains("(merge invite)"), "{}", h.screen());
+    h.keys("a y");
+    assert!(
+        h.w(|w| w.find_org("Finch Analytics").is_err()),
+        "{}",
+        h.status()
+    );
+    assert_eq!(
+        h.member("felix.finch@owl-industries.example")
+            .map(|m| m.role),
+        Some(OrgRole::Administrator)
+    );
+    assert_eq!(
+        h.member("fern.finch@finch-analytics.example")
+            .map(|m| m.role),
+        Some(OrgRole::Standard)
+    );
+}
+
+#[test]
+fn a_merge_invitation_shows_in_the_candidate_and_can_be_declined_there() {
+    let mut h = H::sized(100, 48);
+    // The invite form recognises Finch's Owner and shows the merge preview (MRG-3, MRG-5).
+    h.keys("3 i \"felix.finch@owl-industries.example\"");
+    let s = h.screen();
+    assert!(s.contains("is the Owner of Finch Analytics"), "{s}");
+    assert!(
+        s.contains("Merge Finch Analytics into Owl Industries"),
+        "{s}"
+    );
+    h.keys("enter");
+    // In Finch Analytics, its Owner sees it and declines: nothing moves.
+    h.keys("O \"Finch\" enter 3 G");
+    assert!(h.screen().contains("incoming"), "{}", h.screen());
+    h.keys("X y");
+    assert!(h.w(|w| w.find_org("Finch Analytics").is_ok()));
+    assert!(h.status().contains("nothing moved"), "{}", h.status());
+    let pending = h.w(|w| w.find_org("Owl Industries").unwrap().invitations.len());
+    assert_eq!(pending, 1, "only Paula's invitation is left");
+}
+
+#[test]
+fn merge_by_import_needs_import_users_and_the_name_typed() {
+    let mut h = H::sized(100, 48);
+    h.app
+        .apply(&tworg::model::Action::Set(
+            tworg::model::action::Setting::BulkImport(true),
+        ))
+        .unwrap();
+    h.keys("4")
+        .select("Merge")
+        .keys("enter \"finch\" enter right");
+    assert!(
+        h.screen().contains("By import it merges at once"),
+        "{}",
+        h.screen()
+    );
+    // The Owner's role cannot be chosen by import (MRG-6).
+    h.refused_in_modal("tab right tab \"Finch Analytics\" enter", "MRG-6");
+    h.refused_in_modal(
+        &format!("shift-tab left tab {} \"Finch\" enter", backspaces(15)),
+        "MRG-3",
+    );
     h.keys(&format!("{} \"Finch Analytics\" enter", backspaces(5)));
     assert!(h.w(|w| w.find_org("Finch Analytics").is_err()));
-    assert!(h.member("fern.finch@finch-analytics.example").is_some());
+    assert_eq!(
+        h.member("felix.finch@owl-industries.example")
+            .map(|m| m.role),
+        Some(OrgRole::Standard)
+    );
 }
 
 #[test]

@@ -176,7 +176,28 @@ fn modals() {
         100,
         30,
         "4 / \"merge\" enter enter \"finch\" enter",
-        &["Requirements:", "✓ met", "Type 'Finch Analytics'"],
+        &["✓ met", "By invitation", "‹ by invitation ›"],
+    );
+    snap(
+        "form_merge_by_import_100x30",
+        100,
+        30,
+        "4 / \"merge\" enter enter \"finch\" enter right",
+        &[
+            "✗ NOT met [MRG-6]",
+            "Not allowed yet [MRG-6]",
+            "‹ by import ›",
+        ],
+    );
+    snap(
+        "form_invite_merge_100x30",
+        100,
+        30,
+        "3 i \"felix.finch@owl-industries.example\" tab right",
+        &[
+            "fern.finch@finch-analytics.example: Administrator → Standard",
+            "‹ Administrator ›",
+        ],
     );
     snap(
         "form_merge_heron_80x24",

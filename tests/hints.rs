@@ -102,7 +102,7 @@ const NO_FIX: &[(&str, &str)] = &[
 ];
 
 /// Rules whose rev-2 fixes are still being built on other branches of issue 8; emptied when they land.
-const PENDING: &[&str] = &["MRG-1", "MRG-2", "MRG-3"];
+const PENDING: &[&str] = &[];
 
 fn no_setup(_: &mut World) {}
 
@@ -817,6 +817,89 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            rule: "MRG-1",
+            what: "a merge invitation to the Owner of an org that verified its own domain",
+            actor: ADAM,
+            org: None,
+            setup: no_setup,
+            action: |_| Action::Invite {
+                email: HANA.into(),
+                role: OrgRole::Administrator,
+                accounts: vec![],
+            },
+        },
+        Case {
+            rule: "MRG-4",
+            what: "a merge invitation that grants access to the Prime's accounts",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |w| Action::Invite {
+                email: FELIX.into(),
+                role: OrgRole::Standard,
+                accounts: vec![(acc(w, "Owl Staging"), vec![AccountRole::Developer])],
+            },
+        },
+        Case {
+            rule: "MRG-5",
+            what: "a merge invitation that would make the Candidate Owner an Owner",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |_| Action::Invite {
+                email: FELIX.into(),
+                role: OrgRole::Owner,
+                accounts: vec![],
+            },
+        },
+        Case {
+            rule: "MRG-2",
+            what: "accepting a merge invitation after the Prime's account limit shrank",
+            actor: FELIX,
+            org: None,
+            setup: |w| {
+                run(
+                    w,
+                    OLIVIA,
+                    Action::Invite {
+                        email: FELIX.into(),
+                        role: OrgRole::Standard,
+                        accounts: vec![],
+                    },
+                );
+                let owl = org_sid(w, OWL);
+                let used = w.accounts_toward_limit(&owl) as u32;
+                run(w, OLIVIA, Action::Set(Setting::AccountLimit(used)));
+            },
+            action: |_| Action::AcceptInvite {
+                email: FELIX.into(),
+            },
+        },
+        Case {
+            rule: "MRG-6",
+            what: "merging by import without Import Users",
+            actor: OLIVIA,
+            org: None,
+            setup: no_setup,
+            action: |_| Action::Merge {
+                candidate: FINCH.into(),
+                confirm: FINCH.into(),
+                owner_role: OrgRole::Standard,
+            },
+        },
+        Case {
+            rule: "MRG-6",
+            what: "merging by import with the Candidate Owner as Administrator",
+            actor: OLIVIA,
+            org: None,
+            setup: |w| run(w, OLIVIA, Action::Set(Setting::BulkImport(true))),
+            action: |_| Action::Merge {
+                candidate: FINCH.into(),
+                confirm: FINCH.into(),
+                owner_role: OrgRole::Administrator,
+            },
+        },
+        Case {
             rule: "MRG-3",
             what: "merging with the wrong name typed",
             actor: OLIVIA,
@@ -1127,7 +1210,7 @@ fn every_refusing_rule_has_a_case() {
     // Rules that never refuse an action: they describe states, defaults or records.
     const NEVER_REFUSE: &[&str] = &[
         "ID-2", "ORG-2", "ORG-8", "ACC-2", "ACC-10", "SUB-6", "DOM-7", "DOM-11", "SIGN-1",
-        "SIGN-3", "SIGN-4", "SSO-4", "SCIM-3", "MRG-4", "HIP-3", "CLK-1", "AUD-1",
+        "SIGN-3", "SIGN-4", "SSO-4", "SCIM-3", "HIP-3", "CLK-1", "AUD-1",
         // SSO-6 describes what the clock does; an expired certificate is refused by SSO-2/SSO-3.
         "SSO-6",
     ];

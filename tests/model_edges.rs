@@ -44,6 +44,9 @@ fn merging_respects_the_primes_subaccount_limit() {
     w.apply(&owl, &Action::Set(Setting::SubaccountLimit(1)))
         .unwrap();
 
+    // Merging by import needs Import Users (MRG-6).
+    w.apply(&owl, &Action::Set(Setting::BulkImport(true)))
+        .unwrap();
     let before = w.clone();
     let merge = Action::Merge {
         candidate: "Finch Analytics".into(),

@@ -86,7 +86,7 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     (
-        0u8..58,
+        0u8..61,
         any::<usize>(),
         prop::option::weighted(0.25, any::<usize>()),
         any::<usize>(),
@@ -227,8 +227,14 @@ impl Resolver<'_> {
         }
     }
 
-    /// The owner of a pending account answers in the org that asked (ACC-5, ACC-6).
+    /// The owner of a pending account answers in the org that asked (ACC-5, ACC-6); the invitee
+    /// of a merge invitation answers from their own organization (MRG-5).
     fn owner_ctx(&self, s: &Step, action: &Action) -> Option<Ctx> {
+        if let Action::AcceptInvite { email } | Action::DeclineInvite { email } = action {
+            let u = self.w.user_by_email(email)?;
+            let org = u.membership.as_ref()?.org.clone();
+            return (s.flag && s.kind >= 59).then(|| Ctx::new(org, u.sid.clone()));
+        }
         let (Action::ConfirmAccount { sid } | Action::DeclineAccount { sid }) = action else {
             return None;
         };
@@ -552,7 +558,7 @@ impl Resolver<'_> {
                     scope,
                 }
             }
-            _ => UnassignRole {
+            57 => UnassignRole {
                 sid: nth(
                     &self
                         .w
@@ -564,6 +570,48 @@ impl Resolver<'_> {
                 )
                 .unwrap_or_else(|| format!("IY{}", "0".repeat(32))),
             },
+            // MRG-5: inviting another org's Owner is a merge invitation.
+            58 => {
+                let owners: Vec<String> = self
+                    .w
+                    .orgs
+                    .keys()
+                    .filter_map(|o| self.w.owner_of_org(o).map(|u| u.email.clone()))
+                    .collect();
+                Invite {
+                    email: nth(&owners, s.a).unwrap_or(email),
+                    role: self.role(s.c),
+                    accounts: if s.b.is_multiple_of(7) {
+                        vec![(acc, vec![AccountRole::Developer])]
+                    } else {
+                        vec![]
+                    },
+                }
+            }
+            // Answering a merge invitation (any org's), or now and then another address.
+            _ => {
+                let merging: Vec<String> = self
+                    .w
+                    .orgs
+                    .values()
+                    .flat_map(|o| {
+                        o.invitations
+                            .values()
+                            .filter(|i| self.w.merge_candidate_of(&o.sid, &i.email).is_some())
+                            .map(|i| i.email.clone())
+                    })
+                    .collect();
+                let email = if s.b.is_multiple_of(5) {
+                    email
+                } else {
+                    nth(&merging, s.a).unwrap_or(email)
+                };
+                if s.kind == 59 {
+                    AcceptInvite { email }
+                } else {
+                    DeclineInvite { email }
+                }
+            }
         }
     }
 }
@@ -698,6 +746,16 @@ fn joins_only_on_verified_domains(
             .and_then(|b| b.membership.as_ref())
             .is_some_and(|bm| bm.org == m.org);
         if was_member {
+            continue;
+        }
+        // Arrived with their organization, which merged in (MRG-4: by invitation, MRG-5, or by
+        // import, MRG-6, including a bulk-import row): members move whatever their domain.
+        let merged_in = before
+            .users
+            .get(&u.sid)
+            .and_then(|b| b.membership.as_ref())
+            .is_some_and(|bm| !after.orgs.contains_key(&bm.org));
+        if merged_in {
             continue;
         }
         let status = before

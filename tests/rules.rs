@@ -1887,9 +1887,7 @@ fn rule_usr_1_invitations_need_a_verified_domain_of_this_org() {
 fn rule_usr_2_a_user_belongs_to_at_most_one_org() {
     let mut w = demo();
     let ctx = ctx_as(&w, OLIVIA);
-    // Felix (Finch's Owner) is on owl-industries.example.
-    let r = refused_with(&mut w, &ctx, invite(FELIX, OrgRole::Standard), "USR-2");
-    assert!(r.hint.contains("felix.finch+"), "{}", r.hint);
+    // (Inviting Felix, Finch's Owner, is a merge invitation: tests/rules_rev2_merge.rs.)
     refused_with(&mut w, &ctx, invite(SAM, OrgRole::Standard), "USR-2");
     // The alias works.
     apply_ok(
@@ -1931,6 +1929,10 @@ fn rule_usr_2_a_user_belongs_to_at_most_one_org() {
         Action::AcceptInvite { email: NORA.into() },
         "USR-2",
     );
+    // A member (not the Owner) of another org: the hint offers an alias on a domain of Owl.
+    apply_ok(&mut w, &ctx, Action::CancelInvite { email: NORA.into() });
+    let r = refused_with(&mut w, &ctx, invite(NORA, OrgRole::Standard), "USR-2");
+    assert!(r.hint.contains("nora.newhire+"), "{}", r.hint);
 }
 
 #[test]
@@ -2753,10 +2755,29 @@ fn merge(candidate: &str, confirm: &str, owner_role: OrgRole) -> Action {
     }
 }
 
+/// Merging by import needs Import Users (MRG-6), a simulated Twilio Support request (ORG-9).
+fn enable_import_users(w: &mut World, ctx: &Ctx) {
+    apply_ok(w, ctx, set(Setting::BulkImport(true)));
+}
+
+/// The merge invitation route (MRG-5): the Prime invites Finch's Owner, who accepts.
+fn merge_finch_by_invitation(w: &mut World, ctx: &Ctx, role: OrgRole) {
+    apply_ok(w, ctx, invite(FELIX, role));
+    let felix = ctx_as(w, FELIX);
+    apply_ok(
+        w,
+        &felix,
+        Action::AcceptInvite {
+            email: FELIX.into(),
+        },
+    );
+}
+
 #[test]
 fn rule_mrg_1_prime_needs_a_verified_domain_candidate_none_and_owner_on_prime_domain() {
     let mut w = demo();
     let owl = ctx_as(&w, OLIVIA);
+    enable_import_users(&mut w, &owl);
     // Heron has a verified domain of its own.
     refused_with(
         &mut w,
@@ -2771,6 +2792,7 @@ fn rule_mrg_1_prime_needs_a_verified_domain_candidate_none_and_owner_on_prime_do
     refused_with(&mut w, &finch, merge(OWL, OWL, OrgRole::Standard), "MRG-1");
     // Heron as Prime: Finch's Owner is not on a Heron domain.
     let heron = ctx_as(&w, HANA);
+    enable_import_users(&mut w, &heron);
     refused_with(
         &mut w,
         &heron,
@@ -2786,6 +2808,7 @@ fn rule_mrg_1_prime_needs_a_verified_domain_candidate_none_and_owner_on_prime_do
 fn rule_mrg_2_the_prime_account_limit_must_hold_the_candidates_accounts() {
     let mut w = demo();
     let owl = ctx_as(&w, OLIVIA);
+    enable_import_users(&mut w, &owl);
     let used = w.accounts_toward_limit(&owl.org) as u32; // 4; Finch brings 2
     apply_ok(&mut w, &owl, set(Setting::AccountLimit(used + 1)));
     refused_with(
@@ -2803,6 +2826,7 @@ fn rule_mrg_2_the_prime_account_limit_must_hold_the_candidates_accounts() {
 fn rule_mrg_3_the_preview_shows_what_moves_and_the_candidates_name_confirms() {
     let mut w = demo();
     let owl = ctx_as(&w, ADAM);
+    enable_import_users(&mut w, &owl);
     let preview = w
         .merge_preview(&owl, FINCH, OrgRole::Administrator)
         .unwrap();
@@ -2867,7 +2891,8 @@ fn rule_mrg_4_after_the_merge_the_candidate_is_gone_and_everything_belongs_to_th
     let finch = org_sid(&w, FINCH);
     let fern_access_before = w.grants_on(&account(&w, "Finch Reporting").sid).clone();
     refused_with(&mut w, &ctx, merge(FINCH, FINCH, OrgRole::Owner), "ORG-1");
-    apply_ok(&mut w, &ctx, merge(FINCH, FINCH, OrgRole::Administrator));
+    refused_with(&mut w, &ctx, invite(FELIX, OrgRole::Owner), "MRG-5");
+    merge_finch_by_invitation(&mut w, &ctx, OrgRole::Administrator);
     assert!(!w.orgs.contains_key(&finch));
     for name in ["Finch Analytics Main", "Finch Reporting"] {
         assert_eq!(
@@ -2897,7 +2922,7 @@ fn rule_mrg_4_after_the_merge_the_candidate_is_gone_and_everything_belongs_to_th
 fn rule_mrg_4_the_candidate_owner_is_standard_by_default() {
     let mut w = demo();
     let ctx = ctx_as(&w, OLIVIA);
-    apply_ok(&mut w, &ctx, merge(FINCH, FINCH, OrgRole::Standard));
+    merge_finch_by_invitation(&mut w, &ctx, OrgRole::Standard);
     assert_eq!(role_of(&w, FELIX), Some(OrgRole::Standard));
     assert_eq!(user(&w, FELIX).membership.as_ref().unwrap().org, ctx.org);
 }
@@ -3159,7 +3184,7 @@ fn rule_mrg_4_the_primes_sso_applies_to_candidate_users_exempted_in_the_candidat
     // Finch's Owner exempts himself in Finch (which has no SSO of its own).
     let finch = ctx_as(&w, FELIX);
     apply_ok(&mut w, &finch, Action::SsoExempt { user: FELIX.into() });
-    apply_ok(&mut w, &ctx, merge(FINCH, FINCH, OrgRole::Administrator));
+    merge_finch_by_invitation(&mut w, &ctx, OrgRole::Administrator);
     assert!(
         w.sso_required(user(&w, FELIX)),
         "an exemption made by the Candidate does not carry over"
@@ -3185,6 +3210,7 @@ fn rule_sub_2_a_merge_is_refused_when_a_candidate_account_has_more_subaccounts_t
         );
     }
     apply_ok(&mut w, &owl, set(Setting::SubaccountLimit(2)));
+    enable_import_users(&mut w, &owl);
     refused_with(
         &mut w,
         &owl,
@@ -3609,6 +3635,7 @@ fn rule_scim_2_external_ids_stay_unique_when_a_merge_brings_provisioned_users() 
         },
     );
     let owner = ctx_as(&w, OLIVIA);
+    enable_import_users(&mut w, &owner);
     apply_ok(&mut w, &owner, merge(FINCH, FINCH, OrgRole::Standard));
     let ids = external_ids(&w, &owner.org);
     let mut unique = ids.clone();
@@ -3683,7 +3710,7 @@ fn the_rule_table_lists_exactly_the_rules_of_rules_md() {
         ("RBAC", 5),
         ("SSO", 6),
         ("SCIM", 4),
-        ("MRG", 4),
+        ("MRG", 6),
         ("HIP", 3),
         ("CLK", 1),
         ("AUD", 1),

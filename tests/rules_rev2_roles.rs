@@ -345,19 +345,8 @@ fn rule_rbac_1_files_from_before_keep_every_grant_as_an_assignment() {
 /// The CLI faces of RBAC: the catalogue, assigning, listing (RBAC-5) and effective access.
 #[test]
 fn rule_rbac_5_the_cli_lists_assignments_only_by_identity_or_scope() {
-    use std::process::Command;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("w.ron");
-    let tworg = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_tworg"))
-            .arg("--file")
-            .arg(&path)
-            .args(args)
-            .env_remove("TWORG_FILE")
-            .output()
-            .unwrap()
-    };
-    assert!(tworg(&["init", "--demo"]).status.success());
+    let file = demo_file();
+    let tworg = |args: &[&str]| tworg_cli(&file.path, args);
     let list = tworg(&["--json", "role", "list"]);
     let roles: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(roles[0]["sid"], "IX00000000000000000000000000000102");

@@ -830,18 +830,8 @@ mod faces {
     }
 
     mod cli {
+        use crate::fixture::tworg_cli as tworg;
         use std::path::Path;
-        use std::process::{Command, Output};
-
-        fn tworg(path: &Path, args: &[&str]) -> Output {
-            Command::new(env!("CARGO_BIN_EXE_tworg"))
-                .arg("--file")
-                .arg(path)
-                .args(args)
-                .env_remove("TWORG_FILE")
-                .output()
-                .unwrap()
-        }
 
         fn ok(path: &Path, args: &[&str]) -> String {
             let out = tworg(path, args);

@@ -147,9 +147,10 @@ fn variant(a: &Action) -> usize {
         ResendAccount { .. } => 55,
         AssignRole { .. } => 56,
         UnassignRole { .. } => 57,
+        DeclineInvite { .. } => 58,
     }
 }
-const VARIANTS: usize = 58;
+const VARIANTS: usize = 59;
 
 const O: Who = Who::User(OLIVIA);
 const NEW: &str = "text.check@owl-industries.example";
@@ -705,6 +706,31 @@ fn script() -> Vec<Step> {
             candidate: FINCH.into(),
             confirm: FINCH.into(),
             owner_role: OrgRole::Administrator,
+        }),
+        // Merging by invitation (MRG-5): declined, declined again, then accepted.
+        step(O, |_| Invite {
+            email: FELIX.into(),
+            role: OrgRole::Owner,
+            accounts: vec![],
+        }),
+        step(O, |_| Invite {
+            email: FELIX.into(),
+            role: OrgRole::Administrator,
+            accounts: vec![],
+        }),
+        step(Who::User(FELIX), |_| DeclineInvite {
+            email: FELIX.into(),
+        }),
+        step(Who::User(FELIX), |_| DeclineInvite {
+            email: FELIX.into(),
+        }),
+        step(O, |_| Invite {
+            email: FELIX.into(),
+            role: OrgRole::Standard,
+            accounts: vec![],
+        }),
+        step(Who::User(FELIX), |_| AcceptInvite {
+            email: FELIX.into(),
         }),
         step(Who::In(HERON, HANA), |_| Set(Setting::SsoEntitlement(true))),
         step(O, |_| TransferOrg { user: KAI.into() }),

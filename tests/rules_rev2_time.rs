@@ -5,8 +5,7 @@
 
 mod fixture;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use fixture::*;
 use tworg::model::action::Setting;
@@ -1048,28 +1047,6 @@ fn rule_acc_4_a_request_from_an_older_file_gets_its_lifetime_when_loaded() {
 // The CLI: `account resend`, `show invitations` (a caller of the model only)
 // ============================================================================================
 
-struct File {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-fn cli_demo() -> File {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("w.ron");
-    assert!(tworg_cli(&path, &["init", "--demo"]).status.success());
-    File { _dir: dir, path }
-}
-
-fn tworg_cli(path: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tworg"))
-        .arg("--file")
-        .arg(path)
-        .args(args)
-        .env_remove("TWORG_FILE")
-        .output()
-        .unwrap()
-}
-
 fn show_invitations(path: &Path) -> Vec<serde_json::Value> {
     let out = tworg_cli(path, &["--json", "show", "invitations"]);
     assert!(out.status.success());
@@ -1082,7 +1059,7 @@ fn show_invitations(path: &Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn cli_expired_invitations_and_requests_are_listed_and_resent() {
-    let f = cli_demo();
+    let f = demo_file();
     let rows = show_invitations(&f.path);
     let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["invitation", "import"]);
@@ -1132,7 +1109,7 @@ fn cli_expired_invitations_and_requests_are_listed_and_resent() {
 #[test]
 fn cli_accept_and_confirm_are_refused_while_the_domain_is_uncertain() {
     // Issue 8, defect 1, as reported.
-    let f = cli_demo();
+    let f = demo_file();
     assert!(
         tworg_cli(&f.path, &["dns", "unpublish", D])
             .status
@@ -1159,7 +1136,7 @@ fn cli_accept_and_confirm_are_refused_while_the_domain_is_uncertain() {
 
 #[test]
 fn console_lists_expired_invitations_and_requests_and_resends_them() {
-    let f = cli_demo();
+    let f = demo_file();
     assert!(
         tworg_cli(&f.path, &["clock", "advance", "8d"])
             .status

@@ -51,6 +51,11 @@ fn walkthrough_hipaa() {
 }
 
 #[test]
+fn walkthrough_roles() {
+    check("roles");
+}
+
+#[test]
 fn walkthrough_sso() {
     check("sso");
 }

@@ -355,8 +355,12 @@ pub enum UserCmd {
         #[arg(long = "account", value_name = "SID=ROLES")]
         accounts: Vec<String>,
     },
-    /// Accept a pending invitation, as the invitee
+    /// Accept a pending invitation, as the invitee (a merge invitation merges their organization)
     Accept {
+        email: String,
+    },
+    /// Decline a pending invitation, as the invitee (a declined merge invitation moves nothing)
+    Decline {
         email: String,
     },
     Cancel {
@@ -416,12 +420,15 @@ pub enum OrgCmd {
         user: String,
     },
     Delete,
-    /// Merge CANDIDATE into this organization
+    /// Merge CANDIDATE into this organization by import (MRG-6): needs Import Users; without
+    /// --confirm (or with a wrong name) it prints the preview of what would move and is refused.
+    /// To merge by invitation, invite the Candidate's Owner: `user invite EMAIL [--role admin]`.
     Merge {
         candidate: String,
         /// The candidate's name (or SID), typed to confirm
         #[arg(long)]
         confirm: Option<String>,
+        /// By import the Candidate Owner becomes Standard (MRG-6); `admin` is refused
         #[arg(long, value_enum, default_value = "standard")]
         owner_role: RoleArg,
     },

@@ -384,9 +384,13 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
     } else {
         return Err(Failure::Usage("the world has no organization".into()));
     };
-    let out = world
-        .apply(&ctx, action)
-        .map_err(|e| in_cli_terms(action, e))?;
+    let out = match world.apply(&ctx, action) {
+        Ok(out) => out,
+        Err(e) => {
+            print_preview_of_unconfirmed_merge(&world, &ctx, action, &e, json);
+            return Err(in_cli_terms(action, e).into());
+        }
+    };
     // durable before anything is printed: the output and the exit status acknowledge it
     file.commit(&ctx, action)?;
     print_outcome(&out, json);
@@ -408,7 +412,8 @@ fn outcome_json(out: &model::Outcome) -> serde_json::Value {
         .iter()
         .map(|(e, r)| json!({"item": e, "rejected": r}))
         .collect();
-    json!({"ok": true, "message": out.message, "created": created, "secret": out.secret, "report": report})
+    let merges: Vec<_> = out.merges.iter().map(merge_json).collect();
+    json!({"ok": true, "message": out.message, "created": created, "secret": out.secret, "report": report, "merges": merges})
 }
 
 /// Prints what an applied action did (text, or `--json`).
@@ -418,6 +423,11 @@ fn print_outcome(out: &model::Outcome, json: bool) {
         return;
     }
     eprintln!("{}", out.message);
+    for preview in &out.merges {
+        for line in preview.lines() {
+            eprintln!("  {line}");
+        }
+    }
     for (item, reason) in &out.report {
         match reason {
             None => println!("  {item}"),
@@ -429,6 +439,43 @@ fn print_outcome(out: &model::Outcome, json: bool) {
         eprintln!("Store this token now: tworg keeps only its hash and cannot show it again.");
     }
     print_created(out);
+}
+
+/// MRG-3: an import refused for its missing or wrong confirmation prints the preview of what
+/// would move first, so the name can be typed knowing what it does.
+fn print_preview_of_unconfirmed_merge(
+    world: &World,
+    ctx: &Ctx,
+    action: &Action,
+    e: &ActionError,
+    json: bool,
+) {
+    let (Action::Merge { candidate, .. }, Some("MRG-3")) = (action, e.rule()) else {
+        return;
+    };
+    let Ok(preview) = world.import_preview(ctx, candidate) else {
+        return;
+    };
+    // With --json, stdout holds only the refusal's object.
+    if !json {
+        for line in preview.lines() {
+            eprintln!("{line}");
+        }
+    }
+}
+
+fn merge_json(p: &model::merge::MergePreview) -> serde_json::Value {
+    json!({
+        "prime": p.prime,
+        "candidate": p.candidate,
+        "candidate_name": p.candidate_name,
+        "route": p.route.map(|r| r.label()),
+        "accounts": p.accounts.iter().map(|(s, n, k)| json!({"sid": s, "name": n, "kind": k.label()})).collect::<Vec<_>>(),
+        "users": p.users.iter().map(|(e, now, after)| json!({"email": e, "role": now.key(), "role_after": after.key()})).collect::<Vec<_>>(),
+        "sso_applies_to": p.sso_applies_to,
+        "discarded_domains": p.discarded_domains,
+        "lines": p.lines(),
+    })
 }
 
 /// A refusal that only asks for confirmation (SSO-5) says how to give it on the command line.
@@ -563,6 +610,7 @@ fn to_action(command: Command) -> Result<Action, Failure> {
                 }
             }
             UserCmd::Accept { email } => A::AcceptInvite { email },
+            UserCmd::Decline { email } => A::DeclineInvite { email },
             UserCmd::Cancel { email } => A::CancelInvite { email },
             UserCmd::Resend { email } => A::ResendInvite { email },
             UserCmd::Role { user, role: r, yes } => A::SetRole {

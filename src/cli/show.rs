@@ -214,31 +214,36 @@ pub fn domains(w: &World, org: &Sid) -> View {
     }
 }
 
-/// Invitations, then account import and link requests (ACC-4, ACC-6): pending or expired
-/// (USR-3), each listed until it is accepted, confirmed, declined or cancelled.
+/// Invitations, then the merge invitations other orgs sent to this org's Owner (MRG-5: a pending
+/// merge is visible in both organizations), then account import and link requests (ACC-4,
+/// ACC-6): pending or expired (USR-3), each listed until it is accepted, confirmed, declined or
+/// cancelled.
 pub fn invitations(w: &World, org: &Sid) -> View {
+    let invitation = |prime: &Sid, i: &crate::model::Invitation| {
+        vec![
+            json!(i.sid),
+            json!("invitation"),
+            json!(i.email),
+            json!(role_key(i.role)),
+            Value::Null,
+            json!(i.status_label(w.clock)),
+            json!(format_time(i.sent_at)),
+            json!(format_time(i.expires_at)),
+            json!(w.email_of(&i.invited_by)),
+            json!(w.org_name(prime)),
+            json!(w.merge_note(prime, i)),
+        ]
+    };
     let mut rows: Vec<Vec<Value>> = w
         .orgs
         .get(org)
-        .map(|o| {
-            o.invitations
-                .values()
-                .map(|i| {
-                    vec![
-                        json!(i.sid),
-                        json!("invitation"),
-                        json!(i.email),
-                        json!(role_key(i.role)),
-                        Value::Null,
-                        json!(i.status_label(w.clock)),
-                        json!(format_time(i.sent_at)),
-                        json!(format_time(i.expires_at)),
-                        json!(w.email_of(&i.invited_by)),
-                    ]
-                })
-                .collect()
-        })
+        .map(|o| o.invitations.values().map(|i| invitation(org, i)).collect())
         .unwrap_or_default();
+    rows.extend(
+        w.incoming_merge_invitations(org)
+            .into_iter()
+            .map(|(prime, i)| invitation(&prime.sid, i)),
+    );
     rows.extend(w.account_requests(org).into_iter().map(|r| {
         vec![
             json!(r.request),
@@ -249,6 +254,8 @@ pub fn invitations(w: &World, org: &Sid) -> View {
             json!(r.status_label()),
             json!(format_time(r.sent_at)),
             json!(format_time(r.expires_at)),
+            Value::Null,
+            json!(w.org_name(org)),
             Value::Null,
         ]
     }));
@@ -263,6 +270,8 @@ pub fn invitations(w: &World, org: &Sid) -> View {
             "sent",
             "expires",
             "invited_by",
+            "org",
+            "merge",
         ],
         rows,
     }

@@ -26,6 +26,7 @@ use crate::model::{
 use crate::persist::journal::RestoreVerb;
 use crate::session::{ApplyError, Session, SharedSession};
 
+mod roles;
 mod submit;
 mod tabs;
 
@@ -125,6 +126,9 @@ pub struct Cache {
     /// How many of the org's accounts each user owns or has roles on (the Users tab's Accts
     /// column), counted once per change instead of once per row drawn.
     pub user_accounts: std::collections::HashMap<crate::model::Sid, usize>,
+    /// The zoomed account detail's "who can" lines, by account: asking the model for every
+    /// administrator of a large org takes milliseconds, so it is asked once per change.
+    pub who_can: std::cell::RefCell<Option<(Sid, Vec<String>)>>,
 }
 
 impl Cache {
@@ -161,6 +165,12 @@ pub struct App {
     read_only: bool,
     /// Shown in the header after the file (the SCIM endpoint the console serves).
     pub header_note: Option<String>,
+    /// Lines the detail pane is scrolled by (J/K); back to the top when the row changes.
+    pub detail_scroll: usize,
+    /// Lines of the detail pane as last drawn (the most it scrolls).
+    pub detail_len: std::cell::Cell<usize>,
+    /// The tab and row the scroll belongs to.
+    detail_of: Option<(Tab, usize)>,
     /// Rows of the list as last drawn (for paging and mouse clicks).
     pub page: usize,
     pub list_area: Rect,
@@ -195,6 +205,9 @@ impl App {
             cache: Cache::default(),
             file_label: "scratch world (changes are not saved)".into(),
             mouse: false,
+            detail_scroll: 0,
+            detail_len: std::cell::Cell::new(0),
+            detail_of: None,
             page: 10,
             list_area: Rect::default(),
             undo: Vec::new(),
@@ -250,6 +263,11 @@ impl App {
             l.offset = l.sel + 1 - self.page;
         }
         l.offset = l.offset.min(len.saturating_sub(self.page.min(len)));
+        let shown = Some((self.tab, l.sel));
+        if self.detail_of != shown {
+            self.detail_of = shown;
+            self.detail_scroll = 0;
+        }
         super::ui::draw(frame, self);
     }
 
@@ -258,11 +276,22 @@ impl App {
         let session = self.session.clone();
         let s = session.lock().unwrap_or_else(|e| e.into_inner());
         let w = &s.world;
-        if !w.orgs.contains_key(&self.ctx.org)
-            && let Some(home) = w.home_org.clone().or_else(|| w.orgs.keys().next().cloned())
-        {
-            let owner = w.owner_of_org(&home).map(|u| u.sid.clone());
-            self.ctx = Ctx::new(home, owner.unwrap_or_else(|| self.ctx.actor_sid()));
+        // The org is gone (merged into another): follow the acting user to the org they are a
+        // member of now, else go home as its Owner.
+        let member_of = self
+            .ctx
+            .acting_user()
+            .and_then(|u| w.users.get(u))
+            .and_then(|u| u.membership.as_ref())
+            .map(|m| m.org.clone());
+        if !w.orgs.contains_key(&self.ctx.org) {
+            if let Some(org) = member_of.filter(|o| w.orgs.contains_key(o)) {
+                self.ctx.org = org;
+            } else if let Some(home) = w.home_org.clone().or_else(|| w.orgs.keys().next().cloned())
+            {
+                let owner = w.owner_of_org(&home).map(|u| u.sid.clone());
+                self.ctx = Ctx::new(home, owner.unwrap_or_else(|| self.ctx.actor_sid()));
+            }
         }
         if self.cache.generation != Some(s.generation())
             || self.cache.ctx.as_ref() != Some(&self.ctx)
@@ -272,6 +301,7 @@ impl App {
             self.cache.domains = view::domain_rows(w, &self.ctx.org);
             self.cache.settings = view::setting_rows(w, &self.ctx.org);
             self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
+            self.cache.who_can = Default::default();
             self.cache.generation = Some(s.generation());
             self.cache.ctx = Some(self.ctx.clone());
         }
@@ -356,7 +386,10 @@ impl App {
     /// Pasted text goes to the focused field, if any.
     pub fn paste(&mut self, text: &str) {
         match self.modals.last_mut() {
-            Some(Modal::Form(f)) => f.paste(text),
+            Some(Modal::Form(f)) => {
+                f.paste(text);
+                self.sync_form();
+            }
             Some(Modal::Picker(p)) => {
                 for c in text.chars().filter(|c| !c.is_control()) {
                     p.filter.handle(tui_input::InputRequest::InsertChar(c));
@@ -422,6 +455,7 @@ impl App {
         let Some(top) = self.modals.last_mut() else {
             return;
         };
+        let edited = matches!(top, Modal::Form(_));
         match top {
             Modal::Form(f) => match cmd {
                 Some(Cmd::Submit) => self.submit_form(),
@@ -457,6 +491,9 @@ impl App {
                 Some(Cmd::Up) => *scroll = scroll.saturating_sub(1),
                 _ => {}
             },
+        }
+        if edited {
+            self.sync_form();
         }
     }
 
@@ -652,6 +689,10 @@ impl App {
         }
     }
 
+    fn org_name(&self, sid: &Sid) -> String {
+        self.lock().world.org_name(sid)
+    }
+
     fn account_name(&self, sid: &Sid) -> String {
         self.lock()
             .world
@@ -720,6 +761,11 @@ impl App {
                 l.sel = l.sel.saturating_sub(page);
             }
             Cmd::Detail => self.zoom = true,
+            Cmd::DetailDown => {
+                self.detail_scroll =
+                    (self.detail_scroll + 1).min(self.detail_len.get().saturating_sub(1));
+            }
+            Cmd::DetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(1),
             Cmd::Back => {
                 if self.zoom {
                     self.zoom = false;

@@ -76,6 +76,8 @@ pub enum Cmd {
     PageUp,
     PageDown,
     Detail,
+    DetailDown,
+    DetailUp,
     Back,
     Filter,
     FilterKeep,
@@ -110,6 +112,7 @@ pub enum Cmd {
     // users
     UsrInvite,
     UsrAccept,
+    UsrDecline,
     UsrResend,
     UsrCancel,
     UsrRole,
@@ -122,6 +125,8 @@ pub enum Cmd {
     UsrImport,
     UsrSignup,
     UsrExempt,
+    UsrAssign,
+    UsrUnassign,
     // settings
     SetOpen,
     // modals
@@ -204,6 +209,20 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Global, &["ctrl-r"], C::Redo, "redo", false),
     b(K::Global, &["A"], C::ActAs, "act as…", true),
     b(K::Global, &["O"], C::SwitchOrg, "organization…", false),
+    b(
+        K::Global,
+        &["J"],
+        C::DetailDown,
+        "scroll the detail down",
+        false,
+    ),
+    b(
+        K::Global,
+        &["K"],
+        C::DetailUp,
+        "scroll the detail up",
+        false,
+    ),
     b(K::List, &["j", "down"], C::Down, "down", false),
     b(K::List, &["k", "up"], C::Up, "up", false),
     b(K::List, &["g", "home"], C::Top, "first", false),
@@ -300,6 +319,7 @@ pub const BINDINGS: &[Binding] = &[
     // users
     admin(K::Users, &["i"], C::UsrInvite, "invite", "invite users"),
     b(K::Users, &["a"], C::UsrAccept, "accept (invitee)", true),
+    b(K::Users, &["X"], C::UsrDecline, "decline (invitee)", false),
     admin(
         K::Users,
         &["s"],
@@ -315,6 +335,9 @@ pub const BINDINGS: &[Binding] = &[
         "cancel invitations",
     ),
     admin(K::Users, &["r"], C::UsrRole, "role", "change roles"),
+    // Account Administrators assign on their accounts too: the model decides (RBAC-3).
+    b(K::Users, &["+"], C::UsrAssign, "assign role", true),
+    b(K::Users, &["-"], C::UsrUnassign, "unassign role", true),
     admin(
         K::Users,
         &["p"],
@@ -422,6 +445,7 @@ impl Binding {
                 | DomEnforce
                 | UsrInvite
                 | UsrAccept
+                | UsrDecline
                 | UsrResend
                 | UsrCancel
                 | UsrRole
@@ -434,6 +458,8 @@ impl Binding {
                 | UsrImport
                 | UsrSignup
                 | UsrExempt
+                | UsrAssign
+                | UsrUnassign
         )
     }
 }

@@ -11,6 +11,7 @@ pub mod app;
 pub mod keymap;
 pub mod keys;
 pub mod modal;
+pub mod roles;
 pub mod theme;
 mod ui;
 pub mod view;

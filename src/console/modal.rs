@@ -60,15 +60,17 @@ impl Problem {
     }
 }
 
-/// One field of a form: free text (a tui-input) or a choice among fixed values.
+/// One field of a form: free text (a tui-input) or a choice among values.
 #[derive(Debug, Clone)]
 pub struct Field {
     pub label: &'static str,
     pub input: Input,
     /// `(label, value)`; `None` for a text field.
-    pub choices: Option<Vec<(&'static str, &'static str)>>,
+    pub choices: Option<Vec<(String, String)>>,
     pub choice: usize,
     pub hint: &'static str,
+    /// What was typed into a choice field to find a choice by its label (cleared by ←/→).
+    pub find: String,
 }
 
 impl Field {
@@ -79,11 +81,29 @@ impl Field {
             choices: None,
             choice: 0,
             hint,
+            find: String::new(),
         }
     }
     pub fn choice(
         label: &'static str,
         choices: Vec<(&'static str, &'static str)>,
+        choice: usize,
+        hint: &'static str,
+    ) -> Field {
+        Field::options(
+            label,
+            choices
+                .into_iter()
+                .map(|(l, v)| (l.to_string(), v.to_string()))
+                .collect(),
+            choice,
+            hint,
+        )
+    }
+    /// A choice among values made at run time (accounts, roles).
+    pub fn options(
+        label: &'static str,
+        choices: Vec<(String, String)>,
         choice: usize,
         hint: &'static str,
     ) -> Field {
@@ -93,23 +113,49 @@ impl Field {
             choices: Some(choices),
             choice,
             hint,
+            find: String::new(),
         }
     }
-    /// The text typed, or the value of the chosen option.
+    /// The text typed, or the value of the chosen option (empty when there is none).
     pub fn value(&self) -> &str {
         match &self.choices {
-            Some(c) => c[self.choice].1,
+            Some(c) => c.get(self.choice).map_or("", |c| c.1.as_str()),
             None => self.input.value(),
         }
     }
     pub fn cycle(&mut self, forward: bool) {
+        self.find.clear();
         if let Some(c) = &self.choices {
             let n = c.len();
+            if n == 0 {
+                return;
+            }
             self.choice = if forward {
                 (self.choice + 1) % n
             } else {
                 (self.choice + n - 1) % n
             };
+        }
+    }
+    /// Replaces the choices, keeping the chosen value when it is still offered.
+    pub fn set_choices(&mut self, choices: Vec<(String, String)>) {
+        let current = self.value().to_string();
+        self.choice = choices.iter().position(|c| c.1 == current).unwrap_or(0);
+        self.choices = Some(choices);
+    }
+    /// Type-to-find in a choice field: `text` is what was typed so far; the first choice whose
+    /// label contains it (any case) is chosen. Text that matches nothing is not taken.
+    fn find_choice(&mut self, text: String) {
+        let Some(choices) = &self.choices else {
+            return;
+        };
+        let needle = text.to_lowercase();
+        if let Some(i) = choices
+            .iter()
+            .position(|c| c.0.to_lowercase().contains(&needle))
+        {
+            self.choice = i;
+            self.find = text;
         }
     }
 }
@@ -129,6 +175,8 @@ pub enum FormKind {
     SsoEnforce(String),
     Invite,
     SetRole(String),
+    /// Assign a role to this user (email): scope, then a role assignable there (RBAC-2).
+    AssignRole(String),
     ImportCsv,
     Signup,
     SsoUnexempt(String),
@@ -179,6 +227,7 @@ impl Form {
         &mut self.fields[self.focus]
     }
     pub fn next(&mut self, forward: bool) {
+        self.fields[self.focus].find.clear();
         let n = self.fields.len();
         self.focus = if forward {
             (self.focus + 1) % n
@@ -186,14 +235,32 @@ impl Form {
             (self.focus + n - 1) % n
         };
     }
-    /// Gives a key to the focused field: editing keys to a text field, ←/→/Space to a choice.
+    /// Gives a key to the focused field: editing keys to a text field; ←/→/Space cycle a
+    /// choice, and typing finds a choice by its label (Backspace takes a letter back).
     pub fn edit(&mut self, key: KeyEvent) {
-        use ratatui::crossterm::event::KeyCode;
+        use ratatui::crossterm::event::{KeyCode, KeyModifiers};
         let f = self.focused();
         if f.choices.is_some() {
+            let plain = !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
             match key.code {
-                KeyCode::Right | KeyCode::Char(' ') => f.cycle(true),
+                KeyCode::Char(' ') if f.find.is_empty() => f.cycle(true),
+                KeyCode::Right => f.cycle(true),
                 KeyCode::Left => f.cycle(false),
+                KeyCode::Char(c) if plain => {
+                    let text = format!("{}{c}", f.find);
+                    f.find_choice(text);
+                }
+                KeyCode::Backspace => {
+                    let mut text = f.find.clone();
+                    text.pop();
+                    if text.is_empty() {
+                        f.find.clear();
+                    } else {
+                        f.find_choice(text);
+                    }
+                }
                 _ => {}
             }
         } else {
@@ -202,7 +269,10 @@ impl Form {
     }
     pub fn paste(&mut self, text: &str) {
         let f = self.focused();
-        if f.choices.is_none() {
+        if f.choices.is_some() {
+            let text = format!("{}{}", f.find, text.trim());
+            f.find_choice(text);
+        } else {
             for c in text.chars().filter(|c| !c.is_control()) {
                 f.input.handle(tui_input::InputRequest::InsertChar(c));
             }
@@ -237,6 +307,8 @@ pub enum PickThen {
     MergeCandidate,
     Revoke(Sid),
     Exempt,
+    /// Unassign the chosen role assignment (`IY`) of this user (email).
+    Unassign(String),
 }
 
 /// A filterable list to choose from (members, orgs, …). Items are `(label, key)`.

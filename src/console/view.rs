@@ -90,8 +90,14 @@ pub struct AccRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserRow {
     Member(Sid),
-    /// An invitation, pending or expired (its NF SID).
+    /// An invitation, pending or expired (its NF SID); to another org's Owner, a merge
+    /// invitation (MRG-5).
     Invitation(Sid),
+    /// A merge invitation another org (`prime`) sent to this org's Owner (MRG-5): shown in both.
+    IncomingMerge {
+        prime: Sid,
+        inv: Sid,
+    },
     /// An account import or link request, pending or expired (the account's AC SID).
     Request(Sid),
     /// Has access to an account of the org but is no member (USR-5).
@@ -154,8 +160,8 @@ pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
     Rows::new(items, hay)
 }
 
-/// Members, then invitations and account requests (pending or expired), then external
-/// collaborators.
+/// Members, then invitations (this org's, then merge invitations other orgs sent to its Owner)
+/// and account requests (pending or expired), then external collaborators.
 pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
     let (mut items, mut hay) = (Vec::new(), Vec::new());
     for u in w.members(org) {
@@ -164,14 +170,52 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
             MemberStatus::Active => "active",
             MemberStatus::Deactivated => "deactivated",
         };
-        hay.push(format!("{} {} {} {}", u.name, u.email, m.role.label(), status).to_lowercase());
+        hay.push(
+            format!(
+                "{} {} {} {}{}",
+                u.name,
+                u.email,
+                m.role.label(),
+                status,
+                role_words(w, org, &u.sid)
+            )
+            .to_lowercase(),
+        );
         items.push(UserRow::Member(u.sid.clone()));
     }
     if let Some(o) = w.orgs.get(org) {
         for i in o.invitations.values() {
-            hay.push(format!("{} invited {}", i.email, i.status_label(w.clock)).to_lowercase());
+            let mut granted = String::new();
+            for (account, roles) in &i.accounts {
+                granted.push(' ');
+                granted.push_str(&w.scope_name(account));
+                for r in roles {
+                    granted.push(' ');
+                    granted.push_str(r.label());
+                }
+            }
+            let merge = if w.merge_candidate_of(org, &i.email).is_some() {
+                " merge"
+            } else {
+                ""
+            };
+            hay.push(
+                format!(
+                    "{} invited {}{merge}{granted}",
+                    i.email,
+                    i.status_label(w.clock)
+                )
+                .to_lowercase(),
+            );
             items.push(UserRow::Invitation(i.sid.clone()));
         }
+    }
+    for (prime, i) in w.incoming_merge_invitations(org) {
+        hay.push(format!("{} merge invitation from {}", i.email, prime.name).to_lowercase());
+        items.push(UserRow::IncomingMerge {
+            prime: prime.sid.clone(),
+            inv: i.sid.clone(),
+        });
     }
     for r in w.account_requests(org) {
         hay.push(
@@ -187,10 +231,36 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
         items.push(UserRow::Request(r.account.clone()));
     }
     for u in w.external_collaborators(org) {
-        hay.push(format!("{} {} external", u.name, u.email).to_lowercase());
+        hay.push(
+            format!(
+                "{} {} external{}",
+                u.name,
+                u.email,
+                role_words(w, org, &u.sid)
+            )
+            .to_lowercase(),
+        );
         items.push(UserRow::External(u.sid.clone()));
     }
     Rows::new(items, hay)
+}
+
+/// What the Users filter also matches, as Twilio's user search does: the name of each role the
+/// user holds in `org` and of the scope it is held at (` Developer Owl Production`).
+fn role_words(w: &World, org: &Sid, user: &Sid) -> String {
+    let mut words = String::new();
+    for a in w.role_assignments.of_identity(user) {
+        if w.org_of_scope(&a.scope).as_ref() != Some(org) {
+            continue;
+        }
+        if let Some(r) = crate::model::roles::find_by_sid(&a.role) {
+            words.push(' ');
+            words.push_str(&r.name);
+        }
+        words.push(' ');
+        words.push_str(&w.scope_name(&a.scope));
+    }
+    words
 }
 
 pub fn domain_rows(w: &World, org: &Sid) -> Rows<String> {

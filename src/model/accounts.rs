@@ -446,6 +446,20 @@ impl World {
                 .into()
             });
         }
+        if let Some(link) = account.link.as_ref().filter(|l| l.org != ctx.org)
+            && link.state == LinkState::Managed
+            && let Some(owner) = account.owner.as_ref().map(|o| self.email_of(o))
+            && self.merge_candidate_of(&ctx.org, &owner).as_ref() == Some(&link.org)
+        {
+            let message = format!(
+                "{} is managed by {}, whose Owner owns it",
+                account.name,
+                self.org_name(&link.org)
+            );
+            return Err(self
+                .merge_route_refusal(ctx, rules::ACC_4, &owner, message)
+                .into());
+        }
         if let Some(link) = &account.link {
             let place = if link.org == ctx.org {
                 "this organization".to_string()
@@ -680,6 +694,17 @@ impl World {
             ) {
                 return Err(r.into());
             }
+            if let Some(m) = membership.as_ref().filter(|m| m.org != ctx.org)
+                && m.role == OrgRole::Owner
+            {
+                let message = format!(
+                    "{owner_email} is the Owner of {}: confirming {name} would take them out of it",
+                    self.org_name(&m.org)
+                );
+                return Err(self
+                    .merge_route_refusal(ctx, rules::ACC_5, &owner_email, message)
+                    .into());
+            }
             if let Some(m) = membership.as_ref().filter(|m| m.org != ctx.org) {
                 return refuse(
                     rules::USR_2,
@@ -809,6 +834,62 @@ impl World {
     }
 
     /// ACC-5: the owner declines; the request disappears.
+    /// ACC-4, ACC-5 rev 2: an account of another organization's Owner comes only with that
+    /// organization, by merging it in (MRG-5). The fix is the merge invitation and its
+    /// acceptance when the merge is possible, else the merge's own blockers and their fixes.
+    fn merge_route_refusal(
+        &self,
+        ctx: &Ctx,
+        rule: rules::Rule,
+        owner_email: &str,
+        message: String,
+    ) -> Refusal {
+        let other = self
+            .merge_candidate_of(&ctx.org, owner_email)
+            .map(|o| self.org_name(&o))
+            .unwrap_or_default();
+        let message = format!(
+            "{message}; it can come to {} only by merging {other} into it (MRG-5)",
+            self.org_name(&ctx.org)
+        );
+        let preview = self.merge_invitation_preview(ctx, owner_email, OrgRole::Standard);
+        match preview.as_ref().and_then(|p| p.refusal()) {
+            Some(blocked) => Refusal {
+                rule: rule.id,
+                message: format!(
+                    "{message}; that merge is not possible yet: {}",
+                    blocked.message
+                ),
+                hint: blocked.hint,
+                fixes: blocked.fixes,
+            },
+            None => {
+                let invite = Action::Invite {
+                    email: owner_email.to_string(),
+                    role: OrgRole::Standard,
+                    accounts: vec![],
+                };
+                let refusal = Refusal::new(
+                    rule,
+                    message,
+                    format!(
+                        "invite {owner_email}, the Owner of {other}, to merge it in; when they accept, {other} and its accounts join"
+                    ),
+                );
+                let refusal = match self.admin_by(ctx) {
+                    Some(admin) => refusal.fix_by(admin, invite),
+                    None => refusal.fix(invite),
+                };
+                refusal.fix_by(
+                    owner_email,
+                    Action::AcceptInvite {
+                        email: owner_email.to_string(),
+                    },
+                )
+            }
+        }
+    }
+
     pub(crate) fn decline_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
         let (sid, _, _) = self.pending_for_owner(ctx, key, "decline")?;
         self.account_mut(&sid).link = None;

@@ -53,6 +53,8 @@ pub struct Outcome {
     pub secret: Option<String>,
     /// Per-row results of a bulk import: `(email, None)` imported or `(email, Some(reason))`.
     pub report: Vec<(String, Option<String>)>,
+    /// The preview of every merge this action started or completed (MRG-3), for the faces to show.
+    pub merges: Vec<super::merge::MergePreview>,
 }
 
 impl Outcome {
@@ -296,6 +298,10 @@ pub enum Action {
     AcceptInvite {
         email: String,
     },
+    /// The invitee declines (USR-3; a merge invitation's Candidate Owner, MRG-5).
+    DeclineInvite {
+        email: String,
+    },
     CancelInvite {
         email: String,
     },
@@ -435,6 +441,7 @@ impl Action {
             SetSignup { .. } => "domain.signup-setting",
             Invite { .. } => "user.invite",
             AcceptInvite { .. } => "user.accept",
+            DeclineInvite { .. } => "user.decline",
             CancelInvite { .. } => "user.cancel",
             ResendInvite { .. } => "user.resend",
             SetRole { .. } => "user.role",

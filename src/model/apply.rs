@@ -67,6 +67,7 @@ impl World {
                 accounts,
             } => self.invite(ctx, email, *role, accounts),
             AcceptInvite { email } => self.accept_invite(ctx, email),
+            DeclineInvite { email } => self.decline_invite(ctx, email),
             CancelInvite { email } => self.cancel_invite(ctx, email),
             ResendInvite { email } => self.resend_invite(ctx, email),
             SetRole {

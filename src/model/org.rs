@@ -164,7 +164,7 @@ impl World {
                 "{} cannot be deleted or closed from the console",
                 self.org_name(&ctx.org)
             ),
-            "merge it into another organization instead: that organization's Owner or an Administrator merges it in",
+            self.retire_by_merge_hint(&ctx.org),
         )
     }
 

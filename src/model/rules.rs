@@ -61,7 +61,7 @@ rules! {
     SIGN_4 = "SIGN-4": "Blocked: such a sign-up creates a standalone Twilio user that does not join the org.";
     SIGN_5 = "SIGN-5": "While any verified domain of the org is multi-verified, Restricted and Auto-enrollment are refused.";
     USR_1 = "USR-1": "An invitation needs a valid email whose domain is a verified domain of this org, when it is sent and again when it is accepted (rev 2).";
-    USR_2 = "USR-2": "A user belongs to at most one organization; use an alias such as user+org@corp.com.";
+    USR_2 = "USR-2": "A user belongs to at most one organization (use an alias such as user+org@corp.com); inviting or importing another org's Owner merges that org (MRG-5, MRG-6).";
     USR_3 = "USR-3": "An invitation is pending until accepted, cancelled or expired (7 days, a setting); an expired one stays listed, cannot be accepted, and is resent or cancelled (rev 2).";
     USR_4 = "USR-4": "Account roles are Administrator, Developer, Billing Manager, Support; Administrator excludes the others; Developer and Billing Manager combine.";
     USR_5 = "USR-5": "External users get access to specific managed accounts only, never an org role, never own a managed account; a member's independent accounts become managed, and users of verified domains are invited, not granted (rev 2).";
@@ -84,10 +84,12 @@ rules! {
     SCIM_2 = "SCIM-2": "SCIM userName equals the primary email on a verified domain; userName and externalId are unique. Every email and userName has one canonical form (trimmed, Unicode NFC, full case folding): two spellings that fold alike are one name; invisible, control and compatibility (fullwidth) characters are refused.";
     SCIM_3 = "SCIM-3": "SCIM active=false deactivates; DELETE removes the user from the org (the Twilio user remains).";
     SCIM_4 = "SCIM-4": "The Org Owner cannot be changed or deactivated through SCIM; a suspended user cannot be updated.";
-    MRG_1 = "MRG-1": "A merge needs a Prime with a verified domain, a Candidate with none, and the Candidate Owner's email on a Prime verified domain.";
+    MRG_1 = "MRG-1": "A merge needs a Prime with a verified domain, a Candidate with none, and the Candidate Owner's email on a Prime verified domain; a refusal lists every unmet requirement with a step that meets it.";
     MRG_2 = "MRG-2": "A merge is refused when the Prime's account limit cannot hold the Candidate's managed and pending accounts.";
-    MRG_3 = "MRG-3": "The merge confirmation shows what moves and needs the Candidate's name typed.";
-    MRG_4 = "MRG-4": "After a merge the Candidate is gone; its Administrators become Standard, its Owner takes the chosen role, the Prime's SSO applies.";
+    MRG_3 = "MRG-3": "The preview of what moves (accounts, users, role changes, SSO) is shown when a merge invitation is sent or an import starts; an import needs the Candidate's name typed.";
+    MRG_4 = "MRG-4": "After a merge the Candidate is gone; its users keep their account access and get none to the Prime's accounts; Administrators become Standard, the Owner the chosen role; the Prime's SSO applies; its history is copied.";
+    MRG_5 = "MRG-5": "Merge by invitation: inviting the Candidate Owner (as Administrator or Standard) merges when they accept; MRG-1/2 are checked again then; declined, cancelled or expired, nothing moves.";
+    MRG_6 = "MRG-6": "Merge by import: with Import Users enabled, importing the Candidate Owner merges at once, no opt-out; the Candidate Owner and Administrators become Standard.";
     HIP_1 = "HIP-1": "HIPAA can be turned on for an account only after the org records an executed BAA.";
     HIP_2 = "HIP-2": "HIPAA is a per-account flag on managed accounts; existing accounts never change by themselves.";
     HIP_3 = "HIP-3": "New main accounts start with HIPAA off; a new subaccount of a HIPAA account is HIPAA; existing subaccounts do not change.";

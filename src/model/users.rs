@@ -448,6 +448,10 @@ impl World {
             }
             Err((refusal, _)) => return Err(refusal.into()),
         };
+        // USR-2 rev 2: inviting the Owner of another organization is a merge invitation (MRG-5).
+        if let Some(cand) = self.merge_candidate_of(&ctx.org, &email) {
+            return self.invite_merge(ctx, &email, role, accounts, &cand);
+        }
         let domain = World::email_domain(&email).unwrap_or_default();
         if super::domains::is_common_domain(&domain) {
             return refuse(
@@ -483,40 +487,16 @@ impl World {
                     "change their role instead",
                 );
             }
-            let (local, dom) = email.split_once('@').unwrap_or((&email, ""));
             return refuse(
                 rules::USR_2,
                 format!(
                     "{email} belongs to another organization ({})",
                     self.org_name(&m.org)
                 ),
-                format!(
-                    "a user belongs to one organization; invite an alias such as {local}+{}@{dom}",
-                    slug(&org.name)
-                ),
+                self.usr2_member_hint(&ctx.org, &email, &m.org),
             );
         }
-        if let Some(i) = org
-            .invitations
-            .values()
-            .find(|i| same_name(&i.email, &email))
-        {
-            let message = if i.is_expired(self.clock) {
-                format!(
-                    "an invitation for {email} expired on {} and is still listed",
-                    time::format_date(i.expires_at)
-                )
-            } else {
-                format!("an invitation for {email} is already pending")
-            };
-            return Err(super::error::Refusal::new(
-                rules::USR_3,
-                message,
-                "resend it instead, which gives it a new lifetime",
-            )
-            .fix(Action::ResendInvite { email })
-            .into());
-        }
+        self.check_not_pending(ctx, &email)?;
         let mut grants = std::collections::BTreeMap::new();
         for (key, roles) in accounts {
             let account = self.account_in_org(ctx, key)?;
@@ -536,23 +516,7 @@ impl World {
             }
             grants.insert(account.sid.clone(), check_account_roles(roles)?);
         }
-        let lifetime = org.settings.invite_days;
-        let inviter = ctx
-            .acting_user()
-            .cloned()
-            .or_else(|| self.owner_of_org(&ctx.org).map(|u| u.sid.clone()))
-            .expect("org has an owner");
-        let sid = self.new_sid(SidKind::Notification);
-        let inv = Invitation {
-            sid: sid.clone(),
-            email: email.clone(),
-            role,
-            accounts: grants,
-            invited_by: inviter,
-            sent_at: self.clock,
-            expires_at: time::later(self.clock, days(lifetime)),
-        };
-        self.org_mut(&ctx.org).invitations.insert(sid.clone(), inv);
+        let (sid, lifetime) = self.send_invitation(ctx, &email, role, grants)?;
         let detail = format!(
             "invited {email} as {} (expires in {lifetime} days)",
             role.label()
@@ -561,11 +525,72 @@ impl World {
         Ok(Outcome::msg(detail).created(SidKind::Notification, sid))
     }
 
+    /// USR-3: one invitation per address, pending or expired (an expired one is resent).
+    pub(crate) fn check_not_pending(&self, ctx: &Ctx, email: &str) -> ActionResult<()> {
+        let Some(i) = self
+            .org(&ctx.org)?
+            .invitations
+            .values()
+            .find(|i| same_name(&i.email, email))
+        else {
+            return Ok(());
+        };
+        let message = if i.is_expired(self.clock) {
+            format!(
+                "an invitation for {email} expired on {} and is still listed",
+                time::format_date(i.expires_at)
+            )
+        } else {
+            format!("an invitation for {email} is already pending")
+        };
+        Err(super::error::Refusal::new(
+            rules::USR_3,
+            message,
+            "resend it instead, which gives it a new lifetime",
+        )
+        .fix(Action::ResendInvite {
+            email: email.to_string(),
+        })
+        .into())
+    }
+
+    /// Records a checked invitation; returns its SID and lifetime in days.
+    pub(crate) fn send_invitation(
+        &mut self,
+        ctx: &Ctx,
+        email: &str,
+        role: OrgRole,
+        grants: std::collections::BTreeMap<Sid, BTreeSet<AccountRole>>,
+    ) -> ActionResult<(Sid, u32)> {
+        let lifetime = self.org(&ctx.org)?.settings.invite_days;
+        let inviter = ctx
+            .acting_user()
+            .cloned()
+            .or_else(|| self.owner_of_org(&ctx.org).map(|u| u.sid.clone()))
+            .expect("org has an owner");
+        let sid = self.new_sid(SidKind::Notification);
+        let inv = Invitation {
+            sid: sid.clone(),
+            email: email.to_string(),
+            role,
+            accounts: grants,
+            invited_by: inviter,
+            sent_at: self.clock,
+            expires_at: time::later(self.clock, days(lifetime)),
+        };
+        self.org_mut(&ctx.org).invitations.insert(sid.clone(), inv);
+        Ok((sid, lifetime))
+    }
+
     /// USR-3: the invitee accepts (creating their Twilio user if they have none). Accepting
     /// completes later, so it re-checks (rev 2): the invitation has not expired (USR-3), its
     /// domain is still verified (USR-1, DOM-9), and the invitee's independent accounts, which
-    /// become managed (USR-5), fit the limit (ACC-3).
+    /// become managed (USR-5), fit the limit (ACC-3). Accepting a merge invitation merges the
+    /// invitee's organization (MRG-5), with the merge's own checks.
     pub(crate) fn accept_invite(&mut self, ctx: &Ctx, email: &str) -> ActionResult<Outcome> {
+        if let Some((prime, inv, cand)) = self.merge_invitation_to_accept(ctx, email) {
+            return self.accept_merge(&prime, &inv, &cand);
+        }
         let inv = self.invitation_for(ctx, email)?.clone();
         if inv.is_expired(self.clock) {
             let r = super::error::Refusal::new(
@@ -1070,12 +1095,20 @@ impl World {
         let mut report = Vec::new();
         let mut seen = BTreeSet::new();
         let mut to_join = Vec::new();
+        // USR-9 rev 2: rows naming the Owner of another organization merge it (MRG-6).
+        let mut to_merge = Vec::new();
         // USR-5 rev 2, ACC-3: independent accounts of joining users become managed.
         let limit = org.settings.account_limit as usize;
         let mut used = self.accounts_toward_limit(&ctx.org);
         for row in &rows {
             let mut reason = self.import_rejection(org, row, &seen);
-            if reason.is_none() {
+            if reason.is_none()
+                && let Some(cand) = self.merge_candidate_of(&ctx.org, &row.email)
+            {
+                // Checked when it is applied, after the joins (MRG-1, MRG-2).
+                seen.insert(super::names::canonical(&row.email));
+                to_merge.push((report.len(), cand));
+            } else if reason.is_none() {
                 let sid = self.user_by_email(&row.email).expect("checked").sid.clone();
                 let own = self.independent_accounts_owned(&ctx.org, &sid);
                 if used + own.len() > limit {
@@ -1097,16 +1130,30 @@ impl World {
         for u in &to_join {
             converted.extend(self.join(u, &ctx.org, OrgRole::Standard));
         }
+        let mut merges = Vec::new();
+        for (row, cand) in to_merge {
+            match self.import_row_merge(ctx, &cand) {
+                Ok(preview) => merges.push(preview),
+                Err(reason) => report[row].1 = Some(reason),
+            }
+        }
+        let imported = report.iter().filter(|(_, r)| r.is_none()).count();
+        let merged = if merges.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = merges.iter().map(|p| p.candidate_name.as_str()).collect();
+            format!(" (merging {})", names.join(", "))
+        };
         let detail = format!(
-            "bulk import: {} imported, {} rejected{}",
-            to_join.len(),
-            rows.len() - to_join.len(),
+            "bulk import: {imported} imported{merged}, {} rejected{}",
+            rows.len() - imported,
             self.became_managed_note(&converted)
         );
         self.audit(ctx, "user.import", detail.clone());
         Ok(Outcome {
             message: detail,
             report,
+            merges,
             ..Outcome::default()
         })
     }
@@ -1125,6 +1172,10 @@ impl World {
         }
         if seen.contains(&super::names::canonical(&row.email)) {
             return Some("appears twice in the file".into());
+        }
+        // The Owner of another organization: the row merges it, checked when it is applied.
+        if self.merge_candidate_of(&org.sid, &row.email).is_some() {
+            return None;
         }
         if let Some(d) = self.domain_of_email(org, &row.email)
             && matches!(d.status, DomainStatus::VerifiedUncertain { .. })
@@ -1220,12 +1271,4 @@ fn split_csv_line(line: &str) -> Result<Vec<String>, String> {
     }
     fields.push(cur);
     Ok(fields)
-}
-
-/// `Owl Industries` → `owlindustries`, for alias hints.
-fn slug(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase()
 }

@@ -63,6 +63,18 @@ pub enum Fact {
     },
     /// Some audit entry's detail contains this text.
     Audited(String),
+    /// Whether `user` holds `role` (a role name) at `scope` (the org's or an account's name).
+    RoleAssignment {
+        user: String,
+        role: String,
+        scope: String,
+        held: bool,
+    },
+    /// How many built-in role assignments `user` holds, across all scopes (RBAC-2).
+    BuiltInRoles {
+        user: String,
+        count: usize,
+    },
 }
 
 impl Fact {
@@ -184,6 +196,48 @@ impl Fact {
                     })
                     .unwrap_or_else(|| "absent".into());
                 expect(format!("setting {key}"), value, got)
+            }
+            Fact::RoleAssignment {
+                user,
+                role,
+                scope,
+                held,
+            } => {
+                let u = w
+                    .user_by_email(user)
+                    .ok_or_else(|| format!("no user {user}"))?;
+                let scope_sid = if w.org_name(org).eq_ignore_ascii_case(scope) {
+                    org.clone()
+                } else {
+                    find_account(w, scope)?.sid.clone()
+                };
+                let got = w
+                    .role_names_at(&u.sid, &scope_sid)
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(role));
+                expect(
+                    format!("{user} holds {role} on {scope}"),
+                    &held.to_string(),
+                    got.to_string(),
+                )
+            }
+            Fact::BuiltInRoles { user, count } => {
+                let u = w
+                    .user_by_email(user)
+                    .ok_or_else(|| format!("no user {user}"))?;
+                let got = w
+                    .role_assignments
+                    .of_identity(&u.sid)
+                    .filter(|a| {
+                        crate::model::roles::find_by_sid(&a.role)
+                            .is_some_and(|r| r.kind == crate::model::roles::RoleKind::BuiltIn)
+                    })
+                    .count();
+                expect(
+                    format!("built-in roles of {user}"),
+                    &count.to_string(),
+                    got.to_string(),
+                )
             }
             Fact::Audited(text) => {
                 if w.audit.iter().any(|e| e.detail.contains(text.as_str())) {

@@ -38,6 +38,68 @@ pub struct Step {
     /// Facts about the model that must hold afterwards.
     #[serde(default)]
     pub facts: Vec<Fact>,
+    /// Changes made before the keys, for what would take too long to type; the caption says so.
+    #[serde(default)]
+    pub setup: Vec<Setup>,
+}
+
+/// A change a step makes before its keys, as the org's Owner, through `World::apply` like any
+/// other change (so every rule holds): a fast-forward, not a shortcut around the model.
+#[derive(Debug, Clone, Deserialize)]
+pub enum Setup {
+    /// Assigns `user` the first `count` built-in roles of the catalogue that may be assigned at
+    /// `scope` (the org's name or an account's name), in the catalogue's order.
+    AssignBuiltIn {
+        user: String,
+        scope: String,
+        count: usize,
+    },
+}
+
+impl Setup {
+    /// The actions this setup applies, resolved in `org`.
+    pub fn actions(
+        &self,
+        w: &crate::model::World,
+        org: &crate::model::Sid,
+    ) -> Result<Vec<crate::model::Action>, String> {
+        use crate::model::roles::{self, RoleKind, ScopeLevel};
+        match self {
+            Setup::AssignBuiltIn { user, scope, count } => {
+                let (sid, level) = if w.org_name(org).eq_ignore_ascii_case(scope) {
+                    (org.to_string(), ScopeLevel::Organization)
+                } else {
+                    let a = w
+                        .org_accounts(org)
+                        .find(|a| a.name.eq_ignore_ascii_case(scope))
+                        .ok_or_else(|| format!("setup: no scope named {scope:?}"))?;
+                    let level = if a.parent.is_some() {
+                        ScopeLevel::Subaccount
+                    } else {
+                        ScopeLevel::Account
+                    };
+                    (a.sid.to_string(), level)
+                };
+                let picked: Vec<crate::model::Action> = roles::catalogue()
+                    .iter()
+                    .filter(|r| r.kind == RoleKind::BuiltIn && r.assignable_at(level))
+                    .take(*count)
+                    .map(|r| crate::model::Action::AssignRole {
+                        user: user.clone(),
+                        role: r.sid.to_string(),
+                        scope: sid.clone(),
+                    })
+                    .collect();
+                if picked.len() < *count {
+                    return Err(format!(
+                        "setup: only {} built-in roles can be assigned at {scope}",
+                        picked.len()
+                    ));
+                }
+                Ok(picked)
+            }
+        }
+    }
 }
 
 /// The walkthroughs shipped in the binary, in teaching order.
@@ -53,6 +115,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("merge", include_str!("../../assets/walkthroughs/merge.ron")),
     ("hipaa", include_str!("../../assets/walkthroughs/hipaa.ron")),
+    ("roles", include_str!("../../assets/walkthroughs/roles.ron")),
     ("sso", include_str!("../../assets/walkthroughs/sso.ron")),
     (
         "signup",
@@ -110,9 +173,9 @@ pub fn check_step(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn every_shipped_walkthrough_parses_and_has_eight() {
+    fn every_shipped_walkthrough_parses_and_has_nine() {
         let all = super::all();
-        assert_eq!(all.len(), 8);
+        assert_eq!(all.len(), 9);
         assert!(
             all.iter()
                 .all(|w| !w.title.is_empty() && !w.steps.is_empty())

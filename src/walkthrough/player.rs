@@ -18,7 +18,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::runner::{fresh_app, play_step, run_headless};
+use super::runner::{apply_setup, fresh_app, play_step, run_headless};
 use super::{Walkthrough, all, check_step, find};
 use crate::cli::args::DemoArgs;
 use crate::console::{App, keys, screen_text};
@@ -146,6 +146,7 @@ impl<'a> Player<'a> {
             play_step(&mut self.app, &mut scratch, &self.org, s)?;
         }
         self.step = step;
+        apply_setup(&mut self.app, &self.org, &self.w.steps[step])?;
         self.pending = keys::parse_keys(&self.w.steps[step].keys).map_err(|e| anyhow!(e))?;
         self.pending.reverse();
         self.finished_at = None;

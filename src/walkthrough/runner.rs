@@ -39,6 +39,7 @@ pub fn play_step(
     step: &Step,
 ) -> anyhow::Result<StepResult> {
     let keys = keys::parse_keys(&step.keys).map_err(|e| anyhow!("keys {:?}: {e}", step.keys))?;
+    apply_setup(app, org, step)?;
     drive(app, terminal, &keys);
     let screen = screen_text(terminal.backend());
     let failures = {
@@ -46,6 +47,28 @@ pub fn play_step(
         check_step(step, &screen, &session.world, org)
     };
     Ok(StepResult { screen, failures })
+}
+
+/// Makes a step's setup changes as the org's Owner, each through the model; a refused one
+/// fails the walkthrough.
+pub fn apply_setup(app: &mut App, org: &Sid, step: &Step) -> anyhow::Result<()> {
+    if step.setup.is_empty() {
+        return Ok(());
+    }
+    let mut s = app.lock();
+    let owner = s
+        .world
+        .owner_of_org(org)
+        .map(|u| u.sid.clone())
+        .ok_or_else(|| anyhow!("setup: the organization has no Owner"))?;
+    let ctx = crate::model::Ctx::new(org.clone(), owner);
+    for setup in &step.setup {
+        for action in setup.actions(&s.world, org).map_err(|e| anyhow!(e))? {
+            s.apply(&ctx, &action)
+                .map_err(|e| anyhow!("setup {action:?}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Plays every step at a given screen size.

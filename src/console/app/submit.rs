@@ -52,6 +52,16 @@ impl App {
                 role: OrgRole::parse_assignable(&v(0)).unwrap_or(OrgRole::Standard),
                 confirm_lockout: false,
             },
+            FormKind::AssignRole(user) => {
+                if v(1).is_empty() {
+                    return Err(Problem::invalid("choose a scope that has roles to assign"));
+                }
+                Action::AssignRole {
+                    user: user.clone(),
+                    role: v(1),
+                    scope: v(0),
+                }
+            }
             FormKind::ImportCsv => {
                 let path = v(0);
                 if path.is_empty() {
@@ -91,11 +101,28 @@ impl App {
                     confirm_lockout: false,
                 }
             }
-            FormKind::Merge(candidate) => Action::Merge {
+            // By invitation: the invitation of the Candidate's Owner (MRG-5); by import: the
+            // merge itself (MRG-6). Which one is allowed is the model's call.
+            FormKind::Merge(candidate) if v(0) == "import" => Action::Merge {
                 candidate: candidate.clone(),
-                owner_role: OrgRole::parse_assignable(&v(0)).unwrap_or(OrgRole::Standard),
-                confirm: f.value(1).to_string(),
+                owner_role: OrgRole::parse_assignable(&v(1)).unwrap_or(OrgRole::Standard),
+                confirm: f.value(2).to_string(),
             },
+            FormKind::Merge(candidate) => {
+                let s = self.lock();
+                let owner = s
+                    .world
+                    .find_org(candidate)
+                    .ok()
+                    .and_then(|o| s.world.owner_of_org(&o.sid))
+                    .map(|u| u.email.clone())
+                    .ok_or_else(|| Problem::invalid(format!("{candidate} has no Owner")))?;
+                Action::Invite {
+                    email: owner,
+                    role: OrgRole::parse_assignable(&v(1)).unwrap_or(OrgRole::Standard),
+                    accounts: vec![],
+                }
+            }
             FormKind::Clock => Action::AdvanceClock {
                 seconds: crate::model::time::parse_duration(&v(0))
                     .map_err(Problem::invalid)?
@@ -203,15 +230,21 @@ impl App {
                         FormKind::Merge(key),
                         vec![
                             Field::choice(
+                                "Route",
+                                vec![("by invitation", "invitation"), ("by import", "import")],
+                                0,
+                                "invitation: its Owner accepts (MRG-5) · import: at once, needs Import Users (MRG-6)",
+                            ),
+                            Field::choice(
                                 "Owner's role",
                                 vec![("Standard", "standard"), ("Administrator", "admin")],
                                 0,
-                                "the role the Candidate's Owner takes here (MRG-4); ←/→ to change",
+                                "the role the Candidate's Owner takes here (MRG-4); by import always Standard (MRG-6); ←/→ to change",
                             ),
                             Field::text(
                                 "Type its name",
                                 "",
-                                "the Candidate's name, exactly (MRG-3)",
+                                "by import: the Candidate's name, exactly (MRG-3); by invitation: not needed",
                             ),
                         ],
                     )
@@ -230,6 +263,10 @@ impl App {
                     },
                     true,
                 );
+            }
+            PickThen::Unassign(email) => {
+                self.close_modal();
+                self.confirm_unassign(&email, key);
             }
             PickThen::Exempt => {
                 let exempt = self

@@ -387,6 +387,10 @@ impl App {
                     let inv = &w.orgs[&self.ctx.org].invitations[i];
                     (inv.email.clone(), Some(inv.role), false)
                 }
+                UserRow::IncomingMerge { prime, inv } => {
+                    let inv = &w.orgs[prime].invitations[inv];
+                    (inv.email.clone(), Some(inv.role), false)
+                }
                 UserRow::Request(a) => (a.to_string(), None, false),
             }
         };
@@ -410,6 +414,12 @@ impl App {
                     Action::ConfirmAccount { sid },
                     false,
                 ),
+                Cmd::UsrDecline => self.confirm(
+                    "Decline as the account's owner",
+                    vec![format!("Decline the request for {name}?")],
+                    Action::DeclineAccount { sid },
+                    true,
+                ),
                 Cmd::UsrResend => self.act(Action::ResendAccount { sid }),
                 Cmd::UsrCancel => self.confirm(
                     "Cancel request",
@@ -421,15 +431,55 @@ impl App {
             }
             return Ok(());
         }
-        let is_invite = matches!(row, UserRow::Invitation(_));
+        let incoming = match &row {
+            UserRow::IncomingMerge { prime, .. } => Some(self.org_name(prime)),
+            _ => None,
+        };
+        let is_invite = matches!(row, UserRow::Invitation(_)) || incoming.is_some();
+        let merge_note = {
+            let s = self.lock();
+            match &row {
+                UserRow::Invitation(i) => s
+                    .world
+                    .merge_note(&self.ctx.org, &s.world.orgs[&self.ctx.org].invitations[i]),
+                UserRow::IncomingMerge { prime, inv } => s
+                    .world
+                    .merge_note(prime, &s.world.orgs[prime].invitations[inv]),
+                _ => None,
+            }
+        };
         let need_invite = || Err::<(), String>("select a pending invitation first".into());
         match cmd {
-            Cmd::UsrAccept if is_invite => self.confirm(
-                "Accept as the invitee",
-                vec![format!("Accept the invitation as {email}?")],
-                Action::AcceptInvite { email },
-                false,
-            ),
+            Cmd::UsrAccept if is_invite => {
+                let mut lines = vec![format!("Accept the invitation as {email}?")];
+                if let Some(note) = &merge_note {
+                    lines.push(format!("It is a merge invitation: {note} (MRG-5)."));
+                }
+                self.confirm(
+                    "Accept as the invitee",
+                    lines,
+                    Action::AcceptInvite { email },
+                    false,
+                )
+            }
+            Cmd::UsrDecline if is_invite => {
+                let mut lines = vec![format!("Decline the invitation as {email}?")];
+                if merge_note.is_some() {
+                    lines.push("It is a merge invitation: declined, nothing moves (MRG-5).".into());
+                }
+                self.confirm(
+                    "Decline as the invitee",
+                    lines,
+                    Action::DeclineInvite { email },
+                    true,
+                )
+            }
+            Cmd::UsrResend | Cmd::UsrCancel if incoming.is_some() => {
+                return Err(format!(
+                    "{} sent this invitation: only it can resend or cancel it; X declines it",
+                    incoming.unwrap_or_default()
+                ));
+            }
             Cmd::UsrResend if is_invite => self.act(Action::ResendInvite { email }),
             Cmd::UsrCancel if is_invite => self.confirm(
                 "Cancel invitation",
@@ -437,9 +487,17 @@ impl App {
                 Action::CancelInvite { email },
                 true,
             ),
-            Cmd::UsrAccept | Cmd::UsrResend | Cmd::UsrCancel => return need_invite(),
+            Cmd::UsrAccept | Cmd::UsrDecline | Cmd::UsrResend | Cmd::UsrCancel => {
+                return need_invite();
+            }
             _ if is_invite => {
                 return Err("select a member first (this row is an invitation)".into());
+            }
+            Cmd::UsrAssign => self.open_assign(email),
+            Cmd::UsrUnassign => {
+                if let UserRow::Member(u) | UserRow::External(u) = &row {
+                    self.open_unassign(email, u)?;
+                }
             }
             Cmd::UsrRole => {
                 let idx = usize::from(role == Some(OrgRole::Standard));

@@ -4,12 +4,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Row, Table, TableState};
 
-use super::{block, list_title, short_sid, yes_no};
+use super::{block, draw_detail, list_title, short_sid, wrap, yes_no};
 use crate::console::app::App;
+use crate::console::roles;
 use crate::model::time::format_time;
-use crate::model::{AccountType, Usage, World};
+use crate::model::{Account, AccountKind, AccountType, Usage, World};
 
 pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
     let rows = &app.cache.accounts;
@@ -81,19 +82,62 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         } else {
             "No account matches the filter."
         })],
-        Some(r) => detail_lines(w, app, &r.sid),
+        Some(r) => detail_lines(w, app, &r.sid, detail.width.saturating_sub(2) as usize),
     };
     let title = if app.zoom {
         "Account detail (Esc returns)"
     } else {
         "Account detail (Enter expands)"
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(title.into(), app)),
-        detail,
-    );
+    draw_detail(frame, detail, app, title, lines);
+}
+
+/// Who holds a role reaching the account (on it, on its parent, at organization scope), and who
+/// can do its main operations (RBAC-3), both asked of the model. Wrapped to `width`, keeping
+/// indentation.
+fn access_lines(w: &World, app: &App, a: &Account, width: usize) -> Vec<Line<'static>> {
+    let org = &app.ctx.org;
+    let mut text: Vec<String> = Vec::new();
+    let holders = roles::holders_reaching(w, org, a);
+    if holders.is_empty() {
+        text.push("Roles on it: none".into());
+    } else {
+        text.push("Roles on it:".into());
+        for (u, held) in holders {
+            text.push(format!("  {} — {}", w.email_of(&u), held.join(", ")));
+        }
+    }
+    if w.kind_in(a, org) == Some(AccountKind::Managed) {
+        if app.zoom {
+            text.extend(who_can_lines(w, app, a));
+        } else {
+            text.push("Who can (RBAC-3): Enter expands".into());
+        }
+    }
+    text.iter()
+        .flat_map(|t| wrap(t, width))
+        .map(Line::from)
+        .collect()
+}
+
+/// Who can do the account's main operations (the model's `who_can`), asked once per change of
+/// the world and kept in the app's cache.
+fn who_can_lines(w: &World, app: &App, a: &Account) -> Vec<String> {
+    if let Some((sid, lines)) = app.cache.who_can.borrow().as_ref()
+        && sid == &a.sid
+    {
+        return lines.clone();
+    }
+    let org = &app.ctx.org;
+    let mut lines = vec!["Who can (RBAC-3):".to_string()];
+    for (op, label) in roles::who_can_ops(a) {
+        lines.push(format!(
+            "  {label}: {}",
+            roles::who_text(w, &w.who_can(org, a, *op))
+        ));
+    }
+    *app.cache.who_can.borrow_mut() = Some((a.sid.clone(), lines.clone()));
+    lines
 }
 
 fn type_label(t: AccountType) -> &'static str {
@@ -103,7 +147,7 @@ fn type_label(t: AccountType) -> &'static str {
     }
 }
 
-fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'a>> {
+fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid, width: usize) -> Vec<Line<'a>> {
     let a = &w.accounts[sid];
     let main = w.main_account(a);
     let kind = w.kind_in(a, &app.ctx.org).map(|k| k.label()).unwrap_or("-");
@@ -149,28 +193,7 @@ fn detail_lines<'a>(w: &World, app: &App, sid: &crate::model::Sid) -> Vec<Line<'
             }
         )));
     }
-    let mut access: Vec<String> = Vec::new();
-    for acc in [main, a] {
-        for (u, r) in w.holders_at(&acc.sid) {
-            let via = if acc.sid != a.sid {
-                " (on the parent)"
-            } else {
-                ""
-            };
-            access.push(format!("{} {}{via}", w.email_of(&u), r.join(", ")));
-        }
-        if main.sid == a.sid {
-            break;
-        }
-    }
-    lines.push(Line::from(format!(
-        "Access: {}",
-        if access.is_empty() {
-            "only the owner and the org's administrators".into()
-        } else {
-            access.join("; ")
-        }
-    )));
+    lines.extend(access_lines(w, app, a, width));
     lines.push(Line::from("History:"));
     let sid_text = a.sid.as_str();
     let history: Vec<_> = w

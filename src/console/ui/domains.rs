@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Row, Table, TableState};
 
-use super::{block, list_title, yes_no};
+use super::{block, draw_detail, list_title, yes_no};
 use crate::console::app::App;
 use crate::model::time::{days_left, format_time};
 use crate::model::{DomainStatus, World};
@@ -90,12 +90,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
     } else {
         "Domain: publish this TXT record, then verify (DOM-7, DOM-8) · Enter expands"
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(title.into(), app)),
-        detail,
-    );
+    draw_detail(frame, detail, app, title, lines);
 }
 
 fn status(w: &World, s: &DomainStatus) -> String {

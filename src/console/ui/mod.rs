@@ -238,6 +238,26 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, w: &World) {
     );
 }
 
+/// Draws a tab's detail pane, scrolled by J/K when its lines are more than it shows (its bottom
+/// border says so then).
+fn draw_detail(frame: &mut Frame, area: Rect, app: &App, title: &str, lines: Vec<Line<'_>>) {
+    let shown = area.height.saturating_sub(2) as usize;
+    app.detail_len.set(lines.len());
+    let scroll = app.detail_scroll.min(lines.len().saturating_sub(1));
+    let mut frame_block = block(title.to_string(), app);
+    if lines.len() > shown {
+        frame_block = frame_block
+            .title_bottom(Line::from(Span::styled(" J/K scroll ", app.theme.dim)).right_aligned());
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll as u16, 0))
+            .block(frame_block),
+        area,
+    );
+}
+
 /// A bordered block whose title marks focus with text, not only colour.
 fn block<'a>(title: String, app: &App) -> Block<'a> {
     Block::bordered().title(Span::styled(format!(" {title} "), app.theme.title))

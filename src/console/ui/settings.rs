@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState};
 
-use super::{block, list_title};
+use super::{block, draw_detail, list_title};
 use crate::console::app::App;
 use crate::console::view::{SettingRow, setting_label};
 use crate::model::time::format_time;
@@ -45,11 +45,12 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         None => vec![Line::from("No setting matches.")],
         Some(r) => explain(w, org, r).into_iter().map(Line::from).collect(),
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block("About this setting (Enter changes it)".into(), app)),
+    draw_detail(
+        frame,
         detail,
+        app,
+        "About this setting (Enter changes it)",
+        lines,
     );
 }
 
@@ -170,7 +171,7 @@ fn explain(w: &World, org: &Org, r: &SettingRow) -> Vec<String> {
         ],
         SettingRow::ScimTwilioRules => vec!["userName must be the primary email on a verified domain (SCIM-2).".into()],
         SettingRow::Merge => vec![
-            "Merge a Candidate organization into this one (MRG-1..4): the confirmation lists each requirement, what moves and which roles change, and needs the Candidate's name typed.".into(),
+            "Merge a Candidate organization into this one, Twilio's two ways: by invitation (its Owner is invited and the merge happens when they accept, MRG-5) or by import (at once, with Import Users, MRG-6). The dialog lists each requirement (MRG-1, MRG-2), what moves and which roles change (MRG-3).".into(),
         ],
         SettingRow::Clock => vec!["Simulated time: advancing applies every expiry that falls due (CLK-1).".into()],
         SettingRow::Audit => {

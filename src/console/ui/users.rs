@@ -3,10 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Row, Table, TableState};
 
-use super::{block, list_title};
+use super::{block, draw_detail, list_title, wrap};
 use crate::console::app::App;
+use crate::console::roles;
 use crate::console::view::UserRow;
 use crate::model::accounts::AccountRequest;
 use crate::model::time::format_time;
@@ -67,14 +68,32 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                 }
                 UserRow::Invitation(i) => {
                     let inv = &org.invitations[i];
+                    let merge = w.merge_candidate_of(&org.sid, &inv.email).is_some();
                     Row::new(vec![
-                        "(invited)".to_string(),
+                        if merge { "(merge invite)" } else { "(invited)" }.to_string(),
                         inv.email.clone(),
                         inv.role.label().to_string(),
                         inv.status_label(w.clock).to_string(),
                         "-".to_string(),
                         "-".to_string(),
                         inv.accounts.len().to_string(),
+                    ])
+                }
+                UserRow::IncomingMerge { prime, inv } => {
+                    let inv = &w.orgs[prime].invitations[inv];
+                    Row::new(vec![
+                        "(merge invite)".to_string(),
+                        inv.email.clone(),
+                        inv.role.label().to_string(),
+                        if inv.is_expired(w.clock) {
+                            "expired"
+                        } else {
+                            "incoming"
+                        }
+                        .to_string(),
+                        "-".to_string(),
+                        "-".to_string(),
+                        "-".to_string(),
                     ])
                 }
                 UserRow::Request(a) => match request_of(w, &org.sid, a) {
@@ -136,19 +155,14 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
     }
     let lines = match rows.get(l.sel) {
         None => vec![Line::from("No user matches.")],
-        Some(r) => detail_lines(w, &org.sid, r),
+        Some(r) => detail_lines(w, &org.sid, r, detail.width.saturating_sub(2) as usize),
     };
     let title = if app.zoom {
         "User detail (Esc returns)"
     } else {
         "User detail (Enter expands)"
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(title.into(), app)),
-        detail,
-    );
+    draw_detail(frame, detail, app, title, lines);
 }
 
 /// The import or link request of an account of the org, if it has one.
@@ -165,14 +179,20 @@ fn two_fa(t: TwoFactor) -> &'static str {
     }
 }
 
-fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
+fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow, width: usize) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let roles_on = |user: &Sid| -> Vec<String> {
         accounts_of(w, org, user)
             .map(|a| {
-                let mut r: Vec<&str> = w.role_names_at(user, &a.sid);
+                let held = w.role_names_at(user, &a.sid);
+                // Many roles are counted here; the Role assignments below name each.
+                let mut r: Vec<String> = if held.len() > 3 {
+                    vec![format!("{} roles", held.len())]
+                } else {
+                    held.iter().map(|n| n.to_string()).collect()
+                };
                 if a.owner.as_ref() == Some(user) {
-                    r.insert(0, "owner");
+                    r.insert(0, "owner".into());
                 }
                 format!("{} ({})", a.name, r.join(", "))
             })
@@ -213,6 +233,7 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
             }
             let acc = roles_on(sid);
             lines.push(accounts_line(&acc));
+            lines.extend(role_lines(w, org, sid, width));
         }
         UserRow::Invitation(i) => {
             let inv = &w.orgs[org].invitations[i];
@@ -239,9 +260,45 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
                     "Expired: it cannot be accepted until it is resent (USR-3)",
                 ));
             }
+            let merge = w.merge_note(org, inv);
+            if let Some(note) = &merge {
+                lines.push(Line::from(format!(
+                    "Merge invitation: {note} (MRG-5); declined, cancelled or expired, nothing moves"
+                )));
+            }
             lines.push(Line::from(
-                "a accepts as the invitee · s resends · x cancels",
+                "a accepts as the invitee · X declines · s resends · x cancels",
             ));
+            if merge.is_some() {
+                merge_preview_lines(w, org, inv, &mut lines);
+            }
+        }
+        UserRow::IncomingMerge { prime, inv } => {
+            let inv = &w.orgs[prime].invitations[inv];
+            lines.push(Line::from(format!(
+                "Merge invitation from {} to {}, the Owner of this organization  {}",
+                w.org_name(prime),
+                inv.email,
+                inv.sid
+            )));
+            lines.push(Line::from(format!(
+                "as {} · sent {} by {} · expires {}",
+                inv.role.label(),
+                format_time(inv.sent_at),
+                w.email_of(&inv.invited_by),
+                format_time(inv.expires_at)
+            )));
+            if let Some(note) = w.merge_note(prime, inv) {
+                lines.push(Line::from(format!(
+                    "{}: only {} can resend or cancel it",
+                    capitalized(&note),
+                    w.org_name(prime)
+                )));
+            }
+            lines.push(Line::from(
+                "a accepts as the invitee (merges now) · X declines (nothing moves)",
+            ));
+            merge_preview_lines(w, prime, inv, &mut lines);
         }
         UserRow::Request(a) => {
             let Some(r) = request_of(w, org, a) else {
@@ -281,6 +338,72 @@ fn detail_lines<'a>(w: &World, org: &Sid, row: &UserRow) -> Vec<Line<'a>> {
         }
     }
     lines
+}
+
+/// Paths shown per account in the effective access; the rest are counted.
+const PATHS_SHOWN: usize = 4;
+
+/// The user's role assignments grouped by scope, as Twilio's Role Assignments tab shows them,
+/// then the effective access: each account reached, what may be done there and through which
+/// path (RBAC-3; the model's `access_paths`).
+fn role_lines(w: &World, org: &Sid, user: &Sid, width: usize) -> Vec<Line<'static>> {
+    let mut text: Vec<String> = Vec::new();
+    let groups = roles::assignments_by_scope(w, org, user);
+    let n: usize = groups.iter().map(|g| g.roles.len()).sum();
+    if n == 0 {
+        text.push("Role assignments: none (+ assigns one)".into());
+    } else {
+        text.push(format!("Role assignments ({n}; + assigns, - unassigns):"));
+        for g in groups {
+            text.push(format!("  {}", g.heading));
+            for (name, iy) in g.roles {
+                text.push(format!("    {name}  {iy}"));
+            }
+        }
+    }
+    let access = roles::effective_access(w, org, user);
+    if access.is_empty() {
+        text.push("Effective access: no account".into());
+    } else {
+        text.push("Effective access (RBAC-3):".into());
+        for a in access {
+            text.push(format!("  {}: may {}", a.name, roles::ops_text(&a.ops)));
+            for p in a.paths.iter().take(PATHS_SHOWN) {
+                text.push(format!("    through {}", p.describe(w)));
+            }
+            if a.paths.len() > PATHS_SHOWN {
+                text.push(format!(
+                    "    … and {} more, each under Role assignments",
+                    a.paths.len() - PATHS_SHOWN
+                ));
+            }
+        }
+    }
+    // Wrapped here so a long path keeps its indentation.
+    text.iter()
+        .flat_map(|t| wrap(t, width))
+        .map(Line::from)
+        .collect()
+}
+
+/// The preview of the merge a merge invitation would make (MRG-3).
+fn merge_preview_lines(
+    w: &World,
+    prime: &Sid,
+    inv: &crate::model::Invitation,
+    lines: &mut Vec<Line<'_>>,
+) {
+    let ctx = crate::model::Ctx::new(prime.clone(), inv.invited_by.clone());
+    if let Some(p) = w.merge_invitation_preview(&ctx, &inv.email, inv.role) {
+        lines.extend(p.lines().into_iter().map(Line::from));
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// `Accounts: A (Developer); B (owner)`, or `none`.
