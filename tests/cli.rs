@@ -322,8 +322,10 @@ fn scim_enable_prints_the_token_once_and_stores_only_its_hash() {
     assert!(out.status.success(), "{}", stderr(&out));
     let token = stdout(&out).lines().next().unwrap().to_string();
     assert!(token.len() >= 32);
-    let text = fs::read_to_string(&w.path).unwrap();
-    assert!(!text.contains(&token), "the secret is not in the file");
+    // the world on disk: the snapshot and the journal of changes since
+    let text = fs::read_to_string(&w.path).unwrap()
+        + &fs::read_to_string(tworg::persist::journal_path(&w.path)).unwrap();
+    assert!(!text.contains(&token), "the secret is not in the files");
     assert!(text.contains(&tworg::model::scim::token_hash(&token)));
 }
 

@@ -824,6 +824,8 @@ proptest! {
         w.apply(&Ctx::new(home, owner), &Action::ScimEnable { token: "t".repeat(40) })
             .expect("SCIM on");
         let mut log: Vec<String> = Vec::new();
+        let start = w.clone();
+        let mut journal = tworg::persist::journal::Header { base: "0".repeat(64), seq: 0 }.line();
         for s in &steps {
             let (ctx, action) = {
                 let r = Resolver { w: &w };
@@ -842,6 +844,10 @@ proptest! {
                     Err(e) => format!("err: {e}"),
                 }
             ));
+            if result.is_ok() {
+                let seq = journal.lines().count() as u64;
+                journal.push_str(&tworg::persist::journal::encode(seq, &tworg::persist::journal::record_of(&ctx, &action)));
+            }
             match &result {
                 Err(e) => {
                     prop_assert!(w == before, "a failed step changed the world:\n{}", log.join("\n"));
@@ -878,6 +884,12 @@ proptest! {
                 prop_assert!(false, "invariant broken: {}\n{}", v.message, log.join("\n"));
             }
         }
+        // Replaying the journal of the applied steps on the first world gives the same world.
+        let parsed = tworg::persist::journal::parse(journal.as_bytes(), "j").expect("the journal reads back");
+        let mut replayed = start;
+        let replay = tworg::persist::journal::replay(&mut replayed, &parsed, 0, "j");
+        prop_assert!(replay.is_ok(), "replay failed: {:?}\n{}", replay.err().map(|e| e.to_string()), log.join("\n"));
+        prop_assert!(replayed == w, "replaying the journal gave another world:\n{}", log.join("\n"));
         let text = tworg::persist::to_ron(&w);
         let back = tworg::persist::from_ron(&text, "round-trip");
         prop_assert!(back.is_ok(), "the world does not load back: {:?}", back.err().map(|e| e.to_string()));

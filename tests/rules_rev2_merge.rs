@@ -897,6 +897,12 @@ fn rule_mrg_5_the_cli_invites_accepts_and_declines() {
     let mut declined = path.clone();
     declined.set_file_name("declined.ron");
     std::fs::copy(&path, &declined).unwrap();
+    // the world is the snapshot and its journal of changes since (the invitation is in it)
+    std::fs::copy(
+        tworg::persist::journal_path(&path),
+        tworg::persist::journal_path(&declined),
+    )
+    .unwrap();
     let out = tworg_cli(&declined, &["--as", FELIX, "user", "decline", FELIX]);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = tworg_cli(&declined, &["show", "orgs"]);

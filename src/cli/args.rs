@@ -45,8 +45,13 @@ pub struct Cli {
 pub enum Command {
     /// Create a world file (refuses to overwrite one)
     Init(InitArgs),
-    /// Validate the file and print a summary
+    /// Validate the world (snapshot and journal) and print a summary
     Check,
+    /// Fold the journal into a new snapshot of the world file
+    Compact,
+    /// Apply a script of tworg command lines (one per line, `#` comments, `--as`/`--org` per
+    /// line) after one load, journalled as one change
+    Apply(ApplyArgs),
     /// Every rule ID with its one-line statement
     Rules,
     /// Show part of the world
@@ -137,6 +142,19 @@ pub struct InitArgs {
     /// The Owner's email
     #[arg(long, value_name = "EMAIL")]
     pub owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The script, or - for standard input
+    #[arg(value_name = "FILE|-")]
+    pub script: String,
+    /// Report what each line would do and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply every line or none: the first line that fails stops the script and nothing is kept
+    #[arg(long)]
+    pub atomic: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

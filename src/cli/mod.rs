@@ -5,6 +5,7 @@
 //! rule; 4 the file could not be read, parsed, locked or written.
 
 pub mod args;
+pub mod script;
 pub mod show;
 
 use std::io::Read;
@@ -30,6 +31,8 @@ pub enum Failure {
     Action(ActionError),
     File(StoreError),
     Other(anyhow::Error),
+    /// Already reported (a script's lines): exit with this status.
+    Exit(u8),
 }
 
 impl From<StoreError> for Failure {
@@ -95,6 +98,7 @@ fn report(f: &Failure, json: bool) -> u8 {
             eprintln!("error: {e:#}");
             EXIT_FILE
         }
+        Failure::Exit(code) => *code,
     }
 }
 
@@ -177,15 +181,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match command {
         Command::Init(a) => init(&target, a),
         Command::Check => {
-            let world = persist::load(&target.path)?;
+            let (world, report) = persist::load_report(&target.path)?;
+            persist::print_warnings(&report);
             let summary = show::summary(&world);
+            let journal = json!({
+                "file": persist::journal_path(&target.path).display().to_string(),
+                "bytes": report.journal_bytes,
+                "replayed": report.replayed,
+                "warnings": report.warnings,
+            });
             if json {
                 println!(
                     "{}",
-                    json!({"ok": true, "file": target.path.display().to_string(), "summary": summary})
+                    json!({"ok": true, "file": target.path.display().to_string(), "summary": summary, "journal": journal})
                 );
             } else {
                 println!("{}: ok", target.path.display());
+                println!(
+                    "  journal: {} change(s) since the snapshot ({} bytes)",
+                    report.replayed, report.journal_bytes
+                );
                 for (k, v) in summary.as_object().expect("object") {
                     println!(
                         "  {k}: {}",
@@ -260,20 +275,43 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::SaveLoop { times } => {
+            // Each change is committed to the journal, then acknowledged on stdout; the journal
+            // is compacted whenever it passes its size (TWORG_COMPACT_BYTES in the crash test).
+            use std::io::Write;
             let (file, mut world) = target.open()?;
-            for _ in 0..times {
-                world.apply(
-                    &Ctx::new(
-                        world.home_org.clone().expect("home"),
-                        world
-                            .owner_of_org(world.home_org.as_ref().expect("home"))
-                            .expect("owner")
-                            .sid
-                            .clone(),
-                    ),
-                    &Action::AdvanceClock { seconds: 60 },
-                )?;
-                file.save(&world)?;
+            let home = world.home_org.clone().expect("home");
+            let ctx = Ctx::new(
+                home.clone(),
+                world.owner_of_org(&home).expect("owner").sid.clone(),
+            );
+            let action = Action::AdvanceClock { seconds: 60 };
+            let mut out = std::io::stdout().lock();
+            for i in 1..=times {
+                world.apply(&ctx, &action)?;
+                file.commit(&ctx, &action)?;
+                let _ = writeln!(out, "{i} {}", world.clock.as_second());
+                let _ = out.flush();
+                if file.needs_compaction() {
+                    file.compact(&world)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Apply(a) => script::run(&target, a, json, cli.read_only),
+        Command::Compact => {
+            let (file, world) = target.open()?;
+            let changes = file.journal().pending_changes();
+            file.compact(&world)?;
+            if json {
+                println!(
+                    "{}",
+                    json!({"ok": true, "file": target.path.display().to_string(), "folded": changes})
+                );
+            } else {
+                eprintln!(
+                    "folded {changes} change(s) from the journal into {}",
+                    target.path.display()
+                );
             }
             Ok(())
         }
@@ -361,24 +399,36 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
             return Err(in_cli_terms(action, e).into());
         }
     };
-    file.save(&world)?;
+    // durable before anything is printed: the output and the exit status acknowledge it
+    file.commit(&ctx, action)?;
+    print_outcome(&out, json);
+    if file.needs_compaction() {
+        file.compact(&world)?;
+    }
+    Ok(())
+}
+
+/// What an applied action did, as `--json` prints it.
+fn outcome_json(out: &model::Outcome) -> serde_json::Value {
+    let created: Vec<_> = out
+        .created
+        .iter()
+        .map(|(k, s)| json!({"kind": k.noun(), "sid": s}))
+        .collect();
+    let report: Vec<_> = out
+        .report
+        .iter()
+        .map(|(e, r)| json!({"item": e, "rejected": r}))
+        .collect();
+    let merges: Vec<_> = out.merges.iter().map(merge_json).collect();
+    json!({"ok": true, "message": out.message, "created": created, "secret": out.secret, "report": report, "merges": merges})
+}
+
+/// Prints what an applied action did (text, or `--json`).
+fn print_outcome(out: &model::Outcome, json: bool) {
     if json {
-        let created: Vec<_> = out
-            .created
-            .iter()
-            .map(|(k, s)| json!({"kind": k.noun(), "sid": s}))
-            .collect();
-        let report: Vec<_> = out
-            .report
-            .iter()
-            .map(|(e, r)| json!({"item": e, "rejected": r}))
-            .collect();
-        let merges: Vec<_> = out.merges.iter().map(merge_json).collect();
-        println!(
-            "{}",
-            json!({"ok": true, "message": out.message, "created": created, "secret": out.secret, "report": report, "merges": merges})
-        );
-        return Ok(());
+        println!("{}", outcome_json(out));
+        return;
     }
     eprintln!("{}", out.message);
     for preview in &out.merges {
@@ -396,8 +446,7 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
         println!("{secret}");
         eprintln!("Store this token now: tworg keeps only its hash and cannot show it again.");
     }
-    print_created(&out);
-    Ok(())
+    print_created(out);
 }
 
 /// MRG-3: an import refused for its missing or wrong confirmation prints the preview of what
@@ -649,6 +698,8 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::Role(RoleCmd::List)
         | Command::World(WorldCmd::Generate { .. })
         | Command::SaveLoop { .. }
+        | Command::Compact
+        | Command::Apply(_)
         | Command::Scim(ScimCmd::Serve { .. })
         | Command::Render(_)
         | Command::Demo(_) => {

@@ -23,14 +23,43 @@ use crate::model::{
     AccountRole, Action, Actor, Ctx, MemberStatus, OrgRole, Outcome, Refusal, Sid, SignupSetting,
     World,
 };
+use crate::persist::journal::RestoreVerb;
 use crate::session::{ApplyError, Session, SharedSession};
 
 mod roles;
 mod submit;
 mod tabs;
 
-/// Undo keeps at most this many snapshots of the world.
+/// Undo goes back at most this many changes.
 const UNDO_DEPTH: usize = 50;
+
+/// Where undo goes back to. A world saved to a file keeps no copy of itself: the state before a
+/// change is rebuilt from the snapshot and the journal when it is undone. A scratch world (no
+/// file: tests, walkthroughs, headless rendering) keeps a copy, which is small.
+#[derive(Debug)]
+enum UndoPoint {
+    /// The journal record of the change.
+    Record(u64),
+    World(Box<World>),
+}
+
+/// Where redo goes: the undone change, and the index of its first audit entry.
+#[derive(Debug)]
+enum RedoPoint {
+    Record(u64, usize),
+    World(Box<World>, usize),
+}
+
+/// An undo or redo whose world is being rebuilt from the files on another thread.
+struct PendingRestore {
+    verb: RestoreVerb,
+    /// The record whose state the world takes.
+    to: u64,
+    /// Undo: the record being undone (for redo later). Redo: the audit index of the change.
+    record: u64,
+    change: usize,
+    rx: std::sync::mpsc::Receiver<Result<World, String>>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -94,6 +123,9 @@ pub struct Cache {
     pub users: Rows<UserRow>,
     pub domains: Rows<String>,
     pub settings: Rows<SettingRow>,
+    /// How many of the org's accounts each user owns or has roles on (the Users tab's Accts
+    /// column), counted once per change instead of once per row drawn.
+    pub user_accounts: std::collections::HashMap<crate::model::Sid, usize>,
     /// The zoomed account detail's "who can" lines, by account: asking the model for every
     /// administrator of a large org takes milliseconds, so it is asked once per change.
     pub who_can: std::cell::RefCell<Option<(Sid, Vec<String>)>>,
@@ -142,11 +174,15 @@ pub struct App {
     /// Rows of the list as last drawn (for paging and mouse clicks).
     pub page: usize,
     pub list_area: Rect,
-    /// Snapshots from before each change, for undo (AUD-1: undoing is a change of its own).
-    undo: Vec<World>,
-    /// Snapshots from right after each undone change, with the index of the change's first
-    /// audit entry, for redo.
-    redo: Vec<(World, usize)>,
+    /// The changes undo goes back over, newest last (AUD-1: undoing is a change of its own).
+    undo: Vec<UndoPoint>,
+    /// The undone changes redo makes again.
+    redo: Vec<RedoPoint>,
+    /// An undo or redo waiting for its world to be rebuilt (the terminal console rebuilds on
+    /// another thread so keys keep working; headless, it is rebuilt at once).
+    pending: Option<PendingRestore>,
+    /// Rebuild worlds for undo on another thread (the terminal console).
+    pub background_restore: bool,
     token: TokenSource,
 }
 
@@ -176,6 +212,8 @@ impl App {
             list_area: Rect::default(),
             undo: Vec::new(),
             redo: Vec::new(),
+            pending: None,
+            background_restore: false,
             token: Box::new(|| crate::cli::random_token().unwrap_or_default()),
         };
         app.refresh();
@@ -262,6 +300,7 @@ impl App {
             self.cache.users = view::user_rows(w, &self.ctx.org);
             self.cache.domains = view::domain_rows(w, &self.ctx.org);
             self.cache.settings = view::setting_rows(w, &self.ctx.org);
+            self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
             self.cache.who_can = Default::default();
             self.cache.generation = Some(s.generation());
             self.cache.ctx = Some(self.ctx.clone());
@@ -477,20 +516,29 @@ impl App {
 
     /// Applies an action through the session (which saves), keeping a snapshot for undo.
     pub fn apply(&mut self, action: &Action) -> Result<Outcome, Problem> {
+        if self.pending.is_some() {
+            return Err(Problem::invalid(
+                "an undo or redo is being prepared; try again in a moment",
+            ));
+        }
         let session = self.session.clone();
         let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
-        let before = s.world.clone();
+        // a world with a journal keeps no copy: undo rebuilds the state from the files
+        let before = s.last_seq().is_none().then(|| Box::new(s.world.clone()));
         let result = s.apply(&self.ctx, action);
+        let seq = s.last_seq();
         drop(s);
         match result {
             Ok(out) => {
-                self.push_undo(before);
+                self.push_undo(match (before, seq) {
+                    (Some(w), _) => UndoPoint::World(w),
+                    (None, seq) => UndoPoint::Record(seq.unwrap_or(0)),
+                });
                 Ok(out)
             }
-            Err(ApplyError::Save(e)) => {
-                self.push_undo(before);
-                Ok(Outcome::msg(format!("applied, but NOT SAVED: {e}")))
-            }
+            Err(ApplyError::Save(e)) => Err(Problem::invalid(format!(
+                "not saved, so not made (the world is as on disk): {e}"
+            ))),
             Err(ApplyError::Action(e)) => {
                 let mut p = Problem::from_action(&e);
                 if let crate::model::ActionError::Refused(r) = &e {
@@ -504,7 +552,7 @@ impl App {
         }
     }
 
-    fn push_undo(&mut self, before: World) {
+    fn push_undo(&mut self, before: UndoPoint) {
         self.undo.push(before);
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
@@ -738,53 +786,154 @@ impl App {
         }
     }
 
-    /// Undo is a change the model logs (AUD-1): the world goes back to the snapshot from
-    /// before the last change, and the log keeps every entry and says what was undone.
+    /// Undo is a change the model logs (AUD-1): the world goes back to its state from before
+    /// the last change, and the log keeps every entry and says what was undone.
     fn undo(&mut self) {
-        let Some(before) = self.undo.pop() else {
+        if self.pending.is_some() {
+            return self.info("still preparing the last undo or redo");
+        }
+        let Some(point) = self.undo.pop() else {
             return self.info("nothing to undo");
         };
-        let session = self.session.clone();
-        let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
-        let current = s.world.clone();
-        let ctx = self.ctx.clone();
-        let result = s.change(|w| w.undo(&ctx, &before));
-        drop(s);
-        match result {
-            Ok(out) => {
-                self.redo.push((current, before.audit.len()));
-                self.finish(out);
+        match point {
+            UndoPoint::World(before) => {
+                let session = self.session.clone();
+                let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
+                let current = Box::new(s.world.clone());
+                let ctx = self.ctx.clone();
+                let result = s.change(|w| w.undo(&ctx, &before));
+                drop(s);
+                match result {
+                    Ok(out) => {
+                        self.redo
+                            .push(RedoPoint::World(current, before.audit.len()));
+                        self.finish(out);
+                    }
+                    Err(e) => self.refused_undo(e),
+                }
             }
-            Err(ApplyError::Save(e)) => {
-                self.redo.push((current, before.audit.len()));
-                self.info(format!("undone, but NOT SAVED: {e}"));
+            // the state before record r: everything up to r - 1
+            UndoPoint::Record(r) => {
+                self.start_restore(RestoreVerb::Undo, r.saturating_sub(1), r, 0)
             }
-            Err(e) => self.refused_undo(e),
         }
     }
 
     /// Redo makes the undone change again, logged as `redo` of it.
     fn redo(&mut self) {
-        let Some((after, change)) = self.redo.pop() else {
+        if self.pending.is_some() {
+            return self.info("still preparing the last undo or redo");
+        }
+        let Some(point) = self.redo.pop() else {
             return self.info("nothing to redo");
+        };
+        match point {
+            RedoPoint::World(after, change) => {
+                let session = self.session.clone();
+                let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
+                let current = Box::new(s.world.clone());
+                let ctx = self.ctx.clone();
+                let result = s.change(|w| w.redo(&ctx, &after, change));
+                drop(s);
+                match result {
+                    Ok(out) => {
+                        self.undo.push(UndoPoint::World(current));
+                        self.finish(out);
+                    }
+                    Err(e) => self.refused_undo(e),
+                }
+            }
+            // the state right after the undone change
+            RedoPoint::Record(r, change) => self.start_restore(RestoreVerb::Redo, r, r, change),
+        }
+    }
+
+    /// Rebuilds the world as it was after record `to` from the snapshot and the journal (on
+    /// another thread in the terminal console), then restores it ([`App::tick`] finishes).
+    fn start_restore(&mut self, verb: RestoreVerb, to: u64, record: u64, change: usize) {
+        let (file, base) = {
+            let s = self.lock();
+            (s.shared_file(), s.base_seq().unwrap_or(0))
+        };
+        let Some(file) = file else {
+            return self.info("nothing to undo");
+        };
+        if to < base {
+            // a compaction folded that change into the snapshot
+            self.undo.clear();
+            self.redo.clear();
+            return self.info(
+                "that change is already folded into the saved snapshot and can no longer be undone",
+            );
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let work = move || {
+            let _ = tx.send(file.world_at(to).map_err(|e| e.to_string()));
+        };
+        self.pending = Some(PendingRestore {
+            verb,
+            to,
+            record,
+            change,
+            rx,
+        });
+        if self.background_restore {
+            std::thread::spawn(work);
+            self.info(match verb {
+                RestoreVerb::Undo => "undoing… (rebuilding the world from the journal)",
+                RestoreVerb::Redo => "redoing… (rebuilding the world from the journal)",
+            });
+        } else {
+            work();
+            self.tick();
+        }
+    }
+
+    /// Finishes an undo or redo whose world is rebuilt; true if the screen changed.
+    pub fn tick(&mut self) -> bool {
+        let Some(p) = &self.pending else {
+            return false;
+        };
+        let result = match p.rx.try_recv() {
+            Ok(r) => r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Err("the rebuild stopped".to_string())
+            }
+        };
+        let p = self.pending.take().expect("pending");
+        let at = match result {
+            Ok(w) => w,
+            Err(e) => {
+                self.status = Some(Status {
+                    kind: StatusKind::Refused,
+                    text: format!("cannot go back: {e}"),
+                });
+                return true;
+            }
         };
         let session = self.session.clone();
         let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
-        let current = s.world.clone();
         let ctx = self.ctx.clone();
-        let result = s.change(|w| w.redo(&ctx, &after, change));
+        let change = match p.verb {
+            RestoreVerb::Undo => at.audit.len(),
+            RestoreVerb::Redo => p.change,
+        };
+        let result = s.restore(&ctx, p.verb, p.to, change, &at);
         drop(s);
+        drop(at);
+        release_memory();
         match result {
-            Ok(out) => {
-                self.undo.push(current);
+            Ok((out, seq)) => {
+                match p.verb {
+                    RestoreVerb::Undo => self.redo.push(RedoPoint::Record(p.record, change)),
+                    RestoreVerb::Redo => self.undo.push(UndoPoint::Record(seq)),
+                }
                 self.finish(out);
-            }
-            Err(ApplyError::Save(e)) => {
-                self.undo.push(current);
-                self.info(format!("redone, but NOT SAVED: {e}"));
             }
             Err(e) => self.refused_undo(e),
         }
+        true
     }
 
     fn refused_undo(&mut self, e: ApplyError) {
@@ -889,4 +1038,14 @@ pub(crate) fn unexempt_form(email: &str) -> Modal {
             "yes: even if no Owner or Administrator keeps a password (SSO-5)",
         )],
     ))
+}
+
+/// Gives the memory of a world rebuilt for undo back to the system (glibc keeps freed memory
+/// of other threads' arenas otherwise).
+fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

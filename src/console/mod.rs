@@ -67,6 +67,7 @@ fn failure(f: Failure) -> anyhow::Error {
         Failure::Action(e) => anyhow!(e),
         Failure::File(e) => anyhow!(e),
         Failure::Other(e) => e,
+        Failure::Exit(code) => anyhow!("exit status {code}"),
     }
 }
 
@@ -107,8 +108,9 @@ impl Drop for TerminalGuard {
 /// `tworg` with no command: the console on the world file, saving every change at once.
 pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()> {
     let (world, file, ctx) = open(target, opts.read_only, true)?;
-    // Saves go to a background thread so a large world never blocks a keystroke; the header
-    // shows when the newest change is on disk, and quitting waits for it.
+    // Each change is appended to the journal at once and fsynced by a background thread, so a
+    // keystroke never waits for the disk; the header shows when the newest change is on disk,
+    // and quitting waits for it and compacts.
     let session = if opts.read_only {
         Session::read_only(world)
     } else {
@@ -141,6 +143,7 @@ pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()
 /// serving the same `Arc<Mutex<Session>>`): its changes appear within one poll.
 pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
     app.mouse = opts.mouse;
+    app.background_restore = true;
     let mut terminal = ratatui::try_init().context("cannot open the terminal")?;
     let guard = TerminalGuard { mouse: opts.mouse };
     let mut out = std::io::stdout();
@@ -153,8 +156,12 @@ pub fn run_app(mut app: App, opts: &ConsoleOptions) -> anyhow::Result<()> {
     loop {
         // Changes by the SCIM server in the shared session, and a finished background save,
         // show up within one poll.
+        if app.tick() {
+            dirty = true;
+        }
         let state = {
-            let s = app.lock();
+            let mut s = app.lock();
+            s.poll();
             (s.generation(), s.is_saved())
         };
         if dirty || seen != Some(state) {
@@ -261,5 +268,9 @@ pub fn render_headless(
     app.file_label = format!("{} · render: changes are not saved", target.path.display());
     let mut terminal = Terminal::new(TestBackend::new(w, h))?;
     drive(&mut app, &mut terminal, &keys);
+    // a clean exit folds the journal into the snapshot
+    app.lock()
+        .flush()
+        .map_err(|e| anyhow!("the last change could not be saved: {e}"))?;
     Ok(screen_text(terminal.backend()))
 }

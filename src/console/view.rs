@@ -345,6 +345,27 @@ pub fn setting_label(r: &SettingRow) -> String {
     }
 }
 
+/// How many of the org's accounts each user owns or has roles on, in one pass over them.
+pub fn user_account_counts(w: &World, org: &Sid) -> std::collections::HashMap<Sid, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for a in w.org_accounts(org) {
+        if let Some(o) = &a.owner {
+            *counts.entry(o.clone()).or_default() += 1;
+        }
+        let holders: std::collections::BTreeSet<&Sid> = w
+            .role_assignments
+            .at_scope(&a.sid)
+            .map(|r| &r.identity)
+            .collect();
+        for u in holders {
+            if a.owner.as_ref() != Some(u) {
+                *counts.entry(u.clone()).or_default() += 1;
+            }
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Invariants that hold after every action and are checked when a file is loaded.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::*;
 
@@ -10,6 +10,14 @@ pub struct Violation {
     pub message: String,
     /// Text to search the file for, to report a line and column.
     pub locate: String,
+}
+
+/// Names the lifetime of the SIDs a checker keeps (the world's own, borrowed).
+fn sid_checker<'a, F>(f: F) -> F
+where
+    F: FnMut(&'a Sid, Option<&Sid>, SidKind) -> Result<(), Violation>,
+{
+    f
 }
 
 fn v(message: String, locate: impl Into<String>) -> Violation {
@@ -157,8 +165,10 @@ impl World {
 
     /// SIDs well formed, of the right kind, matching their keys, and unique (ID-1, ID-2).
     fn check_sids(&self) -> Result<(), Violation> {
-        let mut seen = BTreeSet::new();
-        let mut check = |sid: &Sid, key: Option<&Sid>, kind: SidKind| -> Result<(), Violation> {
+        // borrowed SIDs in a hash set: no copy of every SID, no tree of a million strings
+        let mut seen: HashSet<&Sid> =
+            HashSet::with_capacity(self.users.len() + self.accounts.len() + self.orgs.len());
+        let mut check = sid_checker(|sid, key, kind| {
             if !sid.is_canonical() || sid.kind() != Some(kind) {
                 return Err(v(
                     format!("'{sid}' is not a well-formed {} SID (ID-1)", kind.noun()),
@@ -171,14 +181,14 @@ impl World {
                     sid.as_str(),
                 ));
             }
-            if !seen.insert(sid.clone()) {
+            if !seen.insert(sid) {
                 return Err(v(
                     format!("the SID {sid} is used twice (ID-2)"),
                     sid.as_str(),
                 ));
             }
             Ok(())
-        };
+        });
         for (k, u) in &self.users {
             check(&u.sid, Some(k), SidKind::User)?;
         }
@@ -219,15 +229,25 @@ impl World {
                 h.as_str(),
             ));
         }
+        // one pass over the users and one over the accounts, not one per org
+        let mut owners_of: HashMap<&Sid, usize> = HashMap::new();
+        for m in self.users.values().filter_map(|u| u.membership.as_ref()) {
+            if m.role == OrgRole::Owner {
+                *owners_of.entry(&m.org).or_default() += 1;
+            }
+        }
+        let mut toward_limit: HashMap<&Sid, usize> = HashMap::new();
+        for a in self.accounts.values() {
+            if a.parent.is_none()
+                && a.status != AccountStatus::Closed
+                && let Some(l) = &a.link
+                && self.counts_toward_limit(l)
+            {
+                *toward_limit.entry(&l.org).or_default() += 1;
+            }
+        }
         for o in self.orgs.values() {
-            let owners = self
-                .members(&o.sid)
-                .filter(|u| {
-                    u.membership
-                        .as_ref()
-                        .is_some_and(|m| m.role == OrgRole::Owner)
-                })
-                .count();
+            let owners = owners_of.get(&o.sid).copied().unwrap_or(0);
             if owners != 1 {
                 return Err(v(
                     format!(
@@ -247,7 +267,7 @@ impl World {
                     o.sid.as_str(),
                 ));
             }
-            let used = self.accounts_toward_limit(&o.sid);
+            let used = toward_limit.get(&o.sid).copied().unwrap_or(0);
             if used > o.settings.account_limit as usize {
                 return Err(v(
                     format!(
@@ -314,6 +334,19 @@ impl World {
     /// Owners of managed accounts are members (ACC-7, USR-5); subaccounts under main accounts
     /// (SUB-1, SUB-4); subaccount limits (SUB-2); ORG-8.
     fn check_accounts(&self) -> Result<(), Violation> {
+        // open subaccounts per parent, and main accounts per owner, in one pass each
+        let mut open_subaccounts: HashMap<&Sid, usize> = HashMap::new();
+        let mut owned: HashMap<&Sid, Vec<&Account>> = HashMap::new();
+        for a in self.accounts.values() {
+            if let Some(p) = &a.parent
+                && a.status != AccountStatus::Closed
+            {
+                *open_subaccounts.entry(p).or_default() += 1;
+            }
+            if let Some(o) = &a.owner {
+                owned.entry(o).or_default().push(a);
+            }
+        }
         for a in self.accounts.values() {
             if a.status == AccountStatus::Closed && a.closed_at.is_none() {
                 return Err(v(
@@ -396,7 +429,7 @@ impl World {
                             ));
                         }
                     }
-                    let open = self.open_subaccounts(&a.sid);
+                    let open = open_subaccounts.get(&a.sid).copied().unwrap_or(0);
                     let limit = match (a.account_type, &a.link) {
                         (AccountType::Trial, _) => 1,
                         (AccountType::Full, Some(l)) => self
@@ -418,13 +451,21 @@ impl World {
                 }
             }
         }
+        let mut owner_of: HashMap<&Sid, &Sid> = HashMap::new();
+        for u in self.users.values() {
+            if let Some(m) = &u.membership
+                && m.role == OrgRole::Owner
+            {
+                owner_of.entry(&m.org).or_insert(&u.sid);
+            }
+        }
         for o in self.orgs.values() {
-            let Some(owner) = self.owner_of_org(&o.sid) else {
+            let Some(owner) = owner_of.get(&o.sid) else {
                 continue;
             };
-            if let Some(a) = self.accounts.values().find(|a| {
-                a.owner.as_ref() == Some(&owner.sid)
-                    && a.status != AccountStatus::Closed
+            let accounts = owned.get(owner).map_or(&[][..], Vec::as_slice);
+            if let Some(a) = accounts.iter().find(|a| {
+                a.status != AccountStatus::Closed
                     && a.link
                         .as_ref()
                         .is_none_or(|l| l.org != o.sid || l.state != LinkState::Managed)

@@ -40,7 +40,20 @@ pub fn canonical(s: &str) -> String {
 
 /// Whether two spellings are one name.
 pub fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // the canonical form of ASCII is its trimmed lowercase: compare bytes, build nothing
+        return ascii_trimmed(a.as_bytes()).eq_ignore_ascii_case(ascii_trimmed(b.as_bytes()));
+    }
     canonical(a) == canonical(b)
+}
+
+/// ASCII text without the leading and trailing characters `str::trim` removes (tab to carriage
+/// return, and space).
+fn ascii_trimmed(s: &[u8]) -> &[u8] {
+    let ws = |b: &u8| matches!(b, 0x09..=0x0d | b' ');
+    let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
+    &s[start..end]
 }
 
 /// The form an email is stored and shown in: trimmed, NFC, lowercase.
@@ -390,6 +403,8 @@ mod tests {
         assert!(same_name("stra\u{df}e@x.example", "STRASSE@X.example"));
         assert!(same_name("  ann@x.example ", "Ann@X.Example"));
         assert!(!same_name("ann@x.example", "anna@x.example"));
+        assert!(same_name("\u{b}ann@x.example\t", "ANN@x.example"));
+        assert!(same_name(" ", ""));
         assert_eq!(
             display_form(" Stra\u{df}e@X.example "),
             "stra\u{df}e@x.example"

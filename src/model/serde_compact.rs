@@ -44,21 +44,34 @@ pub mod sid_list {
         s.collect_seq(map.values())
     }
 
+    /// Inserts each entry as it is read (no list of them all first, so a load holds one copy).
     pub fn deserialize<'de, T, D>(d: D) -> Result<BTreeMap<Sid, T>, D::Error>
     where
         T: Deserialize<'de> + Keyed,
         D: Deserializer<'de>,
     {
-        let items = Vec::<T>::deserialize(d)?;
-        let mut map = BTreeMap::new();
-        for item in items {
-            let key = item.key().clone();
-            if map.insert(key.clone(), item).is_some() {
-                return Err(D::Error::custom(format!(
-                    "the SID {key} is used twice (ID-2)"
-                )));
+        struct Entries<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Keyed> serde::de::Visitor<'de> for Entries<T> {
+            type Value = BTreeMap<Sid, T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of entries")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut map = BTreeMap::new();
+                while let Some(item) = seq.next_element::<T>()? {
+                    let key = item.key().clone();
+                    if map.insert(key.clone(), item).is_some() {
+                        return Err(A::Error::custom(format!(
+                            "the SID {key} is used twice (ID-2)"
+                        )));
+                    }
+                }
+                Ok(map)
             }
         }
-        Ok(map)
+        d.deserialize_seq(Entries(std::marker::PhantomData))
     }
 }

@@ -33,7 +33,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::cli::Target;
 use crate::model::{Sid, SidKind};
-use crate::session::{Session, SharedSession};
+use crate::session::{ApplyError, Pending, Session, SharedSession};
 use json::ScimError;
 
 /// The largest request body accepted (413 beyond).
@@ -86,6 +86,35 @@ impl AppState {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             f(&mut guard)
+        })
+        .await
+        .expect("a session task panicked")
+    }
+
+    /// Runs a change `f` with the session locked, then — the lock released, so concurrent
+    /// changes share one fsync and readers are not held — waits until it is on disk. Only then
+    /// is the answer given: a change is never acknowledged before it is durable. If the wait
+    /// fails the change is not acknowledged (500) and the world is read back from the files.
+    pub async fn change_session<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Session) -> Result<(T, Pending), ScimError> + Send + 'static,
+    ) -> Result<T, ScimError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let lock = || {
+                inner
+                    .session
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            };
+            let (value, pending) = f(&mut lock())?;
+            match pending.wait() {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    lock().recover_if_failed();
+                    Err(json::from_apply_error(&ApplyError::Save(e)))
+                }
+            }
         })
         .await
         .expect("a session task panicked")
@@ -372,7 +401,9 @@ pub fn spawn(session: SharedSession, org: Sid, addr: SocketAddr) -> anyhow::Resu
     let (stop_tx, stop_rx) = watch::channel(false);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(64)
+        // one blocking thread per connection at most: a request waiting for its fsync never
+        // holds up another request waiting for a thread
+        .max_blocking_threads(MAX_CONNECTIONS * 2)
         .thread_name("tworg-scim")
         .enable_all()
         .build()?;
@@ -477,11 +508,11 @@ pub fn serve_cli(target: &Target, listen: &str, read_only: bool) -> anyhow::Resu
         );
     }
     let session = match file {
-        Some(file) => Session::new(world, Some(file)),
+        Some(file) => Session::new(world, Some(file)).with_background_compaction(),
         None => Session::read_only(world),
     }
     .shared();
-    let handle = spawn(session, org.sid.clone(), addr)?;
+    let handle = spawn(session.clone(), org.sid.clone(), addr)?;
     {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
@@ -512,6 +543,12 @@ pub fn serve_cli(target: &Target, listen: &str, read_only: bool) -> anyhow::Resu
     })?;
     eprintln!("tworg scim: stopping");
     handle.shutdown();
+    // a clean stop folds the journal into the snapshot
+    session
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .flush()
+        .map_err(|e| anyhow::anyhow!("the world could not be compacted: {e}"))?;
     Ok(())
 }
 
@@ -521,6 +558,7 @@ fn failure(f: crate::cli::Failure) -> anyhow::Error {
         crate::cli::Failure::Action(e) => anyhow::anyhow!(e),
         crate::cli::Failure::File(e) => anyhow::anyhow!(e),
         crate::cli::Failure::Other(e) => e,
+        crate::cli::Failure::Exit(code) => anyhow::anyhow!("exit status {code}"),
     }
 }
 

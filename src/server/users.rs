@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::model::{Action, Actor, Ctx, Sid, User, World};
-use crate::session::Session;
+use crate::session::{Pending, Session};
 
 use super::filter::{self, Filter, KeyAttr};
 use super::json::{self, LIST_URN, Projection, ScimError};
@@ -395,15 +395,15 @@ fn replace_and_render(
     data: crate::model::scim::ScimUserData,
     patch: bool,
     base: &str,
-) -> Result<(Value, String), ScimError> {
+) -> Result<((Value, String), Pending), ScimError> {
     let action = Action::ScimReplaceUser {
         id: sid.to_string(),
         user: data,
         patch,
     };
-    apply(s, org, &action)?;
+    let pending = apply(s, org, &action)?;
     let u = s.world.user(sid).map_err(|e| json::from_action_error(&e))?;
-    Ok(rendered(&s.world, u, base))
+    Ok((rendered(&s.world, u, base), pending))
 }
 
 /// Renders a user after a change.
@@ -414,8 +414,21 @@ fn rendered(world: &World, user: &User, base: &str) -> (Value, String) {
     )
 }
 
-fn apply(s: &mut Session, org: &Sid, action: &Action) -> Result<crate::model::Outcome, ScimError> {
-    s.apply(&scim_ctx(org), action)
+/// Applies a change and appends it to the journal; the caller answers only after waiting on the
+/// returned [`Pending`] outside the session's lock ([`AppState::change_session`]).
+fn apply(s: &mut Session, org: &Sid, action: &Action) -> Result<Pending, ScimError> {
+    s.apply_pending(&scim_ctx(org), action)
+        .map(|(_, pending)| pending)
+        .map_err(|e| json::from_apply_error(&e))
+}
+
+/// [`apply`], with what the action did.
+fn apply_outcome(
+    s: &mut Session,
+    org: &Sid,
+    action: &Action,
+) -> Result<(crate::model::Outcome, Pending), ScimError> {
+    s.apply_pending(&scim_ctx(org), action)
         .map_err(|e| json::from_apply_error(&e))
 }
 
@@ -429,8 +442,8 @@ pub async fn create(
     let data = json::parse_user(&body)?;
     let (org, base2) = (st.org().clone(), base.to_string());
     let (resource, etag) = st
-        .with_session(move |s| {
-            let out = apply(s, &org, &Action::ScimCreateUser { user: data })?;
+        .change_session(move |s| {
+            let (out, pending) = apply_outcome(s, &org, &Action::ScimCreateUser { user: data })?;
             let sid = out
                 .created
                 .last()
@@ -440,7 +453,7 @@ pub async fn create(
                 .world
                 .user(&sid)
                 .map_err(|e| json::from_action_error(&e))?;
-            Ok::<_, ScimError>(rendered(&s.world, u, &base2))
+            Ok((rendered(&s.world, u, &base2), pending))
         })
         .await?;
     let mut r = user_response(StatusCode::CREATED, resource.clone(), &etag);
@@ -496,7 +509,7 @@ async fn update(
         headers.clone(),
     );
     let (resource, etag) = st
-        .with_session(move |s| {
+        .change_session(move |s| {
             let u = user_for_update(&s.world, &org, &id, &hdrs)?;
             let sid = u.sid.clone();
             let data = make(json::user_resource(&s.world, u, &base))?;
@@ -508,10 +521,10 @@ async fn update(
 
 pub async fn delete(st: &AppState, id: &str, headers: &HeaderMap) -> Result<Response, ScimError> {
     let (org, id, hdrs) = (st.org().clone(), id.to_string(), headers.clone());
-    st.with_session(move |s| {
+    st.change_session(move |s| {
         let sid = user_for_update(&s.world, &org, &id, &hdrs)?.sid.to_string();
-        apply(s, &org, &Action::ScimDeleteUser { id: sid })?;
-        Ok::<_, ScimError>(())
+        let pending = apply(s, &org, &Action::ScimDeleteUser { id: sid })?;
+        Ok(((), pending))
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())

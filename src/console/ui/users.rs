@@ -58,7 +58,12 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                         .to_string(),
                         sso.to_string(),
                         two_fa(u.two_factor).to_string(),
-                        accounts_of(w, &org.sid, sid).count().to_string(),
+                        app.cache
+                            .user_accounts
+                            .get(sid)
+                            .copied()
+                            .unwrap_or(0)
+                            .to_string(),
                     ])
                 }
                 UserRow::Invitation(i) => {
@@ -112,7 +117,12 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                         "no member".to_string(),
                         "-".to_string(),
                         "-".to_string(),
-                        accounts_of(w, &org.sid, sid).count().to_string(),
+                        app.cache
+                            .user_accounts
+                            .get(sid)
+                            .copied()
+                            .unwrap_or(0)
+                            .to_string(),
                     ])
                 }
             })
