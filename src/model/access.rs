@@ -446,16 +446,11 @@ impl World {
         account: &Sid,
         set: &BTreeSet<AccountRole>,
     ) {
-        let current: Vec<Sid> = self
-            .role_assignments
-            .of_identity(user)
-            .filter(|a| &a.scope == account)
-            .map(|a| a.sid.clone())
-            .collect();
-        self.role_assignments.remove_where(current, |a| {
-            roles::find_by_sid(&a.role)
-                .and_then(|r| r.general)
-                .is_some_and(|g| !set.contains(&g))
+        self.role_assignments.remove_of_identity(user, |a| {
+            &a.scope == account
+                && roles::find_by_sid(&a.role)
+                    .and_then(|r| r.general)
+                    .is_some_and(|g| !set.contains(&g))
         });
         let held = self.general_roles(user, account);
         for g in set.difference(&held) {
@@ -467,78 +462,54 @@ impl World {
     /// Drops every assignment `user` holds in `org` (the org itself, its accounts and their
     /// subaccounts): a user leaving the org loses what the org granted (USR-8, RBAC-4).
     pub(crate) fn drop_assignments_in_org(&mut self, org: &Sid, user: &Sid) {
-        let held: Vec<Sid> = self
+        let in_org: Vec<Sid> = self
             .role_assignments
             .of_identity(user)
+            .filter(|a| self.org_of_scope(&a.scope).is_none_or(|o| &o == org))
             .map(|a| a.sid.clone())
             .collect();
-        let in_org: Vec<Sid> = held
-            .into_iter()
-            .filter(|s| {
-                self.role_assignments
-                    .get(s)
-                    .and_then(|a| self.org_of_scope(&a.scope))
-                    .is_none_or(|o| &o == org)
-            })
-            .collect();
-        self.role_assignments.remove_where(in_org, |_| true);
+        self.role_assignments
+            .remove_of_identity(user, |a| in_org.contains(&a.sid));
     }
 
     /// Drops every assignment on an account and its subaccounts (an account leaving its org
     /// leaves the org's grants behind).
     pub(crate) fn drop_assignments_on_account(&mut self, account: &Sid) {
-        let mut scopes = vec![account.clone()];
-        scopes.extend(
-            self.accounts
-                .values()
-                .filter(|a| a.parent.as_ref() == Some(account))
-                .map(|a| a.sid.clone()),
-        );
-        for scope in scopes {
-            let here: Vec<Sid> = self
-                .role_assignments
-                .at_scope(&scope)
-                .map(|a| a.sid.clone())
-                .collect();
-            self.role_assignments.remove_where(here, |_| true);
+        let subaccounts: Vec<Sid> = self
+            .accounts
+            .values()
+            .filter(|a| a.parent.as_ref() == Some(account))
+            .map(|a| a.sid.clone())
+            .collect();
+        for scope in std::iter::once(account).chain(&subaccounts) {
+            self.role_assignments.remove_at_scope(scope);
         }
     }
 
     /// Drops every assignment of a user who no longer exists (USR-8 delete).
     pub(crate) fn drop_assignments_of(&mut self, user: &Sid) {
-        let held: Vec<Sid> = self
-            .role_assignments
-            .of_identity(user)
-            .map(|a| a.sid.clone())
-            .collect();
-        self.role_assignments.remove_where(held, |_| true);
+        self.role_assignments.remove_of_identity(user, |_| true);
     }
 
     /// Drops every assignment at a scope that no longer exists (a purged subaccount, a merged
     /// organization).
     pub(crate) fn drop_assignments_at(&mut self, scope: &Sid) {
-        let here: Vec<Sid> = self
-            .role_assignments
-            .at_scope(scope)
-            .map(|a| a.sid.clone())
-            .collect();
-        self.role_assignments.remove_where(here, |_| true);
+        self.role_assignments.remove_at_scope(scope);
     }
 
     /// Files of version 1 kept general roles per account: each becomes an assignment.
     pub fn migrate_legacy_access(&mut self) {
-        let legacy: Vec<(Sid, Sid, BTreeSet<AccountRole>, jiff::Timestamp)> = self
+        let legacy: Vec<(Sid, Sid, BTreeSet<AccountRole>)> = self
             .accounts
             .values_mut()
             .flat_map(|a| {
-                let created = a.created_at;
                 let sid = a.sid.clone();
                 std::mem::take(&mut a.legacy_access)
                     .into_iter()
-                    .map(move |(u, set)| (sid.clone(), u, set, created))
+                    .map(move |(u, set)| (sid.clone(), u, set))
             })
             .collect();
-        for (account, user, set, _created) in legacy {
+        for (account, user, set) in legacy {
             for g in set {
                 let role = roles::general(g).sid.clone();
                 self.add_assignment(&user, &role, &account);

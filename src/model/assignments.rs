@@ -106,17 +106,34 @@ impl RoleAssignments {
         Some(a)
     }
 
-    /// Removes those of `candidates` that `drop` picks; returns the removed ones.
-    pub fn remove_where(
+    /// Removes the assignments of `identity` that `drop` picks; returns them.
+    pub fn remove_of_identity(
         &mut self,
-        candidates: Vec<Sid>,
-        mut drop: impl FnMut(&RoleAssignment) -> bool,
+        identity: &Sid,
+        drop: impl FnMut(&RoleAssignment) -> bool,
     ) -> Vec<RoleAssignment> {
-        let picked: Vec<Sid> = candidates
-            .into_iter()
-            .filter(|s| self.by_sid.get(s).is_some_and(&mut drop))
-            .collect();
-        picked.iter().filter_map(|s| self.remove(s)).collect()
+        let picked = Self::pick(self.of_identity(identity), drop);
+        self.remove_all(&picked)
+    }
+
+    /// Removes every assignment at `scope`; returns them.
+    pub fn remove_at_scope(&mut self, scope: &Sid) -> Vec<RoleAssignment> {
+        let picked = Self::pick(self.at_scope(scope), |_| true);
+        self.remove_all(&picked)
+    }
+
+    fn pick<'a>(
+        candidates: impl Iterator<Item = &'a RoleAssignment>,
+        mut drop: impl FnMut(&RoleAssignment) -> bool,
+    ) -> Vec<Sid> {
+        candidates
+            .filter(|a| drop(a))
+            .map(|a| a.sid.clone())
+            .collect()
+    }
+
+    fn remove_all(&mut self, sids: &[Sid]) -> Vec<RoleAssignment> {
+        sids.iter().filter_map(|s| self.remove(s)).collect()
     }
 }
 
