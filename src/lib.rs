@@ -2,7 +2,8 @@
 //!
 //! Layers, from the bottom: [`model`] (the world and every rule), [`persist`] (the RON world
 //! file), then the faces that only call the model: [`cli`] (the scripting interface),
-//! [`console`] (the ratatui app) and [`server`] (the SCIM endpoint).
+//! [`console`] (the ratatui app) and [`server`] (the SCIM endpoint). [`text`] makes text from
+//! users safe to print on a terminal.
 
 pub mod cli;
 pub mod console;
@@ -10,4 +11,5 @@ pub mod model;
 pub mod persist;
 pub mod server;
 pub mod session;
+pub mod text;
 pub mod walkthrough;

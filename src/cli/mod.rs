@@ -18,6 +18,7 @@ use serde_json::json;
 use crate::model::action::Setting;
 use crate::model::{self, Action, ActionError, Ctx, OrgRole, SignupSetting, World};
 use crate::persist::{self, StoreError, WorldFile};
+use crate::{errln, outln};
 use args::*;
 
 pub const EXIT_USAGE: u8 = 2;
@@ -53,7 +54,10 @@ impl From<anyhow::Error> for Failure {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => exit_with_clap_error(e),
+    };
     if cli.command.as_ref().is_some_and(|c| !c.is_server()) {
         // A closed pipe (`tworg show users | head -1`) ends a printing command quietly, as it
         // ends other Unix tools; servers and the console keep Rust's default (EPIPE as an error).
@@ -69,11 +73,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// clap's usage error, help or version, and exit. A message quoting an argument with a
+/// control or invisible character in it is printed escaped (and without colours).
+fn exit_with_clap_error(e: clap::Error) -> ! {
+    let plain = e.render().to_string();
+    if !plain.contains(|c: char| c != '\n' && crate::text::needs_escape(c)) {
+        e.exit();
+    }
+    eprint!("{}", crate::text::escape_lines(&plain));
+    std::process::exit(e.exit_code());
+}
+
 /// Prints a failure to stderr (and as JSON on stdout with `--json`) and returns its exit status.
 fn report(f: &Failure, json: bool) -> u8 {
     match f {
         Failure::Action(ActionError::Refused(r)) => {
-            eprintln!("{r}");
+            errln!("{r}");
             if json {
                 println!(
                     "{}",
@@ -83,19 +98,19 @@ fn report(f: &Failure, json: bool) -> u8 {
             EXIT_REFUSED
         }
         Failure::Action(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_USAGE
         }
         Failure::Usage(m) => {
-            eprintln!("error: {m}");
+            errln!("error: {m}");
             EXIT_USAGE
         }
         Failure::File(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_FILE
         }
         Failure::Other(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             EXIT_FILE
         }
         Failure::Exit(code) => *code,
@@ -125,7 +140,7 @@ impl Target {
     pub fn ensure_exists(&self) -> Result<(), Failure> {
         if self.default_location && !self.path.exists() {
             WorldFile::create(&self.path, &persist::demo_world())?;
-            eprintln!("tworg: created {} from the demo world", self.path.display());
+            errln!("tworg: created {} from the demo world", self.path.display());
         }
         Ok(())
     }
@@ -196,13 +211,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     json!({"ok": true, "file": target.path.display().to_string(), "summary": summary, "journal": journal})
                 );
             } else {
-                println!("{}: ok", target.path.display());
-                println!(
+                outln!("{}: ok", target.path.display());
+                outln!(
                     "  journal: {} change(s) since the snapshot ({} bytes)",
-                    report.replayed, report.journal_bytes
+                    report.replayed,
+                    report.journal_bytes
                 );
                 for (k, v) in summary.as_object().expect("object") {
-                    println!(
+                    outln!(
                         "  {k}: {}",
                         v.as_str()
                             .map(String::from)
@@ -265,7 +281,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 seed,
             });
             WorldFile::create(&target.path, &world)?;
-            println!(
+            outln!(
                 "generated {} with {} users, {} accounts, {} orgs",
                 target.path.display(),
                 world.users.len(),
@@ -308,7 +324,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     json!({"ok": true, "file": target.path.display().to_string(), "folded": changes})
                 );
             } else {
-                eprintln!(
+                errln!(
                     "folded {changes} change(s) from the journal into {}",
                     target.path.display()
                 );
@@ -327,7 +343,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 a.save,
             )
             .map_err(Failure::Other)?;
-            print!("{screen}");
+            print!("{}", crate::text::escape_lines(&screen));
             Ok(())
         }
         Command::Demo(a) => crate::walkthrough::player::demo_cli(&a).map_err(Failure::Other),
@@ -370,13 +386,13 @@ fn init(target: &Target, a: InitArgs) -> Result<(), Failure> {
         w
     };
     WorldFile::create(&target.path, &world)?;
-    eprintln!("tworg: created {}", target.path.display());
+    errln!("tworg: created {}", target.path.display());
     Ok(())
 }
 
 fn print_created(out: &model::Outcome) {
     for (kind, sid) in &out.created {
-        println!("{} {sid}", kind.key());
+        outln!("{} {sid}", kind.key());
     }
 }
 
@@ -430,21 +446,21 @@ fn print_outcome(out: &model::Outcome, json: bool) {
         println!("{}", outcome_json(out));
         return;
     }
-    eprintln!("{}", out.message);
+    errln!("{}", out.message);
     for preview in &out.merges {
         for line in preview.lines() {
-            eprintln!("  {line}");
+            errln!("  {line}");
         }
     }
     for (item, reason) in &out.report {
         match reason {
-            None => println!("  {item}"),
-            Some(r) => println!("  {item}: rejected: {r}"),
+            None => outln!("  {item}"),
+            Some(r) => outln!("  {item}: rejected: {r}"),
         }
     }
     if let Some(secret) = &out.secret {
         println!("{secret}");
-        eprintln!("Store this token now: tworg keeps only its hash and cannot show it again.");
+        errln!("Store this token now: tworg keeps only its hash and cannot show it again.");
     }
     print_created(out);
 }
@@ -467,7 +483,7 @@ fn print_preview_of_unconfirmed_merge(
     // With --json, stdout holds only the refusal's object.
     if !json {
         for line in preview.lines() {
-            eprintln!("{line}");
+            errln!("{line}");
         }
     }
 }

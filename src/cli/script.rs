@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use super::args::{ApplyArgs, Cli, Command, ScimCmd, WorldCmd};
 use super::{Failure, Target, in_cli_terms, resolve_ctx, to_action};
 use crate::model::{Action, ActionError, Ctx, Outcome};
+use crate::{errln, outln};
 
 /// One command line of a script, parsed.
 #[derive(Debug)]
@@ -172,9 +173,9 @@ pub fn run(target: &Target, a: ApplyArgs, json: bool, read_only: bool) -> Result
                 );
             }
             for (n, e) in &errors {
-                eprintln!("{}:{n}: {e}", a.script);
+                errln!("{}:{n}: {e}", a.script);
             }
-            eprintln!(
+            errln!(
                 "nothing was applied: {} line(s) of the script do not parse",
                 errors.len()
             );
@@ -259,9 +260,9 @@ pub fn run(target: &Target, a: ApplyArgs, json: bool, read_only: bool) -> Result
         tail.push(format!("{failed} failed"));
     }
     if tail.is_empty() {
-        eprintln!("{summary}");
+        errln!("{summary}");
     } else {
-        eprintln!("{summary} ({})", tail.join(", "));
+        errln!("{summary} ({})", tail.join(", "));
     }
     match (failed, refused) {
         (0, 0) => Ok(()),
@@ -362,25 +363,25 @@ fn report(a: &ApplyArgs, lines: &[Line], results: &[Fate], json: bool, applied: 
         match r {
             Fate::Done(out) => {
                 let would = if a.dry_run { "would be: " } else { "" };
-                println!("{n}: {would}{}", out.message);
+                outln!("{n}: {would}{}", out.message);
                 for (item, reason) in &out.report {
                     match reason {
-                        None => println!("{n}:   {item}"),
-                        Some(why) => println!("{n}:   {item}: rejected: {why}"),
+                        None => outln!("{n}:   {item}"),
+                        Some(why) => outln!("{n}:   {item}: rejected: {why}"),
                     }
                 }
                 if !a.dry_run {
                     for (kind, sid) in &out.created {
-                        println!("{n}: {} {sid}", kind.key());
+                        outln!("{n}: {} {sid}", kind.key());
                     }
                     if let Some(secret) = &out.secret {
-                        println!("{n}: secret {secret}");
+                        outln!("{n}: secret {secret}");
                     }
                 }
             }
-            Fate::Refused(e) => println!("{n}: {e}"),
-            Fate::Failed(m) => println!("{n}: error: {m}"),
-            Fate::NotRun => println!("{n}: not run (--atomic stopped at a failed line)"),
+            Fate::Refused(e) => outln!("{n}: {e}"),
+            Fate::Failed(m) => outln!("{n}: error: {m}"),
+            Fate::NotRun => outln!("{n}: not run (--atomic stopped at a failed line)"),
         }
     }
 }

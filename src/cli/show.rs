@@ -29,11 +29,13 @@ impl View {
         )
     }
 
-    /// Aligned columns for a terminal.
+    /// Aligned columns for a terminal, one line per row: every cell is escaped
+    /// ([`crate::text::escape`]), so no text in it can break a row or reach the terminal as a
+    /// control sequence.
     pub fn to_text(&self) -> String {
         let cell = |v: &Value| match v {
             Value::Null => "-".to_string(),
-            Value::String(s) => s.clone(),
+            Value::String(s) => crate::text::escape(s).into_owned(),
             Value::Bool(b) => {
                 if *b {
                     "yes".into()

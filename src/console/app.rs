@@ -269,6 +269,8 @@ impl App {
             self.detail_scroll = 0;
         }
         super::ui::draw(frame, self);
+        // names from a file or a SCIM client may hold bidi and invisible characters
+        crate::text::scrub(frame.buffer_mut());
     }
 
     /// Rebuilds rows after a change (also one made by the SCIM server) and re-applies filters.

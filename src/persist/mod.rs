@@ -225,7 +225,7 @@ pub struct LoadReport {
 /// Prints load warnings to stderr.
 pub fn print_warnings(report: &LoadReport) {
     for w in &report.warnings {
-        eprintln!("tworg: warning: {w}");
+        crate::errln!("tworg: warning: {w}");
     }
 }
 

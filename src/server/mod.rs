@@ -412,7 +412,7 @@ pub fn spawn(session: SharedSession, org: Sid, addr: SocketAddr) -> anyhow::Resu
         .spawn(move || {
             runtime.block_on(async move {
                 if let Err(e) = accept_loop(listener, router(state), stop_rx).await {
-                    eprintln!("tworg scim: the server stopped: {e}");
+                    crate::errln!("tworg scim: the server stopped: {e}");
                 }
             });
         })?;
@@ -446,7 +446,7 @@ async fn accept_loop(
                 Ok(s) => s,
                 Err(e) => {
                     // e.g. too many open files: back off instead of spinning
-                    eprintln!("tworg scim: accept failed: {e}");
+                    crate::errln!("tworg scim: accept failed: {e}");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
@@ -519,7 +519,7 @@ pub fn serve_cli(target: &Target, listen: &str, read_only: bool) -> anyhow::Resu
         writeln!(out, "{}", handle.base_url())?;
         out.flush()?;
     }
-    eprintln!(
+    crate::errln!(
         "tworg scim: serving {} ({}) at {} — Users only; Ctrl-C stops",
         org.name,
         org.sid,

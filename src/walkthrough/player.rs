@@ -75,7 +75,7 @@ fn write_headless(w: &Walkthrough, out: Option<&Path>) -> anyhow::Result<()> {
         );
         match out {
             Some(dir) => std::fs::write(dir.join(format!("{}-{:02}.txt", w.name, i + 1)), text)?,
-            None => println!("{text}"),
+            None => println!("{}", crate::text::escape_lines(&text)),
         }
         for f in &r.failures {
             eprintln!("step {}: {f}", i + 1);
