@@ -11,5 +11,7 @@ pub mod model;
 pub mod persist;
 pub mod server;
 pub mod session;
+pub mod target;
 pub mod text;
+pub mod views;
 pub mod walkthrough;

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+pub use crate::walkthrough::player::DemoArgs;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -507,19 +508,4 @@ pub struct RenderArgs {
     /// Save the changes the keys made
     #[arg(long)]
     pub save: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// The walkthrough to play
-    pub name: Option<String>,
-    /// List the walkthroughs
-    #[arg(long)]
-    pub list: bool,
-    /// Render each step without a terminal
-    #[arg(long)]
-    pub headless: bool,
-    /// With --headless: write each step's screen here
-    #[arg(long)]
-    pub out: Option<PathBuf>,
 }

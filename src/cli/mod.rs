@@ -6,10 +6,10 @@
 
 pub mod args;
 pub mod script;
-pub mod show;
+pub use crate::views as show;
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -17,40 +17,14 @@ use serde_json::json;
 
 use crate::model::action::Setting;
 use crate::model::{self, Action, ActionError, Ctx, OrgRole, SignupSetting, World};
-use crate::persist::{self, StoreError, WorldFile};
+use crate::persist::{self, WorldFile};
+pub use crate::target::{Failure, Target, random_token, resolve_ctx};
 use crate::{errln, outln};
 use args::*;
 
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_REFUSED: u8 = 3;
 pub const EXIT_FILE: u8 = 4;
-
-/// A failure of a command, with its exit status.
-#[derive(Debug)]
-pub enum Failure {
-    Usage(String),
-    Action(ActionError),
-    File(StoreError),
-    Other(anyhow::Error),
-    /// Already reported (a script's lines): exit with this status.
-    Exit(u8),
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        Failure::File(e)
-    }
-}
-impl From<ActionError> for Failure {
-    fn from(e: ActionError) -> Self {
-        Failure::Action(e)
-    }
-}
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Self {
-        Failure::Other(e)
-    }
-}
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -117,15 +91,7 @@ fn report(f: &Failure, json: bool) -> u8 {
     }
 }
 
-/// Global options that choose the file, the org and the actor.
-pub struct Target {
-    pub path: PathBuf,
-    /// The path came from the default location, so a missing file is created from the demo world.
-    pub default_location: bool,
-    pub org: Option<String>,
-    pub as_user: Option<String>,
-}
-
+/// `--file`, `--org` and `--as`, as given.
 impl Target {
     pub fn from_cli(cli: &Cli) -> Target {
         Target {
@@ -135,52 +101,18 @@ impl Target {
             as_user: cli.as_user.clone(),
         }
     }
-
-    /// On first use of the default location, the demo world is written there.
-    pub fn ensure_exists(&self) -> Result<(), Failure> {
-        if self.default_location && !self.path.exists() {
-            WorldFile::create(&self.path, &persist::demo_world())?;
-            errln!("tworg: created {} from the demo world", self.path.display());
-        }
-        Ok(())
-    }
-
-    /// Loads without locking (reading stays possible while another process writes).
-    pub fn read(&self) -> Result<World, Failure> {
-        self.ensure_exists()?;
-        Ok(persist::load(&self.path)?)
-    }
-
-    /// Locks and loads for writing.
-    pub fn open(&self) -> Result<(WorldFile, World), Failure> {
-        self.ensure_exists()?;
-        Ok(WorldFile::open(&self.path)?)
-    }
 }
 
-/// Resolves `--org` and `--as` into an action context.
-pub fn resolve_ctx(
-    world: &World,
-    org: Option<&str>,
-    as_user: Option<&str>,
-) -> Result<Ctx, Failure> {
-    let org_sid = match org {
-        Some(key) => world.find_org(key)?.sid.clone(),
-        None => match &world.home_org {
-            Some(h) => h.clone(),
-            None => world.orgs.keys().next().cloned().ok_or_else(|| {
-                Failure::Usage("the world has no organization; create one with tworg init".into())
-            })?,
-        },
-    };
-    let actor = match as_user {
-        Some(key) => world.find_user(key)?.sid.clone(),
-        None => world
-            .owner_of_org(&org_sid)
-            .map(|u| u.sid.clone())
-            .ok_or_else(|| Failure::Usage("the organization has no Owner".into()))?,
-    };
-    Ok(Ctx::new(org_sid, actor))
+/// The console's options from the command line (`NO_COLOR` counts as `--no-color`).
+impl crate::console::ConsoleOptions {
+    pub fn from_cli(cli: &Cli) -> Self {
+        Self {
+            read_only: cli.read_only,
+            no_color: cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            mouse: cli.mouse,
+            scim: cli.scim.clone(),
+        }
+    }
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -528,18 +460,6 @@ fn read_file(path: &Path) -> Result<String, Failure> {
     f.read_to_string(&mut s)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
     Ok(s)
-}
-
-/// Random bytes from the OS, for the SCIM bearer token (secrets come from the edge, not the model).
-pub fn random_token() -> Result<String, Failure> {
-    let mut buf = [0u8; 24];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut buf))
-        .map_err(|e| Failure::Other(e.into()))?;
-    Ok(format!(
-        "tworg_{}",
-        buf.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    ))
 }
 
 /// Maps a parsed command to a model action.

@@ -86,11 +86,8 @@ fn parse_line(raw: &str) -> Result<Option<Parsed>, String> {
     }
     let action = match to_action(command) {
         Ok(a) => a,
-        Err(Failure::Usage(m)) => return Err(m),
-        Err(Failure::Action(e)) => return Err(e.to_string()),
-        Err(Failure::File(e)) => return Err(e.to_string()),
-        Err(Failure::Other(e)) => return Err(format!("{e:#}")),
         Err(Failure::Exit(_)) => return Err("cannot be used here".into()),
+        Err(other) => return Err(other.to_string()),
     };
     Ok(Some((cli.org, cli.as_user, action)))
 }
@@ -317,11 +314,8 @@ impl Contexts {
 
 fn failure_text(f: &Failure) -> String {
     match f {
-        Failure::Usage(m) => m.clone(),
-        Failure::Action(e) => e.to_string(),
-        Failure::File(e) => e.to_string(),
-        Failure::Other(e) => format!("{e:#}"),
         Failure::Exit(_) => String::new(),
+        other => other.to_string(),
     }
 }
 

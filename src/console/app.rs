@@ -214,7 +214,7 @@ impl App {
             redo: Vec::new(),
             pending: None,
             background_restore: false,
-            token: Box::new(|| crate::cli::random_token().unwrap_or_default()),
+            token: Box::new(|| crate::target::random_token().unwrap_or_default()),
         };
         app.refresh();
         app

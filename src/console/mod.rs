@@ -27,11 +27,10 @@ use ratatui::crossterm::execute;
 pub use app::App;
 pub use ui::{MIN_HEIGHT, MIN_WIDTH};
 
-use crate::cli::args::Cli;
-use crate::cli::{Failure, Target, resolve_ctx};
 use crate::model::{Ctx, World};
 use crate::persist::WorldFile;
 use crate::session::Session;
+use crate::target::{Target, resolve_ctx};
 use theme::Theme;
 
 pub struct ConsoleOptions {
@@ -43,14 +42,6 @@ pub struct ConsoleOptions {
 }
 
 impl ConsoleOptions {
-    pub fn from_cli(cli: &Cli) -> ConsoleOptions {
-        ConsoleOptions {
-            read_only: cli.read_only,
-            no_color: cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            mouse: cli.mouse,
-            scim: cli.scim.clone(),
-        }
-    }
     pub fn from_cli_parts(read_only: bool, no_color: bool) -> ConsoleOptions {
         ConsoleOptions {
             read_only,
@@ -61,16 +52,6 @@ impl ConsoleOptions {
     }
 }
 
-fn failure(f: Failure) -> anyhow::Error {
-    match f {
-        Failure::Usage(m) => anyhow!(m),
-        Failure::Action(e) => anyhow!(e),
-        Failure::File(e) => anyhow!(e),
-        Failure::Other(e) => e,
-        Failure::Exit(code) => anyhow!("exit status {code}"),
-    }
-}
-
 /// Loads the world (locked for writing unless read-only or `lock` is false) and the context.
 fn open(
     target: &Target,
@@ -78,13 +59,13 @@ fn open(
     lock: bool,
 ) -> anyhow::Result<(World, Option<WorldFile>, Ctx)> {
     let (world, file) = if read_only || !lock {
-        (target.read().map_err(failure)?, None)
+        (target.read().map_err(anyhow::Error::from)?, None)
     } else {
-        let (f, w) = target.open().map_err(failure)?;
+        let (f, w) = target.open().map_err(anyhow::Error::from)?;
         (w, Some(f))
     };
-    let ctx =
-        resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref()).map_err(failure)?;
+    let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())
+        .map_err(anyhow::Error::from)?;
     Ok((world, file, ctx))
 }
 

@@ -31,9 +31,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{Semaphore, watch};
 
-use crate::cli::Target;
 use crate::model::{Sid, SidKind};
 use crate::session::{ApplyError, Pending, Session, SharedSession};
+use crate::target::Target;
 use json::ScimError;
 
 /// The largest request body accepted (413 beyond).
@@ -488,12 +488,13 @@ async fn accept_loop(
 pub fn serve_cli(target: &Target, listen: &str, read_only: bool) -> anyhow::Result<()> {
     let addr = resolve_listen(listen)?;
     let (file, world) = if read_only {
-        (None, target.read().map_err(failure)?)
+        (None, target.read().map_err(anyhow::Error::from)?)
     } else {
-        let (file, world) = target.open().map_err(failure)?;
+        let (file, world) = target.open().map_err(anyhow::Error::from)?;
         (Some(file), world)
     };
-    let ctx = crate::cli::resolve_ctx(&world, target.org.as_deref(), None).map_err(failure)?;
+    let ctx = crate::target::resolve_ctx(&world, target.org.as_deref(), None)
+        .map_err(anyhow::Error::from)?;
     let org = world.org(&ctx.org)?.clone();
     if !org.scim.enabled {
         anyhow::bail!(
@@ -550,16 +551,6 @@ pub fn serve_cli(target: &Target, listen: &str, read_only: bool) -> anyhow::Resu
         .flush()
         .map_err(|e| anyhow::anyhow!("the world could not be compacted: {e}"))?;
     Ok(())
-}
-
-fn failure(f: crate::cli::Failure) -> anyhow::Error {
-    match f {
-        crate::cli::Failure::Usage(m) => anyhow::anyhow!(m),
-        crate::cli::Failure::Action(e) => anyhow::anyhow!(e),
-        crate::cli::Failure::File(e) => anyhow::anyhow!(e),
-        crate::cli::Failure::Other(e) => e,
-        crate::cli::Failure::Exit(code) => anyhow::anyhow!("exit status {code}"),
-    }
 }
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ impl Fact {
                 w.find_org(name).is_ok().to_string(),
             ),
             Fact::Setting { key, value } => {
-                let view = crate::cli::show::settings(w, org);
+                let view = crate::views::settings(w, org);
                 let got = view
                     .rows
                     .iter()

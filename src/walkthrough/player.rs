@@ -6,10 +6,11 @@
 //! rebuilt and the earlier steps replayed instantly, which is exact because everything is
 //! deterministic), `q` quits.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow, bail};
+use clap::Args;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyModifiers};
@@ -20,7 +21,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::runner::{apply_setup, fresh_app, play_step, run_headless};
 use super::{Walkthrough, all, check_step, find};
-use crate::cli::args::DemoArgs;
 use crate::console::{App, keys, screen_text};
 use crate::model::Sid;
 
@@ -30,6 +30,22 @@ const KEY_PACE: Duration = Duration::from_millis(450);
 const STEP_HOLD: Duration = Duration::from_millis(3500);
 /// Rows the caption box takes below the console.
 const CAPTION_ROWS: u16 = 8;
+
+/// `tworg demo`'s arguments (the CLI parses them; the player reads them).
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The walkthrough to play
+    pub name: Option<String>,
+    /// List the walkthroughs
+    #[arg(long)]
+    pub list: bool,
+    /// Render each step without a terminal
+    #[arg(long)]
+    pub headless: bool,
+    /// With --headless: write each step's screen here
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
 
 pub fn demo_cli(args: &DemoArgs) -> anyhow::Result<()> {
     if args.list || args.name.is_none() {

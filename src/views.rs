@@ -1,4 +1,5 @@
-//! `tworg show …`: views of the world as text tables or JSON. The same rows feed both.
+//! Views of the world as tables (column headers and rows of JSON values): `tworg show …` prints
+//! them as text or JSON, and walkthrough facts read them. They hold no rule.
 
 use serde_json::{Value, json};
 
