@@ -1074,11 +1074,7 @@ impl World {
                 ),
             );
         }
-        let pending = org.is_some_and(|o| {
-            o.invitations
-                .values()
-                .any(|i| super::names::same_name(&i.email, &email))
-        });
+        let pending = org.is_some_and(|o| o.invitations.for_email(&email).is_some());
         let mut r = Refusal::new(
             rules::ACC_7,
             message(""),
@@ -1356,10 +1352,7 @@ impl World {
                     },
                 };
                 // An invitation already listed is accepted (resent first if it expired).
-                let listed = org
-                    .invitations
-                    .values()
-                    .find(|i| super::names::same_name(&i.email, &target.email));
+                let listed = org.invitations.for_email(&target.email);
                 let step = match listed {
                     None => Some(invite),
                     Some(i) if i.is_expired(self.clock) => Some(Action::ResendInvite {

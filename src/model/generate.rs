@@ -63,7 +63,7 @@ pub fn generate_world(spec: GenerateSpec) -> World {
                 name,
                 created_at: clock,
                 domains,
-                invitations: BTreeMap::new(),
+                invitations: Default::default(),
                 signup: SignupSetting::Restricted,
                 settings,
                 sso: None,

@@ -200,7 +200,7 @@ impl World {
             for d in o.domains.values() {
                 check(&d.sid, None, SidKind::Domain)?;
             }
-            for (k, i) in &o.invitations {
+            for (k, i) in o.invitations.iter() {
                 check(&i.sid, Some(k), SidKind::Notification)?;
             }
         }

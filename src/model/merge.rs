@@ -834,8 +834,7 @@ impl World {
         let email = email.trim();
         let matches = |o: &Org| {
             o.invitations
-                .values()
-                .find(|i| super::names::same_name(&i.email, email))
+                .for_email(email)
                 .map(|i| (o.sid.clone(), i.clone()))
         };
         if let Some(found) = self.orgs.get(&ctx.org).and_then(matches) {

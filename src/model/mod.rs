@@ -16,6 +16,7 @@ pub mod error;
 pub mod generate;
 mod history;
 pub mod invariants;
+pub mod invitations;
 pub mod lookup;
 pub mod merge;
 pub mod names;
@@ -408,8 +409,8 @@ pub struct Org {
     pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub domains: BTreeMap<String, Domain>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub invitations: BTreeMap<Sid, Invitation>,
+    #[serde(default, skip_serializing_if = "invitations::Invitations::is_none")]
+    pub invitations: invitations::Invitations,
     pub signup: SignupSetting,
     #[serde(default)]
     pub settings: OrgSettings,

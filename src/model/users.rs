@@ -7,7 +7,6 @@ use super::accounts::check_account_roles;
 use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::lookup::{check_email, valid_email};
-use super::names::same_name;
 use super::rules;
 use super::sso::{SignInChange, UserChange};
 use super::time::{days, hours};
@@ -84,9 +83,7 @@ impl World {
             joined_at: now,
         });
         let email = u.email.clone();
-        self.org_mut(org)
-            .invitations
-            .retain(|_, i| !same_name(&i.email, &email));
+        self.org_mut(org).invitations.remove_email(&email);
         let accounts = self.independent_accounts_owned(org, user);
         for a in &accounts {
             self.account_mut(a).link = Some(OrgLink {
@@ -270,8 +267,8 @@ impl World {
             let now = self.clock;
             let (invitation, expired): (Vec<_>, Vec<_>) = org
                 .invitations
-                .values()
-                .filter(|i| same_name(&i.email, &email))
+                .for_email(&email)
+                .into_iter()
                 .cloned()
                 .partition(|i| !i.is_expired(now));
             match (setting, invitation.into_iter().next()) {
@@ -415,8 +412,7 @@ impl World {
     fn invitation_for<'a>(&'a self, ctx: &Ctx, email: &str) -> ActionResult<&'a Invitation> {
         self.org(&ctx.org)?
             .invitations
-            .values()
-            .find(|i| same_name(&i.email, email))
+            .for_email(email)
             .ok_or_else(|| {
                 ActionError::NotFound(format!(
                     "no invitation for {} in {}",
@@ -527,12 +523,7 @@ impl World {
 
     /// USR-3: one invitation per address, pending or expired (an expired one is resent).
     pub(crate) fn check_not_pending(&self, ctx: &Ctx, email: &str) -> ActionResult<()> {
-        let Some(i) = self
-            .org(&ctx.org)?
-            .invitations
-            .values()
-            .find(|i| same_name(&i.email, email))
-        else {
+        let Some(i) = self.org(&ctx.org)?.invitations.for_email(email) else {
             return Ok(());
         };
         let message = if i.is_expired(self.clock) {
@@ -687,13 +678,9 @@ impl World {
         let org = self.org(&ctx.org)?;
         let expires = time::later(self.clock, days(org.settings.invite_days));
         let now = self.clock;
-        let i = self
-            .org_mut(&ctx.org)
+        self.org_mut(&ctx.org)
             .invitations
-            .get_mut(&inv.sid)
-            .expect("found");
-        i.sent_at = now;
-        i.expires_at = expires;
+            .renew(&inv.sid, now, expires);
         let detail = format!(
             "resent the invitation of {}; it expires {}",
             inv.email,
