@@ -31,6 +31,9 @@ pub struct Cli {
     /// Monochrome theme (also when NO_COLOR is set)
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// The largest world or journal file read, in bytes or with a unit (512M, 4G; default 2G)
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     /// Enable mouse support in the console
     #[arg(long, global = true)]
     pub mouse: bool,
@@ -508,4 +511,25 @@ pub struct RenderArgs {
     /// Save the changes the keys made
     #[arg(long)]
     pub save: bool,
+}
+
+/// A size in bytes, or with a binary unit: `512K`, `512M`, `4G`, `1T` (also `KiB`, `MB`…).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (a number of bytes, or 512M, 4G)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("'{s}' has an unknown unit (K, M, G or T)")),
+    };
+    n.checked_mul(1 << shift)
+        .filter(|&b| b > 0)
+        .ok_or_else(|| format!("'{s}' is not a size tworg can use"))
 }

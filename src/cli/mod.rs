@@ -8,7 +8,6 @@ pub mod args;
 pub mod script;
 pub use crate::views as show;
 
-use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -116,6 +115,9 @@ impl crate::console::ConsoleOptions {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Some(limit) = cli.max_file_size {
+        persist::set_max_file_size(limit);
+    }
     let target = Target::from_cli(&cli);
     let json = cli.json;
     let Some(command) = cli.command else {
@@ -453,13 +455,9 @@ fn role(r: RoleArg) -> OrgRole {
     }
 }
 
+/// An input file (CSV): a regular file within `--max-file-size`, UTF-8.
 fn read_file(path: &Path) -> Result<String, Failure> {
-    let mut s = String::new();
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-    f.read_to_string(&mut s)
-        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-    Ok(s)
+    persist::read_text(path).map_err(|e| Failure::Usage(e.to_string()))
 }
 
 /// Maps a parsed command to a model action.

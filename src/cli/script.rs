@@ -148,10 +148,8 @@ fn read_script(source: &str) -> Result<String, Failure> {
             .map_err(|e| Failure::Usage(format!("cannot read the script from stdin: {e}")))?;
         return Ok(text);
     }
-    std::fs::File::open(source)
-        .and_then(|mut f| f.read_to_string(&mut text))
-        .map_err(|e| Failure::Usage(format!("cannot read the script {source}: {e}")))?;
-    Ok(text)
+    crate::persist::read_text(std::path::Path::new(source))
+        .map_err(|e| Failure::Usage(format!("cannot read the script: {e}")))
 }
 
 /// `tworg apply`.

@@ -67,8 +67,8 @@ impl App {
                 if path.is_empty() {
                     return Err(Problem::invalid("type the path of a CSV file"));
                 }
-                let csv = std::fs::read_to_string(&path)
-                    .map_err(|e| Problem::invalid(format!("cannot read {path}: {e}")))?;
+                let csv = crate::persist::read_text(std::path::Path::new(&path))
+                    .map_err(|e| Problem::invalid(format!("cannot read {e}")))?;
                 Action::ImportUsers { csv }
             }
             FormKind::Signup => Action::Signup {
@@ -91,8 +91,8 @@ impl App {
                     // The demo IdP's certificate, for walkthroughs and trainers without an IdP.
                     crate::model::demo::DEMO_IDP_CERT.to_string()
                 } else {
-                    std::fs::read_to_string(&cert)
-                        .map_err(|e| Problem::invalid(format!("cannot read {cert}: {e}")))?
+                    crate::persist::read_text(std::path::Path::new(&cert))
+                        .map_err(|e| Problem::invalid(format!("cannot read {e}")))?
                 };
                 Action::SsoConfigure {
                     entity_id: v(0),
