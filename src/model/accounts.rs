@@ -22,7 +22,7 @@ fn check_account_name(name: &str, rule: rules::Rule) -> ActionResult<String> {
             "choose a shorter or non-empty name",
         );
     }
-    Ok(name.to_string())
+    super::validate::check_text(rule, super::validate::ACCOUNT_NAME, name)
 }
 
 /// USR-4: Administrator excludes the others; only Developer + Billing Manager combine.

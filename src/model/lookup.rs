@@ -516,7 +516,7 @@ pub fn valid_email(email: &str) -> bool {
         return false;
     };
     !local.is_empty()
-        && e.len() <= 254
+        && e.chars().count() <= super::validate::EMAIL.max
         && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         && !local.contains('@')
         && super::domains::validate_host(domain).is_ok()

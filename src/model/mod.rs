@@ -28,6 +28,7 @@ pub mod sid;
 pub mod sso;
 pub mod time;
 pub mod users;
+pub mod validate;
 pub mod words;
 
 use jiff::Timestamp;

@@ -157,6 +157,22 @@ struct Checked {
 }
 
 fn check_len(what: &str, value: &str, min: usize, max: usize) -> ActionResult<()> {
+    if let Some(c) = value.chars().find(|&c| super::validate::is_forbidden(c)) {
+        return refuse(
+            rules::SCIM_2,
+            format!(
+                "{what} '{}' contains the {} character U+{:04X}",
+                names::visible(value),
+                if c.is_control() {
+                    "control"
+                } else {
+                    "invisible"
+                },
+                c as u32
+            ),
+            format!("send {what} without control or invisible characters"),
+        );
+    }
     let n = value.chars().count();
     if n < min || n > max {
         return Err(ActionError::Invalid(format!(
@@ -293,13 +309,14 @@ impl World {
         if let Some(x) = &d.external_id {
             check_len("externalId", x, 1, 255)?;
         }
-        for (what, v) in [
-            ("displayName", &d.display_name),
-            ("name.givenName", &d.given_name),
-            ("name.familyName", &d.family_name),
+        // Twilio's lengths: a first name 2 to 255 characters, the others 1 to 255
+        for (what, v, min) in [
+            ("displayName", &d.display_name, 1),
+            ("name.givenName", &d.given_name, 2),
+            ("name.familyName", &d.family_name, 1),
         ] {
             if let Some(v) = v {
-                check_len(what, v, 1, 255)?;
+                check_len(what, v, min, 255)?;
             }
         }
         for (what, v) in [("locale", &d.locale), ("timezone", &d.timezone)] {

@@ -223,7 +223,8 @@ impl World {
         name: Option<&str>,
     ) -> ActionResult<Outcome> {
         let email = self.check_new_email(email, rules::USR_1)?;
-        let sid = self.insert_user(&email, name);
+        let name = super::validate::check_opt(rules::USR_1, super::validate::USER_NAME, name)?;
+        let sid = self.insert_user(&email, name.as_deref());
         let detail = format!(
             "added Twilio user {} ({sid}) outside every organization",
             self.email_of(&sid)
@@ -248,6 +249,8 @@ impl World {
     /// a first Trial account and the user's own organization.
     pub(crate) fn signup(&mut self, email: &str, name: Option<&str>) -> ActionResult<Outcome> {
         let email = self.check_new_email(email, rules::SIGN_1)?;
+        let name = super::validate::check_opt(rules::SIGN_1, super::validate::USER_NAME, name)?;
+        let name = name.as_deref();
         if let Some(org_sid) = self.signup_org(&email) {
             let org = &self.orgs[&org_sid];
             let setting = org.signup;
@@ -1156,6 +1159,11 @@ impl World {
         }
         if !valid_email(&row.email) {
             return Some("not a valid email address".into());
+        }
+        if let Some(p) = super::validate::text_problem(super::validate::FIRST_NAME, &row.first_name)
+            .or_else(|| super::validate::text_problem(super::validate::LAST_NAME, &row.last_name))
+        {
+            return Some(p);
         }
         if seen.contains(&super::names::canonical(&row.email)) {
             return Some("appears twice in the file".into());
