@@ -315,3 +315,50 @@ fn a_csv_row_with_a_one_letter_first_name_is_rejected() {
         panic!("the import should report its rows");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Unix manners: no colour or escape sequence in output that is not a terminal, NO_COLOR honoured
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn output_that_is_not_a_terminal_has_no_escape_sequences() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    assert!(tworg(&path, &["init", "--demo"]).status.success());
+    for no_color in [false, true] {
+        for args in [
+            &["show", "users"][..],
+            &["check"],
+            &["rules"],
+            &["--help"],
+            &["show", "nothing-of-that-name"],
+            &["render", "--keys", "2"],
+            &[],
+        ] {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_tworg"));
+            cmd.arg("--file").arg(&path).args(args);
+            cmd.env_remove("TWORG_FILE").env("CLICOLOR_FORCE", "");
+            if no_color {
+                cmd.env("NO_COLOR", "1");
+            } else {
+                cmd.env_remove("NO_COLOR");
+            }
+            let out = cmd.output().unwrap();
+            for stream in [&out.stdout, &out.stderr] {
+                assert!(
+                    !stream.contains(&0x1b),
+                    "{args:?} wrote an escape sequence: {}",
+                    String::from_utf8_lossy(stream)
+                );
+            }
+        }
+    }
+    // the console itself refuses to draw into a pipe, and says what to use instead
+    let out = tworg(&path, &[]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).contains("needs a terminal"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -102,12 +102,19 @@ impl Target {
     }
 }
 
+/// Monochrome: `--no-color`, or `NO_COLOR` set to anything but the empty string (no-color.org).
+/// The CLI's own output has no colours at all; clap's help and usage errors honour `NO_COLOR`
+/// and leave colours out when stderr is not a terminal.
+pub fn no_color(cli: &Cli) -> bool {
+    cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 /// The console's options from the command line (`NO_COLOR` counts as `--no-color`).
 impl crate::console::ConsoleOptions {
     pub fn from_cli(cli: &Cli) -> Self {
         Self {
             read_only: cli.read_only,
-            no_color: cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            no_color: no_color(cli),
             mouse: cli.mouse,
             scim: cli.scim.clone(),
         }
@@ -120,6 +127,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     let target = Target::from_cli(&cli);
     let json = cli.json;
+    let mono = no_color(&cli);
     let Some(command) = cli.command else {
         return crate::console::run_terminal(
             &target,
@@ -271,7 +279,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Render(a) => {
             let screen = crate::console::render_headless(
                 &target,
-                &crate::console::ConsoleOptions::from_cli_parts(cli.read_only, cli.no_color),
+                &crate::console::ConsoleOptions::from_cli_parts(cli.read_only, mono),
                 &a.keys,
                 &a.size,
                 a.save,
