@@ -497,6 +497,11 @@ pub enum ScimCmd {
         /// HOST:PORT or PORT; loopback unless another address is named; port 0 picks a free one
         #[arg(long, default_value = "127.0.0.1:8087")]
         listen: String,
+        /// The origin of absolute URLs (Location, meta.location) when clients reach the server
+        /// through a proxy, e.g. https://scim.example.test (default: http://ADDR as bound).
+        /// The request's Host header is never used.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
     },
 }
 

@@ -273,8 +273,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Scim(ScimCmd::Serve { listen }) => {
-            crate::server::serve_cli(&target, &listen, cli.read_only).map_err(Failure::Other)
+        Command::Scim(ScimCmd::Serve { listen, public_url }) => {
+            crate::server::serve_cli(&target, &listen, public_url.as_deref(), cli.read_only)
+                .map_err(Failure::Other)
         }
         Command::Render(a) => {
             let screen = crate::console::render_headless(
