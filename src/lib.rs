@@ -7,6 +7,8 @@
 
 pub mod cli;
 pub mod console;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod model;
 pub mod persist;
 pub mod server;
