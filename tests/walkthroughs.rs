@@ -87,6 +87,31 @@ fn walkthrough_offboarding() {
     check("offboarding");
 }
 
+#[test]
+fn walkthrough_ids() {
+    check("ids");
+}
+
+#[test]
+fn walkthrough_clock() {
+    check("clock");
+}
+
+#[test]
+fn walkthrough_subaccounts() {
+    check("subaccounts");
+}
+
+#[test]
+fn walkthrough_scim() {
+    check("scim");
+}
+
+#[test]
+fn walkthrough_audit() {
+    check("audit");
+}
+
 /// Each walkthrough but the tour shows a refusal, with its rule, before the allowed path.
 #[test]
 fn every_walkthrough_shows_a_refusal_before_the_allowed_path() {

@@ -248,28 +248,26 @@ impl Setup {
 }
 
 /// The walkthroughs shipped in the binary, in teaching order.
-const FILES: &[(&str, &str)] = &[
-    ("tour", include_str!("../../assets/walkthroughs/tour.ron")),
-    (
-        "domains",
-        include_str!("../../assets/walkthroughs/domains.ron"),
-    ),
-    (
-        "import",
-        include_str!("../../assets/walkthroughs/import.ron"),
-    ),
-    ("merge", include_str!("../../assets/walkthroughs/merge.ron")),
-    ("hipaa", include_str!("../../assets/walkthroughs/hipaa.ron")),
-    ("roles", include_str!("../../assets/walkthroughs/roles.ron")),
-    ("sso", include_str!("../../assets/walkthroughs/sso.ron")),
-    (
-        "signup",
-        include_str!("../../assets/walkthroughs/signup.ron"),
-    ),
-    (
-        "offboarding",
-        include_str!("../../assets/walkthroughs/offboarding.ron"),
-    ),
+macro_rules! shipped {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../assets/walkthroughs/", $name, ".ron")))),*]
+    };
+}
+const FILES: &[(&str, &str)] = shipped![
+    "tour",
+    "ids",
+    "domains",
+    "clock",
+    "import",
+    "subaccounts",
+    "merge",
+    "hipaa",
+    "roles",
+    "sso",
+    "scim",
+    "signup",
+    "offboarding",
+    "audit",
 ];
 
 /// Parses one shipped walkthrough.
@@ -387,9 +385,9 @@ pub fn check_step(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn every_shipped_walkthrough_parses_and_has_nine() {
+    fn every_shipped_walkthrough_parses() {
         let all = super::all();
-        assert_eq!(all.len(), 9);
+        assert_eq!(all.len(), 14);
         assert!(
             all.iter()
                 .all(|w| !w.title.is_empty() && !w.steps.is_empty())
