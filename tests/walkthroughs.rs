@@ -410,3 +410,150 @@ fn a_walkthrough_file_loads_and_its_errors_say_where() {
         "{e}"
     );
 }
+
+fn bin() -> std::path::PathBuf {
+    std::env::var_os("TWORG_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_BIN_EXE_tworg")))
+}
+
+fn demo(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(bin())
+        .arg("demo")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `tworg demo --list --json`: each walkthrough with the rule IDs its captions name.
+#[test]
+fn demo_list_names_the_rules_each_walkthrough_teaches() {
+    let out = demo(&["--list", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), walkthrough::all().len());
+    let sub = list.iter().find(|w| w["name"] == "subaccounts").unwrap();
+    let rules: Vec<&str> = sub["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    for id in ["SUB-1", "SUB-2", "SUB-3", "SUB-5", "SUB-6", "CLK-1"] {
+        assert!(rules.contains(&id), "{rules:?}");
+    }
+    let text = demo(&["--list"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("SCIM-1, SCIM-2, SCIM-3, SCIM-4"), "{text}");
+}
+
+/// Options that the chosen mode would ignore are refused, not silently dropped.
+#[test]
+fn demo_refuses_options_its_mode_ignores() {
+    for args in [
+        &["tour", "--size", "80x30"][..],
+        &["tour", "--exercise", "--autoplay"],
+        &["tour", "--export", "md", "--notes"],
+        &["tour", "--headless", "--export", "cast"],
+        &["--list", "tour"],
+        &["--notes"],
+        &["tour", "--out", "x"],
+        &["tour", "--file", "x.ron"],
+        &["tour", "--export", "md", "--size", "10x10"],
+    ] {
+        let out = demo(args);
+        assert!(!out.status.success(), "{args:?} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.is_empty() && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// `tworg demo --help` lists the presenter's keys.
+#[test]
+fn demo_help_lists_the_presenter_keys() {
+    let out = demo(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for (keys, what) in walkthrough::controls::KEYS {
+        assert!(help.contains(keys) && help.contains(what), "{keys}\n{help}");
+    }
+    assert!(help.contains("f5  check this step"), "{help}");
+}
+
+/// A trainer's file through the CLI: played headless with its notes, or its error in one line.
+#[test]
+fn demo_file_plays_headless_with_notes_and_reports_errors_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class.ron");
+    std::fs::write(
+        &path,
+        "(\n  title: \"Class\",\n  summary: \"s\",\n  steps: [(caption: \"Users (USR-5).\", notes: \"Ask who Eve is.\", keys: \"3\", screen: [\"Users (\"])],\n)",
+    )
+    .unwrap();
+    let out = demo(&["--file", path.to_str().unwrap(), "--headless", "--notes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("# notes: Ask who Eve is."), "{text}");
+    std::fs::write(
+        &path,
+        "(\n  title: \"Class\",\n  summary: \"s\"\n  steps: [],\n)",
+    )
+    .unwrap();
+    let out = demo(&["--file", path.to_str().unwrap(), "--headless"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:4:", path.display())),
+        "file:line:col\n{err}"
+    );
+}
+
+/// `--export cast --size`: the header carries the size asked for.
+#[test]
+fn demo_export_cast_takes_a_size() {
+    let out = demo(&["import", "--export", "cast", "--size", "90x28"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (header["width"].as_u64(), header["height"].as_u64()),
+        (Some(90), Some(28))
+    );
+}
+
+/// What a step names is highlighted on screen (reversed), so the class can find it.
+#[test]
+fn the_player_highlights_what_a_step_names() {
+    let w = walkthrough::find("tour").unwrap();
+    let frames = run_frames(&w, DEFAULT_SIZE, Options::default()).unwrap();
+    let f = &frames[2]; // Users: eve.external highlighted
+    let buf = &f.buffer;
+    let (x, y) = (0..buf.area.height)
+        .find_map(|y| {
+            let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            row.find("eve.external")
+                .map(|i| (row[..i].chars().count() as u16, y))
+        })
+        .expect("eve.external on screen");
+    assert!(
+        buf[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "highlighted"
+    );
+}

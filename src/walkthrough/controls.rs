@@ -39,7 +39,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("r", "restart from step 1"),
     (
         "e",
-        "explore: the full console on this step's world; e returns (ctrl-e is the console's own e)",
+        "explore: the full console here; e returns (ctrl-e is the console's e)",
     ),
     ("n", "presenter notes on/off"),
     ("p", "pause or resume --autoplay"),
