@@ -63,6 +63,11 @@ fn walkthrough_merge() {
 }
 
 #[test]
+fn walkthrough_merge_import() {
+    check("merge-import");
+}
+
+#[test]
 fn walkthrough_hipaa() {
     check("hipaa");
 }

@@ -261,6 +261,7 @@ const FILES: &[(&str, &str)] = shipped![
     "import",
     "subaccounts",
     "merge",
+    "merge-import",
     "hipaa",
     "roles",
     "sso",
@@ -387,7 +388,7 @@ mod tests {
     #[test]
     fn every_shipped_walkthrough_parses() {
         let all = super::all();
-        assert_eq!(all.len(), 14);
+        assert_eq!(all.len(), 15);
         assert!(
             all.iter()
                 .all(|w| !w.title.is_empty() && !w.steps.is_empty())
