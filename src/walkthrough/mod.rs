@@ -299,7 +299,7 @@ pub fn parse_file(file: &str, name: &str, text: &str) -> Result<Walkthrough, Str
         ));
     }
     for (i, s) in w.steps.iter().enumerate() {
-        if let Err(e) = crate::console::keys::parse_keys(&s.keys) {
+        if let Err(e) = player::paced_keys(&s.keys) {
             return Err(format!("{}: step {}: {}", at(&s.keys), i + 1, sentence(&e)));
         }
         for id in rule_ids_in(&s.caption) {

@@ -28,8 +28,53 @@ use super::{Walkthrough, all, check_step, find};
 use crate::console::{App, keys, screen_text};
 use crate::model::Sid;
 
-/// Time between two played keys.
+/// Time before a played key (a command, a named key).
 const KEY_PACE: Duration = Duration::from_millis(450);
+/// Time before each character of typed text (`"…"` in the keys).
+const TYPE_PACE: Duration = Duration::from_millis(60);
+
+/// A step's keys with the time to wait before each: commands at a pace a class can follow,
+/// typed text at typing speed.
+pub fn paced_keys(script: &str) -> Result<Vec<(KeyEvent, Duration)>, String> {
+    let mut out = Vec::new();
+    let mut token = String::new();
+    let mut quoted = false;
+    let flush = |token: &mut String, out: &mut Vec<(KeyEvent, Duration)>| {
+        if token.is_empty() {
+            return Ok::<(), String>(());
+        }
+        let pace = if token.starts_with('"') {
+            TYPE_PACE
+        } else {
+            KEY_PACE
+        };
+        let keys = keys::parse_keys(token)?;
+        for (i, k) in keys.into_iter().enumerate() {
+            // the first character of typed text waits like a key, so the field is seen first
+            out.push((k, if i == 0 { KEY_PACE } else { pace }));
+        }
+        token.clear();
+        Ok(())
+    };
+    for c in script.chars() {
+        match c {
+            '"' => {
+                token.push(c);
+                quoted = !quoted;
+                if !quoted {
+                    flush(&mut token, &mut out)?;
+                }
+            }
+            c if c.is_whitespace() && !quoted => flush(&mut token, &mut out)?,
+            c => token.push(c),
+        }
+    }
+    if quoted {
+        return Err("a quote is not closed".into());
+    }
+    flush(&mut token, &mut out)?;
+    Ok(out)
+}
 /// Rows the caption pane takes below the console.
 pub const CAPTION_ROWS: u16 = 8;
 /// The terminal size the tests, `--headless` and the exports use unless `--size` says otherwise.
@@ -339,8 +384,8 @@ pub struct Player {
     org: Sid,
     /// The step shown (0-based).
     pub step: usize,
-    /// Keys of the current step still to play, last first.
-    pending: Vec<KeyEvent>,
+    /// Keys of the current step still to play, last first, with the time to wait before each.
+    pending: Vec<(KeyEvent, Duration)>,
     /// The step's keys have all been played.
     pub finished: bool,
     /// → after the last step: the end is shown.
@@ -409,7 +454,7 @@ impl Player {
         self.exploring = false;
         let s = &self.w.steps[step];
         apply_setup(&mut self.app, &self.org, s)?;
-        self.pending = keys::parse_keys(&s.keys).map_err(|e| anyhow!(e))?;
+        self.pending = paced_keys(&s.keys).map_err(|e| anyhow!(e))?;
         self.pending.reverse();
         self.finished = false;
         self.failures.clear();
@@ -425,7 +470,7 @@ impl Player {
         let mut t =
             Terminal::new(TestBackend::new(self.size.0, self.size.1)).expect("test backend");
         let _ = t.draw(|f| self.app.render(f));
-        while let Some(k) = self.pending.pop() {
+        while let Some((k, _)) = self.pending.pop() {
             self.app.handle_key(k);
             let _ = t.draw(|f| self.app.render(f));
         }
@@ -528,9 +573,10 @@ impl Player {
             return Ok(());
         }
         if !self.finished {
-            if self.last.elapsed() >= KEY_PACE {
+            let wait = self.pending.last().map_or(KEY_PACE, |(_, d)| *d);
+            if self.last.elapsed() >= wait {
                 match self.pending.pop() {
-                    Some(k) => {
+                    Some((k, _)) => {
                         self.app.handle_key(k);
                         self.last = Instant::now();
                     }
@@ -736,4 +782,24 @@ fn play(w: &Walkthrough, opts: Options) -> anyhow::Result<()> {
     })();
     ratatui::restore();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_text_is_paced_as_typing_and_commands_as_keys() {
+        let keys = paced_keys("3 i \"ab c\" enter").unwrap();
+        let paces: Vec<Duration> = keys.iter().map(|(_, d)| *d).collect();
+        assert_eq!(
+            paces,
+            [
+                KEY_PACE, KEY_PACE, KEY_PACE, TYPE_PACE, TYPE_PACE, TYPE_PACE, KEY_PACE
+            ]
+        );
+        let plain: Vec<KeyEvent> = keys.into_iter().map(|(k, _)| k).collect();
+        assert_eq!(plain, keys::parse_keys("3 i \"ab c\" enter").unwrap());
+        assert!(paced_keys("\"open").is_err());
+    }
 }
