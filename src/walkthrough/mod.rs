@@ -1,8 +1,14 @@
-//! Guided walkthroughs (`tworg demo`): data files in `assets/walkthroughs/`, each a title, a
-//! summary and steps. A step has a caption (what happens and why, naming the rule), the keys to
-//! play (the `tworg render --keys` syntax), and what must be true afterwards: text on screen and
-//! facts about the model. The same files are the console's snapshot tests, so a demo can never
-//! drift from the product.
+//! Walkthroughs (`tworg demo`): data files, each a title, a summary and steps. A step has a
+//! caption read aloud to a class (what happens and why, naming the rule), optional presenter
+//! notes, the keys to play (the `tworg render --keys` syntax), optional setups (changes made
+//! through the model first, a fast-forward the caption names), and what must be true afterwards:
+//! text on the console and facts about the model. The shipped files are `assets/walkthroughs/`;
+//! a trainer's own is loaded with `--file` ([`load_file`]). The README documents the schema
+//! ("Walkthrough files"). The same files are the snapshot tests and the exercises' grading, so a
+//! demo can never drift from the product.
+//!
+//! [`player`] plays one for a class ([`controls`]: the presenter's keys), [`exercise`] lets a
+//! learner do it, [`export`] writes Markdown or an asciicast, [`runner`] plays steps headless.
 
 pub mod controls;
 pub mod exercise;
