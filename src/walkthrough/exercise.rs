@@ -1,8 +1,10 @@
 //! `tworg demo NAME --exercise`: the learner does each step themselves in the real console, on
 //! a scratch copy of the demo world. The caption is the task; `f5` grades it by the step's own
-//! checks (its facts about the model and the text it must leave on screen): passed, or what is
-//! still missing, with a hint (the step's `hint`, else its keys) after two failed tries. `f6`
-//! skips a step. The score is shown at the end and printed when the console closes.
+//! checks: its facts about the model, as they are now, and the texts it names on the screen, seen
+//! at any moment since the step began (a learner may close the refusal they caused before asking
+//! for a grade). The answer is passed, or what is still missing, with a hint (the step's `hint`,
+//! else its keys) after two failed tries. `f6` skips a step. The score is shown at the end and
+//! printed when the console closes.
 
 use std::time::Duration;
 
@@ -15,9 +17,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::Walkthrough;
 use super::player::{CAPTION_ROWS, console_size};
 use super::runner::{apply_setup, fresh_app};
-use super::{Walkthrough, check_step};
 use crate::console::{App, keys, screen_text};
 use crate::model::Sid;
 
@@ -57,6 +59,8 @@ pub struct Exercise {
     pub tries: usize,
     pub outcomes: Vec<Outcome>,
     pub last: Option<Grade>,
+    /// Which of the step's screen texts have been on the screen since it began.
+    seen: Vec<bool>,
     size: (u16, u16),
 }
 
@@ -71,6 +75,7 @@ impl Exercise {
             tries: 0,
             outcomes: Vec::new(),
             last: None,
+            seen: Vec::new(),
             size,
         };
         e.start_step()?;
@@ -83,10 +88,21 @@ impl Exercise {
 
     fn start_step(&mut self) -> anyhow::Result<()> {
         self.tries = 0;
+        self.seen.clear();
         if let Some(s) = self.w.steps.get(self.step) {
+            self.seen = vec![false; s.screen.len()];
             apply_setup(&mut self.app, &self.org, s)?;
         }
         Ok(())
+    }
+
+    /// Notes which of the step's screen texts a drawn screen shows.
+    fn observe(&mut self, screen: &str) {
+        if let Some(s) = self.w.steps.get(self.step) {
+            for (seen, text) in self.seen.iter_mut().zip(&s.screen) {
+                *seen |= screen.contains(text.as_str());
+            }
+        }
     }
 
     /// Types keys into the console, as the learner would (the `--keys` syntax).
@@ -96,22 +112,36 @@ impl Exercise {
         for k in keys::parse_keys(script).map_err(|e| anyhow::anyhow!(e))? {
             self.app.handle_key(k);
             let _ = t.draw(|f| self.app.render(f));
+            let screen = screen_text(t.backend());
+            self.observe(&screen);
         }
         Ok(())
     }
 
     /// `f5`: grades the step by its checks.
     pub fn check(&mut self) -> anyhow::Result<Grade> {
-        let Some(step) = self.w.steps.get(self.step) else {
+        let Some(step) = self.w.steps.get(self.step).cloned() else {
             anyhow::bail!("the exercise is finished");
         };
         let mut t = Terminal::new(TestBackend::new(self.size.0, self.size.1))?;
         let _ = t.draw(|f| self.app.render(f));
         let screen = screen_text(t.backend());
-        let missing = {
+        self.observe(&screen);
+        let mut missing: Vec<String> = step
+            .screen
+            .iter()
+            .zip(&self.seen)
+            .filter(|(_, seen)| !**seen)
+            .map(|(t, _)| format!("the screen has not shown {t:?} yet"))
+            .collect();
+        {
             let s = self.app.lock();
-            check_step(step, &screen, &s.world, &self.org)
-        };
+            missing.extend(
+                step.facts
+                    .iter()
+                    .filter_map(|f| f.check(&s.world, &self.org).err()),
+            );
+        }
         let grade = if missing.is_empty() {
             self.outcomes.push(Outcome::Passed {
                 tries: self.tries + 1,
@@ -203,6 +233,8 @@ impl Exercise {
         let mut inner =
             Terminal::new(TestBackend::new(self.size.0, self.size.1)).expect("test backend");
         let _ = inner.draw(|f| self.app.render(f));
+        let screen = screen_text(inner.backend());
+        self.observe(&screen);
         let src = inner.backend().buffer();
         let buf = frame.buffer_mut();
         for y in 0..console_area.height {
