@@ -285,7 +285,8 @@ fn an_exercise_is_passed_by_a_scripted_learner_and_failed_by_a_wrong_one() {
     );
 }
 
-/// The asciicast export: a v2 header, then one frame per step that shows that step.
+/// The asciicast export: a v2 header, then frames in time order that replay every step: each
+/// step's caption appears, and its last frame shows what the step's checks expect.
 #[test]
 fn the_cast_header_is_asciicast_v2_and_its_frames_replay_the_steps() {
     let w = walkthrough::find("import").unwrap();
@@ -296,32 +297,47 @@ fn the_cast_header_is_asciicast_v2_and_its_frames_replay_the_steps() {
     assert_eq!(header["width"], 120);
     assert_eq!(header["height"], 34);
     let events: Vec<serde_json::Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(
-        events.len(),
-        w.steps.len() + 1,
-        "one frame per step, then the end"
-    );
     let mut last = -1.0;
-    for (i, e) in events.iter().enumerate() {
+    for e in &events {
         let t = e[0].as_f64().unwrap();
-        assert!(t > last, "times increase");
+        assert!(t >= last, "times never go back");
         last = t;
         assert_eq!(e[1], "o");
-        let Some(step) = w.steps.get(i) else { continue };
-        let text = strip_ansi(e[2].as_str().unwrap());
-        assert!(
-            text.contains(&format!("step {} of {}", i + 1, w.steps.len())),
-            "{text}"
-        );
+    }
+    assert_eq!(
+        events.last().unwrap()[2],
+        "",
+        "the recording ends after a hold"
+    );
+    let frames: Vec<String> = events[..events.len() - 1]
+        .iter()
+        .map(|e| strip_ansi(e[2].as_str().unwrap()))
+        .collect();
+    assert!(frames.iter().all(|f| f.lines().count() == 34));
+    let mut at = 0;
+    for (i, step) in w.steps.iter().enumerate() {
+        let title = format!("step {} of {}", i + 1, w.steps.len());
+        let of_step: Vec<&String> = frames[at..]
+            .iter()
+            .take_while(|f| f.contains(&title))
+            .collect();
+        assert!(!of_step.is_empty(), "no frame of {title}");
+        at += of_step.len();
+        let end = of_step.last().unwrap();
         for s in &step.screen {
             assert!(
-                text.contains(s.as_str()),
-                "frame {} lacks {s:?}\n{text}",
-                i + 1
+                end.contains(s.as_str()),
+                "{title} ends without {s:?}\n{end}"
             );
         }
-        assert_eq!(text.lines().count(), 34);
+        if i > 0 {
+            assert!(
+                of_step.len() > 1,
+                "{title}: its keys are played frame by frame"
+            );
+        }
     }
+    assert_eq!(at, frames.len(), "every frame belongs to a step, in order");
 }
 
 fn strip_ansi(s: &str) -> String {

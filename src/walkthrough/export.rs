@@ -1,6 +1,6 @@
 //! `tworg demo NAME --export md|cast`: a walkthrough as Markdown (captions, presenter notes,
 //! each step's screen as a text block) or as an asciicast v2 recording that `asciinema play`
-//! replays: one frame per step, the player as the class would see it.
+//! replays: the player as the class would see it, key by key.
 //!
 //! Both are deterministic (no wall clock in them), so `docs/walkthroughs/*.md` can be compared
 //! with a fresh export by a test.
@@ -10,10 +10,14 @@ use std::fmt::Write as _;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
-use super::Walkthrough;
-use super::player::{Frame, Options, run_frames};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
-/// Seconds each step stays in the recording.
+use super::Walkthrough;
+use super::controls::Control;
+use super::player::{Options, Player, console_size, run_frames};
+
+/// Seconds each finished step stays in the recording.
 pub const CAST_STEP_SECONDS: f64 = 6.0;
 
 /// The Markdown export: the console's screen of each step (at `size` less the caption pane).
@@ -64,13 +68,10 @@ fn fence_safe(screen: &str) -> String {
     crate::text::escape_lines(screen).replace("```", "'''")
 }
 
-/// The asciicast v2 export: a JSON header line, then one `[time, "o", data]` event per step.
+/// The asciicast v2 export: a JSON header line, then `[time, "o", data]` events: each step's
+/// caption with the console before its keys, a frame after each key (typed text as one), the
+/// finished step held [`CAST_STEP_SECONDS`], as the player shows it when the presenter moves on.
 pub fn asciicast(w: &Walkthrough, size: (u16, u16)) -> anyhow::Result<String> {
-    let frames = run_frames(w, size, Options::default())?;
-    cast_of(w, size, &frames)
-}
-
-fn cast_of(w: &Walkthrough, size: (u16, u16), frames: &[Frame]) -> anyhow::Result<String> {
     let header = serde_json::json!({
         "version": 2,
         "width": size.0,
@@ -80,17 +81,40 @@ fn cast_of(w: &Walkthrough, size: (u16, u16), frames: &[Frame]) -> anyhow::Resul
     });
     let mut s = serde_json::to_string(&header)?;
     s.push('\n');
-    for (i, f) in frames.iter().enumerate() {
-        let t = i as f64 * CAST_STEP_SECONDS;
-        let event = serde_json::json!([t, "o", ansi(&f.buffer)]);
+    let mut p = Player::new(w.clone(), Options::default(), console_size(size))?;
+    let mut t = Terminal::new(TestBackend::new(size.0, size.1))?;
+    let mut time = 0.0;
+    let mut frame = |p: &mut Player, time: f64, s: &mut String| -> anyhow::Result<()> {
+        t.draw(|f| p.draw(f))?;
+        let event = serde_json::json!([round(time), "o", ansi(t.backend().buffer())]);
         s.push_str(&serde_json::to_string(&event)?);
         s.push('\n');
+        Ok(())
+    };
+    frame(&mut p, time, &mut s)?;
+    for _ in 1..w.steps.len() {
+        time += CAST_STEP_SECONDS;
+        p.control(Control::Next)?;
+        frame(&mut p, time, &mut s)?;
+        while let Some(took) = p.play_token() {
+            time += took.as_secs_f64();
+            frame(&mut p, time, &mut s)?;
+        }
     }
     // the last frame stays before the recording ends
-    let end = frames.len() as f64 * CAST_STEP_SECONDS;
-    s.push_str(&serde_json::to_string(&serde_json::json!([end, "o", ""]))?);
+    time += CAST_STEP_SECONDS;
+    s.push_str(&serde_json::to_string(&serde_json::json!([
+        round(time),
+        "o",
+        ""
+    ]))?);
     s.push('\n');
     Ok(s)
+}
+
+/// Times to the millisecond, so the file does not depend on float printing.
+fn round(t: f64) -> f64 {
+    (t * 1000.0).round() / 1000.0
 }
 
 /// A buffer as terminal output: home, clear, then each row with its colours and styles.

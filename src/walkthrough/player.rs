@@ -559,6 +559,27 @@ impl Player {
         }
     }
 
+    /// Plays the next key of the step, or the whole of a typed text, at once; finishes the step
+    /// after its last key. Returns how long the player would have taken (for recordings), or
+    /// `None` when no key is left.
+    pub fn play_token(&mut self) -> Option<Duration> {
+        let (first, mut took) = self.pending.pop()?;
+        self.app.handle_key(first);
+        while let Some((k, d)) = self.pending.last().copied()
+            && d == TYPE_PACE
+        {
+            self.pending.pop();
+            self.app.handle_key(k);
+            took += d;
+        }
+        // let the console draw between keys, as the terminal would
+        let _ = self.console_screen();
+        if self.pending.is_empty() {
+            self.finish();
+        }
+        Some(took)
+    }
+
     /// Back to the walkthrough from exploring: the step rebuilt as its caption describes it.
     fn leave_explore(&mut self) -> anyhow::Result<()> {
         self.exploring = false;
