@@ -362,3 +362,20 @@ fn output_that_is_not_a_terminal_has_no_escape_sequences() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_user_named_after_an_address_of_separators_still_has_a_name() {
+    // a name made from `-@…` was empty, and the world then failed its own load check
+    let mut w = demo();
+    let ctx = ctx_as(&w, OLIVIA);
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::Signup {
+            email: "-@gmail.example".into(),
+            name: None,
+        },
+    );
+    let text = tworg::persist::to_ron(&w);
+    tworg::persist::from_ron(&text, "w.ron").expect("the world loads again");
+}

@@ -16,7 +16,7 @@ use super::*;
 /// A display name from an email's local part: `ada.lovelace@x` → `Ada Lovelace`.
 pub fn name_from_email(email: &str) -> String {
     let local = email.split('@').next().unwrap_or(email);
-    local
+    let name = local
         .split(['.', '_', '-', '+'])
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -26,7 +26,13 @@ pub fn name_from_email(email: &str) -> String {
                 .unwrap_or_default()
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    // a local part of separators only (`-@…`) names no one: the address stands for the name
+    if name.is_empty() {
+        email.to_string()
+    } else {
+        name
+    }
 }
 
 impl World {
