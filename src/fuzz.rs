@@ -12,8 +12,11 @@ use serde_json::Value;
 
 use crate::model::{Action, ActionError, World};
 
+/// A target's body: arbitrary bytes in, a panic if something that must hold does not.
+pub type Target = fn(&[u8]);
+
 /// The targets by name, as `fuzz/fuzz_targets/NAME.rs` and `fuzz/corpus/NAME/` name them.
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+pub const TARGETS: [(&str, Target); 6] = [
     ("world_loader", world_loader),
     ("journal_reader", journal_reader),
     ("scim_filter", scim_filter),
