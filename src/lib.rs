@@ -9,6 +9,8 @@ pub mod cli;
 pub mod console;
 pub mod model;
 pub mod persist;
+pub mod plan;
+pub mod runbook;
 pub mod server;
 pub mod session;
 pub mod target;
