@@ -14,10 +14,11 @@ fn q(word: &str) -> String {
         .unwrap_or_else(|_| format!("'{}'", word.replace('\0', "")))
 }
 
-fn role_key(r: OrgRole) -> &'static str {
+fn role_key(r: OrgRole) -> Result<&'static str, NoLine> {
     match r {
-        OrgRole::Administrator | OrgRole::Owner => "admin",
-        OrgRole::Standard => "standard",
+        OrgRole::Administrator => Ok("admin"),
+        OrgRole::Standard => Ok("standard"),
+        OrgRole::Owner => Err(NoLine::Unsayable("the Owner role (org transfer gives it)")),
     }
 }
 
@@ -46,6 +47,8 @@ pub enum NoLine {
     NeedsFile(&'static str),
     /// Only the SCIM endpoint performs it.
     ScimOnly,
+    /// The command line cannot say it (a negative duration, an Owner role to give).
+    Unsayable(&'static str),
 }
 
 impl std::fmt::Display for NoLine {
@@ -53,6 +56,7 @@ impl std::fmt::Display for NoLine {
         match self {
             NoLine::NeedsFile(what) => write!(f, "the command reads {what} from a file"),
             NoLine::ScimOnly => f.write_str("only a SCIM client performs it"),
+            NoLine::Unsayable(what) => write!(f, "the command line cannot say {what}"),
         }
     }
 }
@@ -78,6 +82,9 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
         ),
         A::PublishDns { domain } => format!("dns publish {}", q(domain)),
         A::UnpublishDns { domain } => format!("dns unpublish {}", q(domain)),
+        A::AdvanceClock { seconds } if *seconds < 0 => {
+            return Err(NoLine::Unsayable("a clock going back"));
+        }
         A::AdvanceClock { seconds } => format!("clock advance {}", duration(*seconds)),
         A::CreateAccount { name, flex, owner } => {
             let mut s = format!("account create {}", q(name));
@@ -140,7 +147,7 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
         } => {
             let mut s = format!("user invite {}", q(email));
             if *role != OrgRole::Standard {
-                s.push_str(&format!(" --role {}", role_key(*role)));
+                s.push_str(&format!(" --role {}", role_key(*role)?));
             }
             for (sid, roles) in accounts {
                 s.push_str(&format!(
@@ -161,7 +168,7 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
         } => format!(
             "user role {} {}{}",
             q(user),
-            role_key(*role),
+            role_key(*role)?,
             yes(*confirm_lockout)
         ),
         A::ResetPassword { user } => format!("user reset-password {}", q(user)),
@@ -193,7 +200,7 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
                 s.push_str(&format!(" --confirm {}", q(confirm)));
             }
             if *owner_role != OrgRole::Standard {
-                s.push_str(&format!(" --owner-role {}", role_key(*owner_role)));
+                s.push_str(&format!(" --owner-role {}", role_key(*owner_role)?));
             }
             s
         }
@@ -209,6 +216,10 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
                 Setting::BulkImport(b) => ("bulk-import", on_off(*b).to_string()),
                 Setting::ScimTwilioRules(b) => ("scim-twilio-rules", on_off(*b).to_string()),
                 Setting::MultiVerified { domain, on } => {
+                    // the value is split at white space: a domain must be one word
+                    if domain.is_empty() || domain.contains(char::is_whitespace) {
+                        return Err(NoLine::Unsayable("a domain that is not one word"));
+                    }
                     ("multi-verified", format!("{} {}", q(domain), on_off(*on)))
                 }
             };
