@@ -917,8 +917,11 @@ fn plan_of(w: &mut World, steps: &[Step]) -> String {
             let action = r.action(s, &ctx);
             (r.owner_ctx(s, &action).unwrap_or(ctx), action)
         };
-        let Some(user) = ctx.acting_user() else { continue };
-        let Ok(line) = tworg::plan::line(&action, Some(ctx.org.as_str()), Some(user.as_str())) else {
+        let Some(user) = ctx.acting_user() else {
+            continue;
+        };
+        let Ok(line) = tworg::plan::line(&action, Some(ctx.org.as_str()), Some(user.as_str()))
+        else {
             continue;
         };
         // the line parses back to the action it was written from (a SCIM token is made anew)

@@ -528,8 +528,13 @@ fn invitations(d: &mut Diff) {
                     Some(o),
                     i.email.clone(),
                     format!(
-                        "is invited as {} (expires {})",
+                        "is invited as {} ({} {})",
                         i.role.label(),
+                        if i.is_expired(d.b.clock) {
+                            "and the invitation expires on the way,"
+                        } else {
+                            "expires"
+                        },
                         time::format_time(i.expires_at)
                     ),
                 ),

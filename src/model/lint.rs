@@ -330,6 +330,25 @@ fn sso_not_enforced(l: &mut Lint) {
             if !p.tested {
                 fixes.push(Action::SsoTest);
             }
+            // keep a break-glass Administrator (SSO-5): one who can sign in without SSO once
+            // the domain is enforced; else exempt the first active one of the domain
+            let admins: Vec<&User> = w
+                .members(&org.sid)
+                .filter(|u| {
+                    let m = role_of(u);
+                    m.role == OrgRole::Administrator && active(m)
+                })
+                .collect();
+            let outside = admins.iter().any(|u| {
+                !w.sso_required(u)
+                    && (role_of(u).sso_exempt
+                        || w.domain_of_email(org, &u.email).map(|x| &x.name) != Some(&d.name))
+            });
+            if !outside && let Some(a) = admins.first() {
+                fixes.push(Action::SsoExempt {
+                    user: a.email.clone(),
+                });
+            }
             fixes.push(Action::SsoEnforce {
                 domain: d.name.clone(),
                 confirm_lockout: false,
