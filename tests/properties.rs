@@ -978,12 +978,10 @@ proptest! {
 
         // the world before, kept aside: the snapshot and its journal
         let before = dir.join("before.ron");
-        for (from, to) in [(file.path.clone(), before.clone())] {
-            std::fs::copy(&from, &to).expect("copy");
-            let j = tworg::persist::journal_path(&from);
-            if j.exists() {
-                std::fs::copy(&j, tworg::persist::journal_path(&to)).expect("copy journal");
-            }
+        std::fs::copy(&file.path, &before).expect("copy");
+        let journal = tworg::persist::journal_path(&file.path);
+        if journal.exists() {
+            std::fs::copy(&journal, tworg::persist::journal_path(&before)).expect("copy journal");
         }
         let out = fixture::tworg_cli(&file.path, &["apply", &plan_arg]);
         prop_assert!(matches!(out.status.code(), Some(0 | 2 | 3)), "apply: {out:?}");
