@@ -63,7 +63,11 @@ pub enum Command {
     },
     /// The organization health check: findings with severity, the rule they come from and the
     /// fix as plan lines (every organization, or the one --org names)
-    Lint,
+    Lint {
+        /// Also write every fix's plan lines to FILE, a plan for `tworg apply`
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+    },
     /// The numbered steps to make a rehearsed change in the real Twilio Console
     Runbook(RunbookArgs),
     /// Every rule ID with its one-line statement

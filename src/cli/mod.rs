@@ -248,7 +248,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Apply(a) => script::run(&target, a, json, cli.read_only),
         Command::Diff { before, after } => plans::diff(&before, &after, json),
-        Command::Lint => plans::lint(&target, json),
+        Command::Lint { plan } => plans::lint(&target, plan.as_deref(), json),
         Command::Runbook(a) => plans::runbook(&target, a, json),
         Command::Compact => {
             let (file, world) = target.open()?;
@@ -641,7 +641,7 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::Compact
         | Command::Apply(_)
         | Command::Diff { .. }
-        | Command::Lint
+        | Command::Lint { .. }
         | Command::Runbook(_)
         | Command::Scim(ScimCmd::Serve { .. })
         | Command::Render(_)

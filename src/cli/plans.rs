@@ -54,7 +54,7 @@ pub fn fix_lines(w: &World, f: &Finding) -> (Vec<String>, Vec<String>) {
 }
 
 /// `tworg lint`.
-pub fn lint(target: &Target, json: bool) -> Result<(), Failure> {
+pub fn lint(target: &Target, plan: Option<&Path>, json: bool) -> Result<(), Failure> {
     let w = target.read()?;
     let findings = match &target.org {
         Some(_) => {
@@ -63,6 +63,26 @@ pub fn lint(target: &Target, json: bool) -> Result<(), Failure> {
         }
         None => lint::lint(&w),
     };
+    if let Some(path) = plan {
+        let mut text = String::from("# tworg lint: the fixes of every finding, in order\n");
+        for f in &findings {
+            let (lines, _) = fix_lines(&w, f);
+            if !lines.is_empty() {
+                text.push_str(&format!(
+                    "# {} ({})\n",
+                    f.check.key(),
+                    f.subject.replace(['\n', '\r'], " ")
+                ));
+            }
+            for l in lines {
+                text.push_str(&l);
+                text.push('\n');
+            }
+        }
+        std::fs::write(path, text)
+            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+        errln!("wrote the plan lines to {}", path.display());
+    }
     if json {
         let list: Vec<Value> = findings
             .iter()

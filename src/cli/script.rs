@@ -123,7 +123,7 @@ fn changes_the_world(c: &Command) -> bool {
             | Command::Compact
             | Command::Apply(_)
             | Command::Diff { .. }
-            | Command::Lint
+            | Command::Lint { .. }
             | Command::Runbook(_)
             | Command::Rules
             | Command::Show { .. }
