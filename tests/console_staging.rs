@@ -84,26 +84,35 @@ fn discarding_leaves_the_world_as_it_was() {
 }
 
 #[test]
-fn staged_changes_written_as_a_plan_parse_and_a_runbook_is_shown() {
-    let mut h = H::new();
+fn staged_changes_written_as_a_plan_parse_and_a_runbook_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    tworg::persist::WorldFile::create(&path, &tworg::persist::demo_world()).unwrap();
+    let (file, world) = tworg::persist::WorldFile::open(&path).unwrap();
+    let home = world.home_org.clone().unwrap();
+    let owner = world.owner_of_org(&home).unwrap().sid.clone();
+    let mut h = H {
+        app: App::new(
+            tworg::session::Session::new(world, Some(file)).shared(),
+            tworg::model::Ctx::new(home, owner),
+            tworg::console::theme::Theme::mono(),
+        ),
+        term: Terminal::new(TestBackend::new(120, 40)).unwrap(),
+    };
     stage_an_invitation(&mut h);
     h.keys("W");
-    let s = h.screen();
-    let path = s
-        .lines()
-        .find_map(|l| l.split("as a plan to ").nth(1))
-        .expect("the path")
-        .trim()
-        .to_string();
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::remove_file(&path).ok();
+    let text = std::fs::read_to_string(dir.path().join("w.ron.staged.tworg")).unwrap();
     let lines = tworg::cli::script::parse_script(&text).expect("the plan parses");
     assert_eq!(lines.len(), 1);
     assert!(text.contains(&format!("user invite {NEW}")), "{text}");
     h.keys("H");
     let s = h.screen();
     assert!(s.contains("Runbook") && s.contains("Invite a user"), "{s}");
-    assert!(s.contains("User management"), "{s}");
+    let md = std::fs::read_to_string(dir.path().join("w.ron.runbook.md")).unwrap();
+    assert!(
+        md.contains("Settings › Organization settings › User management"),
+        "{md}"
+    );
     // undo is off while staging: the list and the copy stay in step
     h.keys("esc u");
     assert!(h.invited());
@@ -111,6 +120,35 @@ fn staged_changes_written_as_a_plan_parse_and_a_runbook_is_shown() {
         h.screen().contains("undo is off while staging"),
         "{}",
         h.screen()
+    );
+    // nothing reached the file while staging
+    let on_disk = tworg::persist::load(&path).unwrap();
+    assert!(
+        on_disk.orgs[&on_disk.home_org.clone().unwrap()]
+            .invitations
+            .for_email(NEW)
+            .is_none()
+    );
+    h.keys("F");
+    drop(h);
+    let on_disk = tworg::persist::load(&path).unwrap();
+    assert!(
+        on_disk.orgs[&on_disk.home_org.clone().unwrap()]
+            .invitations
+            .for_email(NEW)
+            .is_some()
+    );
+}
+
+#[test]
+fn a_scratch_world_shows_the_plan_instead_of_writing_it() {
+    let mut h = H::new();
+    stage_an_invitation(&mut h);
+    h.keys("W");
+    let s = h.screen();
+    assert!(
+        s.contains("not written to a file") && s.contains("user invite"),
+        "{s}"
     );
 }
 

@@ -275,6 +275,7 @@ const FILES: &[(&str, &str)] = shipped![
     "signup",
     "offboarding",
     "audit",
+    "handover",
 ];
 
 /// Parses one shipped walkthrough.

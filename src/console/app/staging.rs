@@ -2,7 +2,8 @@
 //! a scratch copy of the world (nothing is saved), every change made is listed (`Z` again shows
 //! the list and the difference it makes), then `F` applies them all to the real world, `V`
 //! discards them, `W` writes them out as a plan for `tworg apply`. `H` writes the runbook of the
-//! staged changes (or, not staging, of the changes made in this session) next to the world file.
+//! staged changes (or, not staging, of the changes made in this session) next to the world file
+//! (a scratch world has no file: the plan and the runbook are shown only).
 //! The rules stay in the model: staged changes are applied by the model to the copy, and again
 //! to the real world when applied for good.
 
@@ -160,14 +161,20 @@ impl App {
             text.push_str(&plan_line(&world, ctx, a));
             text.push('\n');
         }
-        let path = self.handover_path("staged.tworg");
-        match std::fs::write(&path, text) {
-            Ok(()) => self.info(format!(
-                "wrote {} staged change(s) as a plan to {}",
-                s.changes.len(),
-                path.display()
-            )),
-            Err(e) => self.info(format!("cannot write {}: {e}", path.display())),
+        let count = s.changes.len();
+        match self.handover_path("staged.tworg") {
+            Some(path) => match std::fs::write(&path, text) {
+                Ok(()) => self.info(format!(
+                    "wrote {count} staged change(s) as a plan to {}",
+                    path.display()
+                )),
+                Err(e) => self.info(format!("cannot write {}: {e}", path.display())),
+            },
+            None => self.open(Modal::Message(Message {
+                title: "The plan (a scratch world: not written to a file)".into(),
+                lines: text.lines().map(String::from).collect(),
+                scroll: 0,
+            })),
         }
     }
 
@@ -182,10 +189,12 @@ impl App {
         let world = self.lock().world.clone();
         let book = crate::runbook::from_changes(&format!("Runbook of {what}"), &world, &changes);
         let text = book.to_markdown();
-        let path = self.handover_path("runbook.md");
-        let written = match std::fs::write(&path, &text) {
-            Ok(()) => format!("written to {}", path.display()),
-            Err(e) => format!("not written: {e}"),
+        let written = match self.handover_path("runbook.md") {
+            Some(path) => match std::fs::write(&path, &text) {
+                Ok(()) => format!("written to {}", path.display()),
+                Err(e) => format!("not written: {e}"),
+            },
+            None => "a scratch world: not written to a file".to_string(),
         };
         self.open(Modal::Message(Message {
             title: format!("Runbook — {written}"),
@@ -194,25 +203,20 @@ impl App {
         }));
     }
 
-    /// `<world file>.<suffix>` beside the world file; in the temporary folder for a scratch world.
-    fn handover_path(&self, suffix: &str) -> PathBuf {
+    /// `<world file>.<suffix>` beside the world file; `None` for a scratch world (no file).
+    fn handover_path(&self, suffix: &str) -> Option<PathBuf> {
         let session = match &self.handover.staging {
             Some(s) => s.real.clone(),
             None => self.session.clone(),
         };
-        let file = session
+        let p = session
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .file()
-            .map(|f| f.path().to_path_buf());
-        match file {
-            Some(p) => {
-                let mut name = p.file_name().unwrap_or_default().to_os_string();
-                name.push(format!(".{suffix}"));
-                p.with_file_name(name)
-            }
-            None => std::env::temp_dir().join(format!("tworg-{}.{suffix}", std::process::id())),
-        }
+            .map(|f| f.path().to_path_buf())?;
+        let mut name = p.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".{suffix}"));
+        Some(p.with_file_name(name))
     }
 }
 
