@@ -6,12 +6,9 @@
 //! else its keys) after two failed tries. `f6` skips a step. The score is shown at the end and
 //! printed when the console closes.
 
-use std::time::Duration;
-
-use anyhow::Context as _;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -302,22 +299,15 @@ impl Exercise {
 pub fn run(w: &Walkthrough) -> anyhow::Result<()> {
     let size = ratatui::crossterm::terminal::size().unwrap_or(super::player::DEFAULT_SIZE);
     let mut ex = Exercise::new(w.clone(), console_size(size))?;
-    let mut terminal = ratatui::try_init().context("cannot open the terminal")?;
-    let result = (|| -> anyhow::Result<()> {
-        loop {
-            terminal.draw(|f| ex.draw(f))?;
-            if event::poll(Duration::from_millis(50))?
-                && let Event::Key(k) = event::read()?
-                && k.is_press()
-                && ex.key(k)?
-            {
-                return Ok(());
-            }
+    super::player::in_terminal(
+        &mut ex,
+        |ex, f| ex.draw(f),
+        |ex, k| ex.key(k),
+        |ex| {
             ex.app.tick();
-        }
-    })();
-    ratatui::restore();
-    result?;
+            Ok(())
+        },
+    )?;
     println!("{}: {}", w.title, ex.score());
     Ok(())
 }

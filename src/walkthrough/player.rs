@@ -138,16 +138,15 @@ impl DemoArgs {
             }
             Ok(())
         };
+        let mode_option = self.autoplay.is_some()
+            || self.notes
+            || self.check
+            || self.exercise
+            || self.export.is_some()
+            || self.size.is_some()
+            || self.headless;
         if self.list {
-            let other = self.name.is_some()
-                || self.file.is_some()
-                || self.autoplay.is_some()
-                || self.notes
-                || self.check
-                || self.exercise
-                || self.export.is_some()
-                || self.size.is_some()
-                || self.headless;
+            let other = self.name.is_some() || self.file.is_some() || mode_option;
             return only(
                 other,
                 "a walkthrough or an option other than --json",
@@ -159,14 +158,11 @@ impl DemoArgs {
         }
         let playing = self.name.is_some() || self.file.is_some();
         if !playing {
-            let any = self.autoplay.is_some()
-                || self.notes
-                || self.check
-                || self.exercise
-                || self.export.is_some()
-                || self.size.is_some()
-                || self.headless;
-            return only(any, "that option", "without a walkthrough (NAME or --file)");
+            return only(
+                mode_option,
+                "that option",
+                "without a walkthrough (NAME or --file)",
+            );
         }
         let modes = [self.exercise, self.export.is_some(), self.headless]
             .iter()
@@ -787,18 +783,29 @@ pub fn highlight(buf: &mut Buffer, area: Rect, texts: &[String]) {
 fn play(w: &Walkthrough, opts: Options) -> anyhow::Result<()> {
     let (cols, rows) = ratatui::crossterm::terminal::size().unwrap_or(DEFAULT_SIZE);
     let mut player = Player::new(w.clone(), opts, console_size((cols, rows)))?;
+    in_terminal(&mut player, |p, f| p.draw(f), |p, k| p.key(k), |p| p.tick())
+}
+
+/// The terminal loop the player and the exercise share: draw, read a key (a press), tick;
+/// until the key handler says done. The terminal is restored however it ends.
+pub(super) fn in_terminal<S>(
+    state: &mut S,
+    draw: impl Fn(&mut S, &mut ratatui::Frame),
+    key: impl Fn(&mut S, KeyEvent) -> anyhow::Result<bool>,
+    tick: impl Fn(&mut S) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut terminal = ratatui::try_init().context("cannot open the terminal")?;
     let result = (|| -> anyhow::Result<()> {
         loop {
-            terminal.draw(|f| player.draw(f))?;
+            terminal.draw(|f| draw(state, f))?;
             if event::poll(Duration::from_millis(50))?
                 && let Event::Key(k) = event::read()?
                 && k.is_press()
-                && player.key(k)?
+                && key(state, k)?
             {
                 return Ok(());
             }
-            player.tick()?;
+            tick(state)?;
         }
     })();
     ratatui::restore();
