@@ -719,6 +719,18 @@ fn the_diff_names_people_access_paths_and_expiries() {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
     assert!(tworg::model::diff::diff(&w, &w).is_empty());
+    // a renamed org moves no account
+    let mut renamed = before.clone();
+    ok(
+        &mut renamed,
+        &c,
+        Action::RenameOrg {
+            name: "Owl Holdings".into(),
+        },
+    );
+    let d = tworg::model::diff::diff(&before, &renamed);
+    assert_eq!(d.entries.len(), 1, "{:#?}", d.entries);
+    assert_eq!(d.entries[0].change, "is renamed Owl Holdings");
 }
 
 #[test]

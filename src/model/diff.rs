@@ -435,11 +435,12 @@ fn accounts(d: &mut Diff) {
             )),
             (Some(_), None) => changes.push("is purged".to_string()),
             (Some(a), Some(b)) => {
-                if a.parent.is_none() {
+                // where it is, by org SID and kind (a renamed org moves nothing)
+                let place =
+                    |w: &World, x: &Account| w.link_of(x).map(|l| (l.org.clone(), l.state.kind()));
+                if a.parent.is_none() && place(d.a, a) != place(d.b, b) {
                     let (wa, wb) = (account_where(d.a, a), account_where(d.b, b));
-                    if wa != wb {
-                        changes.push(format!("moves: {wa} → {wb}"));
-                    }
+                    changes.push(format!("moves: {wa} → {wb}"));
                 }
                 if a.owner != b.owner {
                     changes.push(format!(
