@@ -11,6 +11,8 @@ pub mod console;
 pub mod fuzz;
 pub mod model;
 pub mod persist;
+pub mod plan;
+pub mod runbook;
 pub mod server;
 pub mod session;
 pub mod target;

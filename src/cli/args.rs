@@ -56,6 +56,23 @@ pub enum Command {
     /// Apply a script of tworg command lines (one per line, `#` comments, `--as`/`--org` per
     /// line) after one load, journalled as one change
     Apply(ApplyArgs),
+    /// The difference between two world files in people's terms (who joins or leaves, who gains
+    /// or loses access, which accounts move, whom SSO covers, what expires on the way)
+    Diff {
+        /// The world before
+        before: PathBuf,
+        /// The world after
+        after: PathBuf,
+    },
+    /// The organization health check: findings with severity, the rule they come from and the
+    /// fix as plan lines (every organization, or the one --org names)
+    Lint {
+        /// Also write every fix's plan lines to FILE, a plan for `tworg apply`
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+    },
+    /// The numbered steps to make a rehearsed change in the real Twilio Console
+    Runbook(RunbookArgs),
     /// Every rule ID with its one-line statement
     Rules,
     /// Show part of the world
@@ -147,6 +164,27 @@ pub struct InitArgs {
     /// The Owner's email
     #[arg(long, value_name = "EMAIL")]
     pub owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["plan", "since"])))]
+pub struct RunbookArgs {
+    /// A plan (a `tworg apply` script, or - for standard input): its lines are rehearsed on a
+    /// copy of the world and each one that would apply becomes steps
+    #[arg(long, value_name = "FILE|-")]
+    pub plan: Option<String>,
+    /// The changes after this line of `tworg show audit` (1-based; 0 for all of them)
+    #[arg(long, value_name = "AUDIT_ENTRY")]
+    pub since: Option<usize>,
+    /// Markdown or a self-contained HTML page
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: RunbookFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RunbookFormat {
+    Md,
+    Html,
 }
 
 #[derive(Debug, Args)]

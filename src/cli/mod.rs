@@ -5,6 +5,7 @@
 //! rule; 4 the file could not be read, parsed, locked or written.
 
 pub mod args;
+pub mod plans;
 pub mod script;
 pub use crate::views as show;
 
@@ -256,6 +257,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Apply(a) => script::run(&target, a, json, cli.read_only),
+        Command::Diff { before, after } => plans::diff(&before, &after, json),
+        Command::Lint { plan } => plans::lint(&target, plan.as_deref(), json),
+        Command::Runbook(a) => plans::runbook(&target, a, json),
         Command::Compact => {
             let (file, world) = target.open()?;
             let changes = file.journal().pending_changes();
@@ -643,6 +647,9 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::SaveLoop { .. }
         | Command::Compact
         | Command::Apply(_)
+        | Command::Diff { .. }
+        | Command::Lint { .. }
+        | Command::Runbook(_)
         | Command::Scim(ScimCmd::Serve { .. })
         | Command::Render(_)
         | Command::Demo(_) => {

@@ -27,6 +27,7 @@ use crate::persist::journal::RestoreVerb;
 use crate::session::{ApplyError, Session, SharedSession};
 
 mod roles;
+mod staging;
 mod submit;
 mod tabs;
 
@@ -165,6 +166,8 @@ pub struct App {
     read_only: bool,
     /// Shown in the header after the file (the SCIM endpoint the console serves).
     pub header_note: Option<String>,
+    /// Staging and the changes of this session, for plans and runbooks (`app/staging.rs`).
+    pub handover: staging::Handover,
     /// Lines the detail pane is scrolled by (J/K); back to the top when the row changes.
     pub detail_scroll: usize,
     /// Lines of the detail pane as last drawn (the most it scrolls).
@@ -192,6 +195,7 @@ impl App {
         let mut app = App {
             read_only,
             header_note: None,
+            handover: Default::default(),
             session,
             ctx,
             theme,
@@ -532,6 +536,7 @@ impl App {
         drop(s);
         match result {
             Ok(out) => {
+                self.record_change(action);
                 self.push_undo(match (before, seq) {
                     (Some(w), _) => UndoPoint::World(w),
                     (None, seq) => UndoPoint::Record(seq.unwrap_or(0)),
@@ -732,6 +737,9 @@ impl App {
     }
 
     fn command(&mut self, cmd: Cmd) {
+        if self.handover_command(cmd) {
+            return;
+        }
         let len = self.cache.len(self.tab);
         let page = self.page;
         match cmd {

@@ -129,6 +129,12 @@ pub enum Cmd {
     UsrUnassign,
     // settings
     SetOpen,
+    // staging and handing over (app/staging.rs)
+    Stage,
+    StageApply,
+    StageDiscard,
+    StageWrite,
+    Runbook,
     // modals
     Submit,
     Cancel,
@@ -209,6 +215,41 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Global, &["ctrl-r"], C::Redo, "redo", false),
     b(K::Global, &["A"], C::ActAs, "act as…", true),
     b(K::Global, &["O"], C::SwitchOrg, "organization…", false),
+    b(
+        K::Global,
+        &["Z"],
+        C::Stage,
+        "stage changes (again: list them)",
+        false,
+    ),
+    b(
+        K::Global,
+        &["F"],
+        C::StageApply,
+        "apply every staged change",
+        false,
+    ),
+    b(
+        K::Global,
+        &["V"],
+        C::StageDiscard,
+        "discard the staged changes",
+        false,
+    ),
+    b(
+        K::Global,
+        &["W"],
+        C::StageWrite,
+        "write the staged changes as a plan",
+        false,
+    ),
+    b(
+        K::Global,
+        &["H"],
+        C::Runbook,
+        "runbook of the staged or recent changes",
+        false,
+    ),
     b(
         K::Global,
         &["J"],
@@ -418,6 +459,8 @@ impl Binding {
         matches!(
             self.cmd,
             Undo | Redo
+                | Stage
+                | StageApply
                 | AccCreate
                 | AccImport
                 | AccLink

@@ -275,6 +275,7 @@ const FILES: &[(&str, &str)] = shipped![
     "signup",
     "offboarding",
     "audit",
+    "handover",
 ];
 
 /// Parses one shipped walkthrough.
@@ -394,7 +395,7 @@ mod tests {
     #[test]
     fn every_shipped_walkthrough_parses() {
         let all = super::all();
-        assert_eq!(all.len(), 15);
+        assert_eq!(all.len(), 16);
         assert!(
             all.iter()
                 .all(|w| !w.title.is_empty() && !w.steps.is_empty())

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod domains;
+mod health;
 mod help;
 mod modal;
 mod settings;

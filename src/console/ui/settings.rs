@@ -41,6 +41,8 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(widget, list, &mut state);
     }
+    let (detail, health) = super::health::split(detail);
+    super::health::draw(frame, health, app, w);
     let lines: Vec<Line> = match rows.get(l.sel) {
         None => vec![Line::from("No setting matches.")],
         Some(r) => explain(w, org, r).into_iter().map(Line::from).collect(),
