@@ -125,17 +125,17 @@ fn tabs_switch_with_tab_shift_tab_and_digits() {
 fn navigation_keys_move_the_selection() {
     let mut h = H::new();
     h.keys("j j");
-    assert_eq!(h.app.lists[0].sel, 2);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 2);
     h.keys("k");
-    assert_eq!(h.app.lists[0].sel, 1);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 1);
     h.keys("G");
-    assert_eq!(h.app.lists[0].sel, 6);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 6);
     h.keys("g");
-    assert_eq!(h.app.lists[0].sel, 0);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 0);
     h.keys("down pgdn");
-    assert_eq!(h.app.lists[0].sel, 6);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 6);
     h.keys("pgup");
-    assert_eq!(h.app.lists[0].sel, 0);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 0);
     h.keys("enter");
     assert!(h.app.zoom);
     h.keys("esc");
@@ -166,7 +166,7 @@ fn release_events_are_ignored() {
     let mut ev = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
     ev.kind = KeyEventKind::Release;
     h.app.handle_key(ev);
-    assert_eq!(h.app.lists[0].sel, 0);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 0);
 }
 
 #[test]
@@ -747,14 +747,14 @@ fn mouse_wheel_scrolls_and_click_selects() {
         modifiers: KeyModifiers::NONE,
     };
     h.app.mouse_event(ev(MouseEventKind::ScrollDown, 10, 10));
-    assert_eq!(h.app.lists[0].sel, 1);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 1);
     let area = h.app.list_area;
     h.app.mouse_event(ev(
         MouseEventKind::Down(MouseButton::Left),
         area.x + 2,
         area.y + 4,
     ));
-    assert_eq!(h.app.lists[0].sel, 4);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 4);
 }
 
 // ---- the two model functions the console asks ----

@@ -61,36 +61,7 @@ struct PendingRestore {
     rx: std::sync::mpsc::Receiver<Result<World, String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Accounts,
-    Domains,
-    Users,
-    Settings,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Accounts, Tab::Domains, Tab::Users, Tab::Settings];
-    pub fn index(self) -> usize {
-        self as usize
-    }
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Accounts => "Accounts",
-            Tab::Domains => "Domains",
-            Tab::Users => "Users",
-            Tab::Settings => "Settings",
-        }
-    }
-    pub fn key_ctx(self) -> KeyCtx {
-        match self {
-            Tab::Accounts => KeyCtx::Accounts,
-            Tab::Domains => KeyCtx::Domains,
-            Tab::Users => KeyCtx::Users,
-            Tab::Settings => KeyCtx::Settings,
-        }
-    }
-}
+pub use super::keymap::Tab;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusKind {
@@ -112,6 +83,23 @@ pub struct ListUi {
     pub sel: usize,
     pub offset: usize,
     pub filter: Input,
+}
+
+/// Selection, scroll and filter of every tab's list, indexed by [`Tab`].
+#[derive(Debug, Clone, Default)]
+pub struct Lists([ListUi; 4]);
+
+impl std::ops::Index<Tab> for Lists {
+    type Output = ListUi;
+    fn index(&self, t: Tab) -> &ListUi {
+        &self.0[t.index()]
+    }
+}
+
+impl std::ops::IndexMut<Tab> for Lists {
+    fn index_mut(&mut self, t: Tab) -> &mut ListUi {
+        &mut self.0[t.index()]
+    }
 }
 
 /// Rows of every tab, rebuilt when the world's generation or the context changes.
@@ -149,7 +137,7 @@ pub struct App {
     pub ctx: Ctx,
     pub theme: Theme,
     pub tab: Tab,
-    pub lists: [ListUi; 4],
+    pub lists: Lists,
     /// The detail pane fills the body (Enter; Esc returns).
     pub zoom: bool,
     /// Keys go to the current tab's filter.
@@ -255,7 +243,7 @@ impl App {
         self.list_area = area;
         self.page = (area.height as usize).max(1);
         let len = self.cache.len(self.tab);
-        let l = &mut self.lists[self.tab.index()];
+        let l = &mut self.lists[self.tab];
         l.sel = l.sel.min(len.saturating_sub(1));
         if l.sel < l.offset {
             l.offset = l.sel;
@@ -308,13 +296,21 @@ impl App {
             self.cache.ctx = Some(self.ctx.clone());
         }
         drop(s);
-        self.cache.accounts.set_filter(self.lists[0].filter.value());
-        self.cache.domains.set_filter(self.lists[1].filter.value());
-        self.cache.users.set_filter(self.lists[2].filter.value());
-        self.cache.settings.set_filter(self.lists[3].filter.value());
+        self.cache
+            .accounts
+            .set_filter(self.lists[Tab::Accounts].filter.value());
+        self.cache
+            .domains
+            .set_filter(self.lists[Tab::Domains].filter.value());
+        self.cache
+            .users
+            .set_filter(self.lists[Tab::Users].filter.value());
+        self.cache
+            .settings
+            .set_filter(self.lists[Tab::Settings].filter.value());
         for t in Tab::ALL {
             let len = self.cache.len(t);
-            let l = &mut self.lists[t.index()];
+            let l = &mut self.lists[t];
             l.sel = l.sel.min(len.saturating_sub(1));
         }
     }
@@ -399,7 +395,7 @@ impl App {
                 p.refilter();
             }
             None if self.filtering => {
-                let l = &mut self.lists[self.tab.index()];
+                let l = &mut self.lists[self.tab];
                 for c in text.chars().filter(|c| !c.is_control()) {
                     l.filter.handle(tui_input::InputRequest::InsertChar(c));
                 }
@@ -424,7 +420,7 @@ impl App {
                     && m.row >= a.y
                     && m.row < a.y + a.height
                 {
-                    let l = &mut self.lists[self.tab.index()];
+                    let l = &mut self.lists[self.tab];
                     l.sel = l.offset + (m.row - a.y) as usize;
                 }
             }
@@ -437,11 +433,11 @@ impl App {
         match keymap::resolve(&[KeyCtx::Filter], &ev).map(|b| b.cmd) {
             Some(Cmd::FilterKeep) => self.filtering = false,
             Some(Cmd::FilterClear) => {
-                self.lists[self.tab.index()].filter.reset();
+                self.lists[self.tab].filter.reset();
                 self.filtering = false;
             }
             _ => {
-                let l = &mut self.lists[self.tab.index()];
+                let l = &mut self.lists[self.tab];
                 l.filter.handle_event(&Event::Key(ev));
                 l.sel = 0;
             }
@@ -707,7 +703,7 @@ impl App {
     // ---- commands ----
 
     fn list(&mut self) -> &mut ListUi {
-        &mut self.lists[self.tab.index()]
+        &mut self.lists[self.tab]
     }
 
     fn set_tab(&mut self, tab: Tab) {
@@ -718,17 +714,23 @@ impl App {
     pub fn selected_account(&self) -> Option<Sid> {
         self.cache
             .accounts
-            .get(self.lists[0].sel)
+            .get(self.lists[Tab::Accounts].sel)
             .map(|r| r.sid.clone())
     }
     pub fn selected_domain(&self) -> Option<String> {
-        self.cache.domains.get(self.lists[1].sel).cloned()
+        self.cache
+            .domains
+            .get(self.lists[Tab::Domains].sel)
+            .cloned()
     }
     pub fn selected_user(&self) -> Option<UserRow> {
-        self.cache.users.get(self.lists[2].sel).cloned()
+        self.cache.users.get(self.lists[Tab::Users].sel).cloned()
     }
     pub fn selected_setting(&self) -> Option<SettingRow> {
-        self.cache.settings.get(self.lists[3].sel).cloned()
+        self.cache
+            .settings
+            .get(self.lists[Tab::Settings].sel)
+            .cloned()
     }
 
     fn command(&mut self, cmd: Cmd) {
@@ -737,9 +739,9 @@ impl App {
         match cmd {
             Cmd::ForceQuit | Cmd::Quit => self.quit = true,
             Cmd::Help => self.open(Modal::Help { scroll: 0 }),
-            Cmd::NextTab => self.set_tab(Tab::ALL[(self.tab.index() + 1) % 4]),
-            Cmd::PrevTab => self.set_tab(Tab::ALL[(self.tab.index() + 3) % 4]),
-            Cmd::Tab(i) => self.set_tab(Tab::ALL[i]),
+            Cmd::NextTab => self.set_tab(self.tab.next()),
+            Cmd::PrevTab => self.set_tab(self.tab.prev()),
+            Cmd::Tab(t) => self.set_tab(t),
             Cmd::Undo => self.undo(),
             Cmd::Redo => self.redo(),
             Cmd::ActAs => self.open_act_as(),

@@ -23,6 +23,44 @@ pub enum KeyCtx {
     Help,
 }
 
+/// The console's four tabs, in the order of the tab bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Accounts,
+    Domains,
+    Users,
+    Settings,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Accounts, Tab::Domains, Tab::Users, Tab::Settings];
+    pub fn index(self) -> usize {
+        self as usize
+    }
+    pub fn next(self) -> Tab {
+        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
+    }
+    pub fn prev(self) -> Tab {
+        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+    }
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Accounts => "Accounts",
+            Tab::Domains => "Domains",
+            Tab::Users => "Users",
+            Tab::Settings => "Settings",
+        }
+    }
+    pub fn key_ctx(self) -> KeyCtx {
+        match self {
+            Tab::Accounts => KeyCtx::Accounts,
+            Tab::Domains => KeyCtx::Domains,
+            Tab::Users => KeyCtx::Users,
+            Tab::Settings => KeyCtx::Settings,
+        }
+    }
+}
+
 impl KeyCtx {
     pub fn title(self) -> &'static str {
         match self {
@@ -64,7 +102,7 @@ pub enum Cmd {
     Help,
     NextTab,
     PrevTab,
-    Tab(usize),
+    Tab(Tab),
     Undo,
     Redo,
     ActAs,
@@ -201,10 +239,28 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Global, &["?", "f1"], C::Help, "help", true),
     b(K::Global, &["tab"], C::NextTab, "next tab", false),
     b(K::Global, &["shift-tab"], C::PrevTab, "previous tab", false),
-    b(K::Global, &["1"], C::Tab(0), "Accounts tab", false),
-    b(K::Global, &["2"], C::Tab(1), "Domains tab", false),
-    b(K::Global, &["3"], C::Tab(2), "Users tab", false),
-    b(K::Global, &["4"], C::Tab(3), "Settings tab", false),
+    b(
+        K::Global,
+        &["1"],
+        C::Tab(Tab::Accounts),
+        "Accounts tab",
+        false,
+    ),
+    b(
+        K::Global,
+        &["2"],
+        C::Tab(Tab::Domains),
+        "Domains tab",
+        false,
+    ),
+    b(K::Global, &["3"], C::Tab(Tab::Users), "Users tab", false),
+    b(
+        K::Global,
+        &["4"],
+        C::Tab(Tab::Settings),
+        "Settings tab",
+        false,
+    ),
     b(K::Global, &["u"], C::Undo, "undo", true),
     b(K::Global, &["ctrl-r"], C::Redo, "redo", false),
     b(K::Global, &["A"], C::ActAs, "act as…", true),

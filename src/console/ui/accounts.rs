@@ -7,14 +7,14 @@ use ratatui::text::Line;
 use ratatui::widgets::{Row, Table, TableState};
 
 use super::{block, draw_detail, list_title, short_sid, wrap, yes_no};
-use crate::console::app::App;
+use crate::console::app::{App, Tab};
 use crate::console::roles;
 use crate::model::time::format_time;
 use crate::model::{Account, AccountKind, AccountType, Usage, World};
 
 pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
     let rows = &app.cache.accounts;
-    let l = &app.lists[0];
+    let l = &app.lists[Tab::Accounts];
     if list.height > 0 {
         let visible: Vec<Row> = rows
             .window(l.offset, app.page)

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Row, Table, TableState};
 
 use super::{block, draw_detail, list_title, yes_no};
-use crate::console::app::App;
+use crate::console::app::{App, Tab};
 use crate::model::time::{days_left, format_time};
 use crate::model::{DomainStatus, World};
 
@@ -15,7 +15,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         return;
     };
     let rows = &app.cache.domains;
-    let l = &app.lists[1];
+    let l = &app.lists[Tab::Domains];
     if list.height > 0 {
         let visible: Vec<Row> = rows
             .window(l.offset, app.page)

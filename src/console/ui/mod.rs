@@ -265,7 +265,7 @@ fn block<'a>(title: String, app: &App) -> Block<'a> {
 
 /// The list block's title: name, counts, filter.
 fn list_title(name: &str, shown: usize, total: usize, app: &App) -> String {
-    let f = app.lists[app.tab.index()].filter.value();
+    let f = app.lists[app.tab].filter.value();
     if app.filtering {
         format!("{name} {shown}/{total} · filter: {f}▏")
     } else if !f.is_empty() {

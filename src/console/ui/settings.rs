@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{List, ListItem, ListState};
 
 use super::{block, draw_detail, list_title};
-use crate::console::app::App;
+use crate::console::app::{App, Tab};
 use crate::console::view::{SettingRow, setting_label};
 use crate::model::time::format_time;
 use crate::model::{Org, World};
@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         return;
     };
     let rows = &app.cache.settings;
-    let l = &app.lists[3];
+    let l = &app.lists[Tab::Settings];
     if list.height > 0 {
         let width = list.width.saturating_sub(4) as usize;
         let items: Vec<ListItem> = rows

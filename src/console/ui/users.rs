@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Row, Table, TableState};
 
 use super::{block, draw_detail, list_title, wrap};
-use crate::console::app::App;
+use crate::console::app::{App, Tab};
 use crate::console::roles;
 use crate::console::view::UserRow;
 use crate::model::accounts::AccountRequest;
@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         return;
     };
     let rows = &app.cache.users;
-    let l = &app.lists[2];
+    let l = &app.lists[Tab::Users];
     if list.height > 0 {
         let visible: Vec<Row> = rows
             .window(l.offset, app.page)
