@@ -5,6 +5,7 @@
 //! rule; 4 the file could not be read, parsed, locked or written.
 
 pub mod args;
+pub mod fixes;
 pub mod script;
 pub use crate::views as show;
 
@@ -63,10 +64,14 @@ fn report(f: &Failure, json: bool) -> u8 {
     match f {
         Failure::Action(ActionError::Refused(r)) => {
             errln!("{r}");
+            for f in &r.fixes {
+                errln!("  fix: {}", fixes::command_line(f));
+            }
             if json {
                 println!(
                     "{}",
-                    json!({"refused": r.rule, "message": r.message, "hint": r.hint})
+                    json!({"refused": r.rule, "message": r.message, "hint": r.hint,
+                        "fixes": r.fixes.iter().map(fixes::command_line).collect::<Vec<_>>()})
                 );
             }
             EXIT_REFUSED

@@ -538,7 +538,7 @@ impl App {
                 "not saved, so not made (the world is as on disk): {e}"
             ))),
             Err(ApplyError::Action(e)) => {
-                let mut p = Problem::from_action(&e);
+                let mut p = Problem::from_action(&e, &self.lock().world);
                 if let crate::model::ActionError::Refused(r) = &e {
                     p.confirm = r.confirmation_of(action).cloned().map(Box::new);
                 }
@@ -597,7 +597,7 @@ impl App {
     }
 
     /// Applies at once (non-destructive actions); a refusal goes to the status line.
-    fn act(&mut self, action: Action) {
+    pub fn act(&mut self, action: Action) {
         match self.apply(&action) {
             Ok(out) => self.finish(out),
             Err(p) if p.confirm.is_some() => self.offer_confirmation(p),
@@ -942,7 +942,7 @@ impl App {
 
     fn refused_undo(&mut self, e: ApplyError) {
         let text = match e {
-            ApplyError::Action(e) => Problem::from_action(&e).line(),
+            ApplyError::Action(e) => Problem::from_action(&e, &self.lock().world).line(),
             e => e.to_string(),
         };
         self.status = Some(Status {

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::model::{Action, ActionError, Refusal, Sid};
+use crate::model::{Action, ActionError, Refusal, Sid, World};
 
 /// A refusal or an error shown inside a modal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,28 +13,31 @@ pub struct Problem {
     pub rule: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    /// The refusal's fixes in the console's words (keys and places), one step each.
+    pub fixes: Vec<String>,
     /// The refused action, confirmed, when the refusal only asks for an explicit
     /// confirmation (the model's fix; SSO-5): the console offers it.
     pub confirm: Option<Box<Action>>,
 }
 
 impl Problem {
-    pub fn from_action(e: &ActionError) -> Problem {
+    /// The world names the places of the fixes (an account's name for its SID).
+    pub fn from_action(e: &ActionError, w: &World) -> Problem {
         match e {
-            ActionError::Refused(r) => Problem::from_refusal(r),
-            other => Problem {
-                rule: None,
-                message: other.to_string(),
-                hint: None,
-                confirm: None,
-            },
+            ActionError::Refused(r) => Problem::from_refusal(r, w),
+            other => Problem::invalid(other.to_string()),
         }
     }
-    pub fn from_refusal(r: &Refusal) -> Problem {
+    pub fn from_refusal(r: &Refusal, w: &World) -> Problem {
         Problem {
             rule: Some(r.rule.to_string()),
             message: r.message.clone(),
             hint: Some(r.hint.clone()),
+            fixes: r
+                .fixes
+                .iter()
+                .map(|f| super::fixes::in_console(w, f))
+                .collect(),
             confirm: None,
         }
     }
@@ -43,6 +46,7 @@ impl Problem {
             rule: None,
             message: message.into(),
             hint: None,
+            fixes: Vec::new(),
             confirm: None,
         }
     }
@@ -55,6 +59,10 @@ impl Problem {
         if let Some(h) = &self.hint {
             s.push_str(" — ");
             s.push_str(h);
+        }
+        for f in &self.fixes {
+            s.push_str("; fix: ");
+            s.push_str(f);
         }
         s
     }

@@ -567,7 +567,7 @@ impl World {
                     "{} is owned by {}, a member of this organization",
                     account.name, owner.email
                 ),
-                "an independent account belongs to someone outside the org; import it instead (tworg account import SID)",
+                "an independent account belongs to someone outside the org; import this account instead",
             );
         }
         let (sid, name, owner_email) = (

@@ -371,7 +371,7 @@ impl World {
                     self.email_of(u),
                     self.org_name(&ctx.org)
                 ),
-                "act as a member of this organization (--as)",
+                "act as a member of this organization",
             ),
         }
     }
@@ -441,7 +441,7 @@ impl World {
                     "{} is pending: its owner has not confirmed yet, so you cannot {what} it",
                     account.name
                 ),
-                "wait for the owner to confirm (tworg account confirm SID --as OWNER), or cancel it",
+                "wait for its owner to confirm it, or cancel it",
             ),
         }
     }

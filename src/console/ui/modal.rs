@@ -78,6 +78,13 @@ fn problem_lines(app: &App, p: &Option<Problem>, width: usize) -> Vec<Line<'stat
                 .map(|l| Line::from(Span::styled(l, app.theme.warn))),
         );
     }
+    for f in &p.fixes {
+        lines.extend(
+            wrap(&format!("fix: {f}"), width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, app.theme.warn))),
+        );
+    }
     lines.push(Line::from(if p.confirm.is_some() {
         // The model asks only for an explicit confirmation; yes gives it.
         "Nothing was changed yet; yes goes ahead anyway."
@@ -109,7 +116,7 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                         a.name,
                         a.owner.as_ref().map(|o| w.email_of(o)).unwrap_or_default()
                     )],
-                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e).line())],
+                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e, w).line())],
                 }
             } else {
                 match w.find_account(v) {
@@ -118,7 +125,7 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                         a.name,
                         a.owner.as_ref().map(|o| w.email_of(o)).unwrap_or_default()
                     )],
-                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e).line())],
+                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e, w).line())],
                 }
             }
         }
@@ -137,7 +144,7 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                 })
             };
             match preview {
-                Err(e) => vec![Problem::from_action(&e).line()],
+                Err(e) => vec![Problem::from_action(&e, w).line()],
                 Ok(p) => {
                     // Refused as it stands: what is unmet and the route, before what would move.
                     if let Some(r) = p.refusal() {
