@@ -31,7 +31,14 @@ pub fn command_line(fix: &Fix) -> String {
         ),
         PublishDns { domain } => format!("dns publish {}", q(domain)),
         UnpublishDns { domain } => format!("dns unpublish {}", q(domain)),
-        AdvanceClock { seconds } => format!("clock advance {seconds}s"),
+        AdvanceClock { seconds } => format!(
+            "clock advance {}",
+            match *seconds {
+                s if s != 0 && s % 86_400 == 0 => format!("{}d", s / 86_400),
+                s if s != 0 && s % 3_600 == 0 => format!("{}h", s / 3_600),
+                s => format!("{s}s"),
+            }
+        ),
         CreateAccount { name, flex, owner } => format!(
             "account create {}{}{}",
             q(name),

@@ -27,6 +27,7 @@ use crate::persist::journal::RestoreVerb;
 use crate::session::{ApplyError, Session, SharedSession};
 
 mod roles;
+mod rows;
 mod submit;
 mod tabs;
 
@@ -76,6 +77,17 @@ pub struct Status {
     pub kind: StatusKind,
     pub text: String,
 }
+
+/// One line of the message log: a result or a refusal, with the world's time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub at: String,
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// The message log keeps at most this many entries (the oldest go first).
+const LOG_DEPTH: usize = 500;
 
 /// Selection, scroll and filter of one tab's list.
 #[derive(Debug, Clone, Default)]
@@ -144,6 +156,8 @@ pub struct App {
     pub filtering: bool,
     pub modals: Vec<Modal>,
     pub status: Option<Status>,
+    /// Every status shown, oldest first (M opens it).
+    pub log: std::collections::VecDeque<LogEntry>,
     pub quit: bool,
     pub cache: Cache,
     /// What the header says about the file when the session has none.
@@ -189,6 +203,7 @@ impl App {
             filtering: false,
             modals: Vec::new(),
             status: None,
+            log: Default::default(),
             quit: false,
             cache: Cache::default(),
             file_label: "scratch world (changes are not saved)".into(),
@@ -330,7 +345,9 @@ impl App {
             Some(Modal::Confirm(_)) => vec![KeyCtx::Confirm],
             Some(Modal::Picker(_)) => vec![KeyCtx::Picker],
             Some(Modal::Message(_)) => vec![KeyCtx::Message],
-            Some(Modal::Help { .. }) => vec![KeyCtx::Help],
+            Some(Modal::Help(h)) if h.searching => vec![KeyCtx::Filter],
+            Some(Modal::Help(_)) => vec![KeyCtx::Help],
+            Some(Modal::Log { .. }) => vec![KeyCtx::Log],
             None if self.filtering => vec![KeyCtx::Filter],
             None => vec![self.tab.key_ctx(), KeyCtx::List, KeyCtx::Global],
         }
@@ -343,10 +360,7 @@ impl App {
 
     /// Whether the acting user may use a binding, and if not, the model's reason.
     pub fn availability(&self, b: &Binding) -> Result<(), Refusal> {
-        match b.need {
-            Need::Any => Ok(()),
-            Need::Cap(cap) => self.lock().world.permission(&self.ctx, cap),
-        }
+        self.availability_in(&self.lock().world, b)
     }
 
     /// One key press. Routing: Ctrl-C, then the top modal, then a filter being typed, then the
@@ -368,13 +382,11 @@ impl App {
             match self.availability(b) {
                 Ok(()) => self.command(b.cmd),
                 Err(r) => {
-                    self.status = Some(Status {
-                        kind: StatusKind::Unavailable,
-                        text: format!(
-                            "unavailable: {} [{}]: {} — {}",
-                            b.label, r.rule, r.message, r.hint
-                        ),
-                    })
+                    let p = Problem::from_refusal(&r, &self.lock().world);
+                    self.set_status(
+                        StatusKind::Unavailable,
+                        format!("unavailable: {}: {}", b.label, p.line()),
+                    )
                 }
             }
         }
@@ -445,10 +457,14 @@ impl App {
     }
 
     fn modal_key(&mut self, ev: KeyEvent) {
-        let chain = self.chain();
+        let chain = if self.help_searching() {
+            vec![KeyCtx::Filter]
+        } else {
+            self.chain()
+        };
         let cmd = keymap::resolve(&chain, &ev).map(|b| b.cmd);
-        if cmd == Some(Cmd::Help) {
-            return self.open(Modal::Help { scroll: 0 });
+        if cmd == Some(Cmd::Help) && !self.help_searching() {
+            return self.open(Modal::Help(HelpView::default()));
         }
         let Some(top) = self.modals.last_mut() else {
             return;
@@ -483,16 +499,57 @@ impl App {
                 Some(Cmd::Up) => m.scroll = m.scroll.saturating_sub(1),
                 _ => {}
             },
-            Modal::Help { scroll } => match cmd {
-                Some(Cmd::Close) => self.close_modal(),
-                Some(Cmd::Down) => *scroll += 1,
-                Some(Cmd::Up) => *scroll = scroll.saturating_sub(1),
-                _ => {}
+            Modal::Help(h) if h.searching => match cmd {
+                Some(Cmd::FilterKeep) => h.searching = false,
+                Some(Cmd::FilterClear) => {
+                    h.query.reset();
+                    h.searching = false;
+                }
+                _ => {
+                    h.query.handle_event(&Event::Key(ev));
+                    h.scroll = 0;
+                }
             },
+            Modal::Help(h) => {
+                let page = self.page.max(1);
+                match cmd {
+                    Some(Cmd::Close) => self.close_modal(),
+                    Some(Cmd::Down) => h.scroll += 1,
+                    Some(Cmd::Up) => h.scroll = h.scroll.saturating_sub(1),
+                    Some(Cmd::PageDown) => h.scroll += page,
+                    Some(Cmd::PageUp) => h.scroll = h.scroll.saturating_sub(page),
+                    Some(Cmd::Top) => h.scroll = 0,
+                    Some(Cmd::Bottom) => h.scroll = usize::MAX / 2,
+                    Some(Cmd::Filter) => {
+                        h.query.reset();
+                        h.searching = true;
+                        h.scroll = 0;
+                    }
+                    _ => {}
+                }
+            }
+            Modal::Log { scroll } => {
+                let page = self.page.max(1);
+                match cmd {
+                    Some(Cmd::Close) => self.close_modal(),
+                    Some(Cmd::Down) => *scroll += 1,
+                    Some(Cmd::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(Cmd::PageDown) => *scroll += page,
+                    Some(Cmd::PageUp) => *scroll = scroll.saturating_sub(page),
+                    Some(Cmd::Top) => *scroll = 0,
+                    Some(Cmd::Bottom) => *scroll = usize::MAX / 2,
+                    _ => {}
+                }
+            }
         }
         if edited {
             self.sync_form();
         }
+    }
+
+    /// Keys go to the help's search field.
+    fn help_searching(&self) -> bool {
+        matches!(self.modals.last(), Some(Modal::Help(h)) if h.searching)
     }
 
     fn close_modal(&mut self) {
@@ -503,11 +560,22 @@ impl App {
         self.modals.push(m);
     }
 
-    fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            kind: StatusKind::Info,
-            text: text.into(),
+    /// Shows a result, a refusal or a note on the status line and keeps it in the log.
+    pub fn set_status(&mut self, kind: StatusKind, text: String) {
+        let at = crate::model::time::format_time(self.lock().world.clock);
+        if self.log.len() >= LOG_DEPTH {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry {
+            at,
+            kind,
+            text: text.clone(),
         });
+        self.status = Some(Status { kind, text });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.set_status(StatusKind::Info, text.into());
     }
 
     // ---- applying actions ----
@@ -560,10 +628,7 @@ impl App {
 
     /// Shows an outcome: the status line, and a modal for a secret or an import report.
     fn finish(&mut self, out: Outcome) {
-        self.status = Some(Status {
-            kind: StatusKind::Ok,
-            text: out.message.clone(),
-        });
+        self.set_status(StatusKind::Ok, out.message.clone());
         if let Some(secret) = &out.secret {
             self.open(Modal::Message(Message {
                 title: "SCIM bearer token — shown once".into(),
@@ -601,12 +666,7 @@ impl App {
         match self.apply(&action) {
             Ok(out) => self.finish(out),
             Err(p) if p.confirm.is_some() => self.offer_confirmation(p),
-            Err(p) => {
-                self.status = Some(Status {
-                    kind: StatusKind::Refused,
-                    text: p.line(),
-                })
-            }
+            Err(p) => self.set_status(StatusKind::Refused, p.line()),
         }
     }
 
@@ -622,11 +682,26 @@ impl App {
                 self.offer_confirmation(p);
             }
             Err(p) => {
+                self.log_problem(&p);
                 if let Some(m) = self.modals.last_mut() {
                     m.set_problem(p);
                 }
             }
         }
+    }
+
+    /// Keeps a refusal shown inside a dialog in the message log (the dialog may show only
+    /// part of its fix).
+    fn log_problem(&mut self, p: &Problem) {
+        let at = crate::model::time::format_time(self.lock().world.clock);
+        if self.log.len() >= LOG_DEPTH {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry {
+            at,
+            kind: StatusKind::Refused,
+            text: p.line(),
+        });
     }
 
     /// The model refused only for want of an explicit confirmation (SSO-5): ask for it, showing
@@ -738,7 +813,8 @@ impl App {
         let page = self.page;
         match cmd {
             Cmd::ForceQuit | Cmd::Quit => self.quit = true,
-            Cmd::Help => self.open(Modal::Help { scroll: 0 }),
+            Cmd::Help => self.open(Modal::Help(HelpView::default())),
+            Cmd::Log => self.open(Modal::Log { scroll: 0 }),
             Cmd::NextTab => self.set_tab(self.tab.next()),
             Cmd::PrevTab => self.set_tab(self.tab.prev()),
             Cmd::Tab(t) => self.set_tab(t),
@@ -909,10 +985,7 @@ impl App {
         let at = match result {
             Ok(w) => w,
             Err(e) => {
-                self.status = Some(Status {
-                    kind: StatusKind::Refused,
-                    text: format!("cannot go back: {e}"),
-                });
+                self.set_status(StatusKind::Refused, format!("cannot go back: {e}"));
                 return true;
             }
         };
@@ -945,10 +1018,7 @@ impl App {
             ApplyError::Action(e) => Problem::from_action(&e, &self.lock().world).line(),
             e => e.to_string(),
         };
-        self.status = Some(Status {
-            kind: StatusKind::Refused,
-            text,
-        });
+        self.set_status(StatusKind::Refused, text);
     }
 
     fn open_act_as(&mut self) {

@@ -101,8 +101,8 @@ fn place(w: &World, action: &Action) -> Option<(Tab, Option<String>, Cmd)> {
     })
 }
 
-/// The step as keys and places: `Domains tab → owl.example → v verify (verify the domain
-/// owl.example)`; someone else's step starts with acting as them (A).
+/// The step as keys and places: `Domains tab (2) → owl.example → v verify`; someone else's
+/// step starts with acting as them (A).
 pub fn in_console(w: &World, fix: &Fix) -> String {
     let what = fix.action.describe();
     let mut s = match place(w, &fix.action) {
@@ -111,9 +111,15 @@ pub fn in_console(w: &World, fix: &Fix) -> String {
             let tab_key = key_of(KeyCtx::Global, Cmd::Tab(tab))
                 .map(|k| k.split(' ').next().unwrap_or("").to_string())
                 .unwrap_or_default();
+            // a Settings row or a new thing opens a form: what to enter there is said in words
+            let then = if tab == Tab::Settings || row.is_none() {
+                format!(" ({what})")
+            } else {
+                String::new()
+            };
             match row {
-                Some(row) => format!("{} tab ({tab_key}) → {row} → {key} ({what})", tab.title()),
-                None => format!("{} tab ({tab_key}) → {key} ({what})", tab.title()),
+                Some(row) => format!("{} tab ({tab_key}) → {row} → {key}{then}", tab.title()),
+                None => format!("{} tab ({tab_key}) → {key}{then}", tab.title()),
             }
         }
         None => what,

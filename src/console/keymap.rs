@@ -21,6 +21,7 @@ pub enum KeyCtx {
     Picker,
     Message,
     Help,
+    Log,
 }
 
 /// The console's four tabs, in the order of the tab bar.
@@ -76,9 +77,10 @@ impl KeyCtx {
             KeyCtx::Picker => "Pickers",
             KeyCtx::Message => "Messages",
             KeyCtx::Help => "Help",
+            KeyCtx::Log => "Message log",
         }
     }
-    pub const ALL: [KeyCtx; 12] = [
+    pub const ALL: [KeyCtx; 13] = [
         KeyCtx::Global,
         KeyCtx::List,
         KeyCtx::Accounts,
@@ -91,6 +93,7 @@ impl KeyCtx {
         KeyCtx::Picker,
         KeyCtx::Message,
         KeyCtx::Help,
+        KeyCtx::Log,
     ];
 }
 
@@ -100,6 +103,7 @@ pub enum Cmd {
     ForceQuit,
     Quit,
     Help,
+    Log,
     NextTab,
     PrevTab,
     Tab(Tab),
@@ -261,6 +265,7 @@ pub const BINDINGS: &[Binding] = &[
         "Settings tab",
         false,
     ),
+    b(K::Global, &["M"], C::Log, "message log", true),
     b(K::Global, &["u"], C::Undo, "undo", true),
     b(K::Global, &["ctrl-r"], C::Redo, "redo", false),
     b(K::Global, &["A"], C::ActAs, "act as…", true),
@@ -462,9 +467,71 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Message, &["j", "down"], C::Down, "scroll down", true),
     b(K::Message, &["k", "up"], C::Up, "scroll up", true),
     b(K::Help, &["esc", "?", "q"], C::Close, "close help", true),
+    b(K::Help, &["/"], C::Filter, "search", true),
     b(K::Help, &["j", "down"], C::Down, "scroll down", true),
     b(K::Help, &["k", "up"], C::Up, "scroll up", true),
+    b(K::Help, &["pgdn"], C::PageDown, "page down", true),
+    b(K::Help, &["pgup"], C::PageUp, "page up", true),
+    b(K::Help, &["g", "home"], C::Top, "top", true),
+    b(K::Help, &["G", "end"], C::Bottom, "bottom", true),
+    b(K::Log, &["esc", "q", "M"], C::Close, "close", true),
+    b(K::Log, &["j", "down"], C::Down, "scroll down", true),
+    b(K::Log, &["k", "up"], C::Up, "scroll up", true),
+    b(K::Log, &["pgdn"], C::PageDown, "page down", true),
+    b(K::Log, &["pgup"], C::PageUp, "page up", true),
+    b(K::Log, &["g", "home"], C::Top, "newest", true),
+    b(K::Log, &["G", "end"], C::Bottom, "oldest", true),
+    b(K::Log, &["?", "f1"], C::Help, "help", false),
 ];
+
+impl Cmd {
+    /// Whether the command acts on the selected row (the others act on the tab or everywhere).
+    pub fn on_row(self) -> bool {
+        use Cmd::*;
+        !matches!(
+            self,
+            ForceQuit
+                | Quit
+                | Help
+                | Log
+                | NextTab
+                | PrevTab
+                | Tab(_)
+                | Undo
+                | Redo
+                | ActAs
+                | SwitchOrg
+                | Up
+                | Down
+                | Top
+                | Bottom
+                | PageUp
+                | PageDown
+                | Detail
+                | DetailDown
+                | DetailUp
+                | Back
+                | Filter
+                | FilterKeep
+                | FilterClear
+                | AccCreate
+                | AccImport
+                | AccLink
+                | DomAdd
+                | DomSignup
+                | UsrInvite
+                | UsrImport
+                | UsrSignup
+                | Submit
+                | Cancel
+                | NextField
+                | PrevField
+                | Yes
+                | No
+                | Close
+        )
+    }
+}
 
 impl Binding {
     /// Whether the command changes the world (hidden in read-only mode). Settings rows open a

@@ -305,6 +305,15 @@ pub struct Confirm {
     pub problem: Option<Problem>,
 }
 
+/// The help screen's scroll and search (`/`).
+#[derive(Debug, Clone, Default)]
+pub struct HelpView {
+    pub scroll: usize,
+    pub query: Input,
+    /// Keys go to the query.
+    pub searching: bool,
+}
+
 /// What a picker does with the chosen key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickThen {
@@ -373,7 +382,11 @@ pub enum Modal {
     Confirm(Confirm),
     Picker(Picker),
     Message(Message),
-    Help { scroll: usize },
+    Help(HelpView),
+    /// The message log, newest first, scrolled by this many lines.
+    Log {
+        scroll: usize,
+    },
 }
 
 impl Modal {

@@ -526,7 +526,7 @@ impl Action {
             }
             PublishDns { domain } => format!("publish the TXT record for {domain} in its DNS"),
             UnpublishDns { domain } => format!("remove the TXT record of {domain} from its DNS"),
-            AdvanceClock { seconds } => format!("let {seconds} seconds pass"),
+            AdvanceClock { seconds } => format!("let {} pass", duration_words(*seconds)),
             CreateAccount { name, .. } => format!("create the account {name}"),
             ImportAccount { sid } => format!("import the account {sid}"),
             LinkAccount { sid } => format!("link the account {sid}"),
@@ -649,5 +649,16 @@ impl Action {
                 | Action::UnpublishDns { .. }
                 | Action::AdvanceClock { .. }
         )
+    }
+}
+
+/// A duration in the largest whole unit: `30 days`, `36 hours`, `90 seconds`.
+pub fn duration_words(seconds: i64) -> String {
+    let unit = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    match seconds {
+        s if s != 0 && s % 86_400 == 0 => unit(s / 86_400, "day"),
+        s if s != 0 && s % 3_600 == 0 => unit(s / 3_600, "hour"),
+        s if s != 0 && s % 60 == 0 => unit(s / 60, "minute"),
+        s => unit(s, "second"),
     }
 }

@@ -20,7 +20,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World, m: &Modal) {
         Modal::Confirm(c) => confirm(frame, area, app, c),
         Modal::Picker(p) => picker(frame, area, app, p),
         Modal::Message(msg) => message(frame, area, app, msg),
-        Modal::Help { scroll } => super::help::draw(frame, area, app, w, *scroll),
+        Modal::Help(h) => super::help::draw(frame, area, app, w, h),
+        Modal::Log { scroll } => log(frame, area, app, *scroll),
     }
 }
 
@@ -78,9 +79,23 @@ fn problem_lines(app: &App, p: &Option<Problem>, width: usize) -> Vec<Line<'stat
                 .map(|l| Line::from(Span::styled(l, app.theme.warn))),
         );
     }
-    for f in &p.fixes {
+    // the first steps of the fix; the message log (M) keeps them all
+    const SHOWN: usize = 2;
+    let mut fixes: Vec<String> = p
+        .fixes
+        .iter()
+        .take(SHOWN)
+        .map(|f| format!("fix: {f}"))
+        .collect();
+    if p.fixes.len() > SHOWN {
+        fixes.push(format!(
+            "  and {} more steps (the message log, M, lists every step)",
+            p.fixes.len() - SHOWN
+        ));
+    }
+    for f in fixes {
         lines.extend(
-            wrap(&format!("fix: {f}"), width)
+            wrap(&f, width)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, app.theme.warn))),
         );
@@ -457,5 +472,66 @@ fn message(frame: &mut Frame, area: Rect, app: &App, m: &Message) {
         lines.push(key_line(app, "Enter/Esc close"));
     }
     let inner = boxed(frame, area, app, &m.title, false, lines.len());
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The keys of a modal's context from the keymap, as one hint line (`j/↓ scroll down · …`).
+fn keymap_hints(ctx: crate::console::keymap::KeyCtx) -> String {
+    use crate::console::keymap;
+    keymap::of(ctx)
+        .filter(|b| b.footer)
+        .map(|b| format!("{} {}", keymap::keys_label(b), b.label))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The message log: every result and refusal with the world's time, newest first, wrapped.
+fn log(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
+    use crate::console::app::StatusKind;
+    let t = &app.theme;
+    let width = inner_width(area);
+    let max = (area.height as usize).saturating_sub(5).max(1);
+    let mut wrapped: Vec<Line> = Vec::new();
+    for e in app.log.iter().rev() {
+        let (mark, style) = match e.kind {
+            StatusKind::Ok => ("✓", t.ok),
+            StatusKind::Refused => ("✗", t.bad),
+            StatusKind::Unavailable => ("✗", t.warn),
+            StatusKind::Info => ("·", Style::new()),
+        };
+        let head = format!("{} {mark} ", e.at);
+        let indent = head.chars().count();
+        for (i, l) in wrap(&e.text, width.saturating_sub(indent).max(8))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                head.clone()
+            } else {
+                " ".repeat(indent)
+            };
+            wrapped.push(Line::from(vec![
+                Span::styled(lead, t.dim),
+                Span::styled(l, style),
+            ]));
+        }
+    }
+    if wrapped.is_empty() {
+        wrapped.push(Line::from(Span::styled("no messages yet", t.dim)));
+    }
+    let total = wrapped.len();
+    let skip = scroll.min(total.saturating_sub(max));
+    let mut lines: Vec<Line> = wrapped.into_iter().skip(skip).take(max).collect();
+    lines.push(key_line(
+        app,
+        &format!(
+            "lines {}-{} of {total} · {}",
+            skip + 1,
+            (skip + max).min(total),
+            keymap_hints(crate::console::keymap::KeyCtx::Log)
+        ),
+    ));
+    let title = format!("Message log — {} messages, newest first", app.log.len());
+    let inner = boxed(frame, area, app, &title, false, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
 }
