@@ -4,7 +4,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tworg::console::App;
-use tworg::console::view::user_rows;
+use tworg::console::view::{Sort, user_rows};
 use tworg::model::generate::{GenerateSpec, generate_world};
 
 fn main() {
@@ -45,7 +45,7 @@ fn render_frame_100k_users(b: divan::Bencher, tab: &str) {
 fn filter_100k_users(b: divan::Bencher) {
     let w = big();
     let org = w.home_org.clone().unwrap();
-    let mut rows = user_rows(&w, &org);
+    let mut rows = user_rows(&w, &org, Sort::Name);
     let mut flip = false;
     b.bench_local(|| {
         // Alternate so every call really filters (an unchanged filter is free).

@@ -140,8 +140,8 @@ pub struct InitArgs {
     /// The new organization's name
     #[arg(long = "org", id = "org", value_name = "NAME", requires = "owner")]
     pub org_name: Option<String>,
-    /// The Owner's email
-    #[arg(long, value_name = "EMAIL")]
+    /// The Owner's email (with --org: a new organization needs both)
+    #[arg(long, value_name = "EMAIL", requires = "org")]
     pub owner: Option<String>,
 }
 

@@ -133,6 +133,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match command {
         Command::Init(a) => init(&target, a),
         Command::Check => {
+            // like every other command, the default location starts as the demo world
+            target.ensure_exists()?;
             let (world, report) = persist::load_report(&target.path)?;
             persist::print_warnings(&report);
             let summary = show::summary(&world);

@@ -59,6 +59,8 @@ struct PendingRestore {
     /// Undo: the record being undone (for redo later). Redo: the audit index of the change.
     record: u64,
     change: usize,
+    /// What the change was, in words.
+    what: String,
     rx: std::sync::mpsc::Receiver<Result<World, String>>,
 }
 
@@ -118,6 +120,7 @@ impl std::ops::IndexMut<Tab> for Lists {
 #[derive(Debug, Default)]
 pub struct Cache {
     generation: Option<u64>,
+    sort: view::Sort,
     ctx: Option<Ctx>,
     pub accounts: Rows<AccRow>,
     pub users: Rows<UserRow>,
@@ -150,6 +153,8 @@ pub struct App {
     pub theme: Theme,
     pub tab: Tab,
     pub lists: Lists,
+    /// The order of the Accounts and Users lists (o changes it).
+    pub sort: view::Sort,
     /// The detail pane fills the body (Enter; Esc returns).
     pub zoom: bool,
     /// Keys go to the current tab's filter.
@@ -176,10 +181,13 @@ pub struct App {
     /// Rows of the list as last drawn (for paging and mouse clicks).
     pub page: usize,
     pub list_area: Rect,
-    /// The changes undo goes back over, newest last (AUD-1: undoing is a change of its own).
-    undo: Vec<UndoPoint>,
-    /// The undone changes redo makes again.
-    redo: Vec<RedoPoint>,
+    /// The changes undo goes back over, newest last (AUD-1: undoing is a change of its own),
+    /// each with what it was in words (the footer and help name it).
+    undo: Vec<(UndoPoint, String)>,
+    /// The undone changes redo makes again, with what they were.
+    redo: Vec<(RedoPoint, String)>,
+    /// The last action applied (the result's title, the row to select after a create).
+    last_applied: Option<Action>,
     /// An undo or redo waiting for its world to be rebuilt (the terminal console rebuilds on
     /// another thread so keys keep working; headless, it is rebuilt at once).
     pending: Option<PendingRestore>,
@@ -199,6 +207,7 @@ impl App {
             theme,
             tab: Tab::Accounts,
             lists: Default::default(),
+            sort: Default::default(),
             zoom: false,
             filtering: false,
             modals: Vec::new(),
@@ -215,6 +224,7 @@ impl App {
             list_area: Rect::default(),
             undo: Vec::new(),
             redo: Vec::new(),
+            last_applied: None,
             pending: None,
             background_restore: false,
             token: Box::new(|| crate::target::random_token().unwrap_or_default()),
@@ -300,14 +310,16 @@ impl App {
         }
         if self.cache.generation != Some(s.generation())
             || self.cache.ctx.as_ref() != Some(&self.ctx)
+            || self.cache.sort != self.sort
         {
-            self.cache.accounts = view::account_rows(w, &self.ctx);
-            self.cache.users = view::user_rows(w, &self.ctx.org);
+            self.cache.accounts = view::account_rows(w, &self.ctx, self.sort);
+            self.cache.users = view::user_rows(w, &self.ctx.org, self.sort);
             self.cache.domains = view::domain_rows(w, &self.ctx.org);
             self.cache.settings = view::setting_rows(w, &self.ctx.org);
             self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
             self.cache.who_can = Default::default();
             self.cache.generation = Some(s.generation());
+            self.cache.sort = self.sort;
             self.cache.ctx = Some(self.ctx.clone());
         }
         drop(s);
@@ -596,10 +608,14 @@ impl App {
         drop(s);
         match result {
             Ok(out) => {
-                self.push_undo(match (before, seq) {
-                    (Some(w), _) => UndoPoint::World(w),
-                    (None, seq) => UndoPoint::Record(seq.unwrap_or(0)),
-                });
+                self.push_undo(
+                    match (before, seq) {
+                        (Some(w), _) => UndoPoint::World(w),
+                        (None, seq) => UndoPoint::Record(seq.unwrap_or(0)),
+                    },
+                    action.describe(),
+                );
+                self.last_applied = Some(action.clone());
                 Ok(out)
             }
             Err(ApplyError::Save(e)) => Err(Problem::invalid(format!(
@@ -618,8 +634,8 @@ impl App {
         }
     }
 
-    fn push_undo(&mut self, before: UndoPoint) {
-        self.undo.push(before);
+    fn push_undo(&mut self, before: UndoPoint, what: String) {
+        self.undo.push((before, what));
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
@@ -629,6 +645,7 @@ impl App {
     /// Shows an outcome: the status line, and a modal for a secret or an import report.
     fn finish(&mut self, out: Outcome) {
         self.set_status(StatusKind::Ok, out.message.clone());
+        self.select_created(&out);
         if let Some(secret) = &out.secret {
             self.open(Modal::Message(Message {
                 title: "SCIM bearer token — shown once".into(),
@@ -643,21 +660,63 @@ impl App {
         }
         if !out.report.is_empty() {
             let ok = out.report.iter().filter(|(_, r)| r.is_none()).count();
+            let clock = matches!(self.last_applied, Some(Action::AdvanceClock { .. }));
             let mut lines = vec![
-                format!("{ok} imported, {} rejected", out.report.len() - ok),
+                if clock {
+                    format!("{} expiries applied", out.report.len())
+                } else {
+                    format!("{ok} imported, {} rejected", out.report.len() - ok)
+                },
                 String::new(),
             ];
             for (item, reason) in &out.report {
                 lines.push(match reason {
+                    None if clock => format!("· {item}"),
                     None => format!("✓ {item}: imported"),
                     Some(r) => format!("✗ {item}: rejected: {r}"),
                 });
             }
             self.open(Modal::Message(Message {
-                title: "Bulk import result".into(),
+                title: self.report_title(),
                 lines,
                 scroll: 0,
             }));
+        }
+    }
+
+    /// The title of a result's report: what the last action was.
+    fn report_title(&self) -> String {
+        match &self.last_applied {
+            Some(Action::AdvanceClock { seconds }) => format!(
+                "The clock moved {}: what fell due",
+                crate::model::action::duration_words(*seconds)
+            ),
+            Some(Action::ImportUsers { .. }) | None => "Bulk import result".into(),
+            Some(a) => format!("Result: {}", a.describe()),
+        }
+    }
+
+    /// After a create, the new row is selected (in the tab it shows in), wherever the sort put it.
+    fn select_created(&mut self, out: &Outcome) {
+        self.refresh();
+        let sids: Vec<Sid> = out.created.iter().map(|(_, s)| s.clone()).collect();
+        let domain = match &self.last_applied {
+            Some(Action::AddDomain { name }) => Some(name.trim().to_ascii_lowercase()),
+            _ => None,
+        };
+        let at = match self.tab {
+            Tab::Accounts => self.cache.accounts.position(|r| sids.contains(&r.sid)),
+            Tab::Users => self.cache.users.position(|r| match r {
+                UserRow::Member(s) | UserRow::Invitation(s) | UserRow::External(s) => {
+                    sids.contains(s)
+                }
+                _ => false,
+            }),
+            Tab::Domains => domain.and_then(|d| self.cache.domains.position(|n| *n == d)),
+            Tab::Settings => None,
+        };
+        if let Some(i) = at {
+            self.lists[self.tab].sel = i;
         }
     }
 
@@ -687,6 +746,23 @@ impl App {
                     m.set_problem(p);
                 }
             }
+        }
+    }
+
+    /// What undo (or redo) would go back over now, in words: the footer and the help name it.
+    pub fn next_undo(&self) -> Option<&str> {
+        self.undo.last().map(|(_, w)| w.as_str())
+    }
+    pub fn next_redo(&self) -> Option<&str> {
+        self.redo.last().map(|(_, w)| w.as_str())
+    }
+
+    /// A binding's label as shown now: undo and redo name the change they would undo or redo.
+    pub fn label_of(&self, b: &Binding) -> String {
+        match (b.cmd, self.next_undo(), self.next_redo()) {
+            (Cmd::Undo, Some(w), _) => format!("undo: {w}"),
+            (Cmd::Redo, _, Some(w)) => format!("redo: {w}"),
+            _ => b.label.to_string(),
         }
     }
 
@@ -840,6 +916,10 @@ impl App {
                 let l = self.list();
                 l.sel = l.sel.saturating_sub(page);
             }
+            Cmd::Sort => {
+                self.sort = self.sort.next();
+                self.info(format!("lists sorted {}", self.sort.label()));
+            }
             Cmd::Detail => self.zoom = true,
             Cmd::DetailDown => {
                 self.detail_scroll =
@@ -872,7 +952,7 @@ impl App {
         if self.pending.is_some() {
             return self.info("still preparing the last undo or redo");
         }
-        let Some(point) = self.undo.pop() else {
+        let Some((point, what)) = self.undo.pop() else {
             return self.info("nothing to undo");
         };
         match point {
@@ -886,7 +966,7 @@ impl App {
                 match result {
                     Ok(out) => {
                         self.redo
-                            .push(RedoPoint::World(current, before.audit.len()));
+                            .push((RedoPoint::World(current, before.audit.len()), what));
                         self.finish(out);
                     }
                     Err(e) => self.refused_undo(e),
@@ -894,7 +974,7 @@ impl App {
             }
             // the state before record r: everything up to r - 1
             UndoPoint::Record(r) => {
-                self.start_restore(RestoreVerb::Undo, r.saturating_sub(1), r, 0)
+                self.start_restore(RestoreVerb::Undo, r.saturating_sub(1), r, 0, what)
             }
         }
     }
@@ -904,7 +984,7 @@ impl App {
         if self.pending.is_some() {
             return self.info("still preparing the last undo or redo");
         }
-        let Some(point) = self.redo.pop() else {
+        let Some((point, what)) = self.redo.pop() else {
             return self.info("nothing to redo");
         };
         match point {
@@ -917,20 +997,29 @@ impl App {
                 drop(s);
                 match result {
                     Ok(out) => {
-                        self.undo.push(UndoPoint::World(current));
+                        self.undo.push((UndoPoint::World(current), what));
                         self.finish(out);
                     }
                     Err(e) => self.refused_undo(e),
                 }
             }
             // the state right after the undone change
-            RedoPoint::Record(r, change) => self.start_restore(RestoreVerb::Redo, r, r, change),
+            RedoPoint::Record(r, change) => {
+                self.start_restore(RestoreVerb::Redo, r, r, change, what)
+            }
         }
     }
 
     /// Rebuilds the world as it was after record `to` from the snapshot and the journal (on
     /// another thread in the terminal console), then restores it ([`App::tick`] finishes).
-    fn start_restore(&mut self, verb: RestoreVerb, to: u64, record: u64, change: usize) {
+    fn start_restore(
+        &mut self,
+        verb: RestoreVerb,
+        to: u64,
+        record: u64,
+        change: usize,
+        what: String,
+    ) {
         let (file, base) = {
             let s = self.lock();
             (s.shared_file(), s.base_seq().unwrap_or(0))
@@ -955,6 +1044,7 @@ impl App {
             to,
             record,
             change,
+            what,
             rx,
         });
         if self.background_restore {
@@ -1003,8 +1093,10 @@ impl App {
         match result {
             Ok((out, seq)) => {
                 match p.verb {
-                    RestoreVerb::Undo => self.redo.push(RedoPoint::Record(p.record, change)),
-                    RestoreVerb::Redo => self.undo.push(UndoPoint::Record(seq)),
+                    RestoreVerb::Undo => self
+                        .redo
+                        .push((RedoPoint::Record(p.record, change), p.what)),
+                    RestoreVerb::Redo => self.undo.push((UndoPoint::Record(seq), p.what)),
                 }
                 self.finish(out);
             }

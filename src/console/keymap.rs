@@ -118,6 +118,7 @@ pub enum Cmd {
     PageUp,
     PageDown,
     Detail,
+    Sort,
     DetailDown,
     DetailUp,
     Back,
@@ -291,6 +292,7 @@ pub const BINDINGS: &[Binding] = &[
     b(K::List, &["pgdn"], C::PageDown, "page down", false),
     b(K::List, &["pgup"], C::PageUp, "page up", false),
     b(K::List, &["enter"], C::Detail, "detail", false),
+    b(K::List, &["o"], C::Sort, "sort by name / SID", false),
     b(K::List, &["esc"], C::Back, "back / clear filter", false),
     b(K::List, &["/"], C::Filter, "filter", true),
     // accounts
@@ -508,6 +510,7 @@ impl Cmd {
                 | PageUp
                 | PageDown
                 | Detail
+                | Sort
                 | DetailDown
                 | DetailUp
                 | Back

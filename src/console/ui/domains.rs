@@ -50,6 +50,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         )
         .row_highlight_style(app.theme.selected)
         .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
         .block(block(title, app));
         let mut state = TableState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));

@@ -63,7 +63,8 @@ fn lines(app: &App, w: &World, width: usize, query: &str) -> Vec<Line<'static>> 
             let keys = keymap::keys_label(b);
             let why = app.availability_in(w, b).err();
             let reason = why.map(|r| format!("✗ [{}] {}", r.rule, r.message));
-            let hay = format!("{keys} {} {}", b.label, reason.clone().unwrap_or_default());
+            let label = app.label_of(b);
+            let hay = format!("{keys} {label} {}", reason.clone().unwrap_or_default());
             if !q.is_empty()
                 && !hay.to_lowercase().contains(&q)
                 && !title.to_lowercase().contains(&q)
@@ -72,7 +73,7 @@ fn lines(app: &App, w: &World, width: usize, query: &str) -> Vec<Line<'static>> 
             }
             let key_w = 10.max(keys.chars().count() + 1);
             let label_w = width.saturating_sub(key_w + 1).max(8);
-            for (i, l) in wrap(b.label, label_w).into_iter().enumerate() {
+            for (i, l) in wrap(&label, label_w).into_iter().enumerate() {
                 let k = if i == 0 { keys.clone() } else { String::new() };
                 group.push(Line::from(vec![
                     Span::styled(format!(" {k:<key_w$}"), t.key),

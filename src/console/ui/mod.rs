@@ -263,7 +263,7 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, w: &World) {
         }) {
             items.push(FooterItem {
                 keys: keymap::keys_label(b),
-                label: b.label.to_string(),
+                label: app.label_of(b),
                 ok: app.availability_in(w, b).is_ok(),
             });
         }
@@ -368,17 +368,57 @@ fn block<'a>(title: String, app: &App) -> Block<'a> {
 
 /// The list block's title: name, counts, filter.
 fn list_title(name: &str, shown: usize, total: usize, app: &App) -> String {
-    let f = app.lists[app.tab].filter.value();
-    if app.filtering {
-        format!("{name} {shown}/{total} · filter: {f}▏")
-    } else if !f.is_empty() {
-        format!("{name} {shown}/{total} · filter: {f} (Esc clears)")
+    let l = &app.lists[app.tab];
+    let f = l.filter.value();
+    // the selected row's position, as k9s and lazygit show it
+    let at = if shown == 0 {
+        0
     } else {
-        format!("{name} ({total})")
+        l.sel.min(shown - 1) + 1
+    };
+    if app.filtering {
+        format!("{name} {at}/{shown} of {total} · filter: {f}▏")
+    } else if !f.is_empty() {
+        format!("{name} {at}/{shown} of {total} · filter: {f} (Esc clears)")
+    } else if app.sort != crate::console::view::Sort::Name {
+        format!("{name} {at}/{total} · {}", app.sort.label())
+    } else {
+        format!("{name} {at}/{total}")
     }
 }
 
 /// First characters of a SID, enough to tell rows apart; the detail shows it whole.
+/// The widths a table gives its columns in `list` (inside its border, after the highlight
+/// symbol), as ratatui lays them out.
+pub(crate) fn column_widths(list: Rect, constraints: &[Constraint]) -> Vec<usize> {
+    let inner = Block::bordered().inner(list);
+    let area = Rect::new(0, 0, inner.width.saturating_sub(2), 1);
+    Layout::horizontal(constraints.to_vec())
+        .flex(ratatui::layout::Flex::Start)
+        .spacing(1)
+        .split(area)
+        .iter()
+        .map(|r| r.width as usize)
+        .collect()
+}
+
+/// Cells cut to their column's width end with `…` instead of being cut silently.
+pub(crate) fn ellipsize(cells: Vec<String>, widths: &[usize]) -> Vec<String> {
+    cells
+        .into_iter()
+        .zip(widths.iter().copied().chain(std::iter::repeat(usize::MAX)))
+        .map(|(c, w)| {
+            if c.chars().count() <= w || w == 0 {
+                c
+            } else {
+                let mut s: String = c.chars().take(w.saturating_sub(1)).collect();
+                s.push('…');
+                s
+            }
+        })
+        .collect()
+}
+
 fn short_sid(s: &str) -> String {
     format!("{}…", &s[..s.len().min(10)])
 }

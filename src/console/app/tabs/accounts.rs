@@ -68,10 +68,8 @@ impl App {
         match cmd {
             Cmd::AccConfirm => self.confirm(
                 "Confirm as the account's owner",
-                vec![
-                    format!("Confirm that {name} joins the organization?"),
-                    "Only the account's owner can (ACC-5): switch with A first.".into(),
-                ],
+                // the model refused already if the acting user is not the owner (ACC-5)
+                vec![format!("Confirm that {name} joins the organization?")],
                 Action::ConfirmAccount { sid: s },
                 false,
             ),

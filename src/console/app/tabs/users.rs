@@ -99,10 +99,7 @@ impl App {
             match cmd {
                 Cmd::UsrAccept => self.confirm(
                     "Confirm as the account's owner",
-                    vec![
-                        format!("Confirm the request for {name}?"),
-                        "Only the account's owner can (ACC-5): switch with A first.".into(),
-                    ],
+                    vec![format!("Confirm the request for {name}?")],
                     Action::ConfirmAccount { sid },
                     false,
                 ),
