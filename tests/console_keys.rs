@@ -282,13 +282,29 @@ fn import_by_sid_checks_as_typed_then_imports() {
     let mut h = H::new();
     let legacy = h.sid("Owl Legacy Billing");
     let proto = h.sid("Owl Labs Prototype");
-    h.keys(&format!("i \"{}\"", &legacy[..10]));
-    assert!(h.screen().contains("[ID-1]"));
-    h.keys(&format!("{} \"{}\"", backspaces(10), legacy));
+    // the picker lists the accounts outside the org: importable ones to choose, the others
+    // greyed with the model's reason
+    h.keys("i");
+    let screen = h.screen();
+    assert!(screen.contains("Owl Legacy Billing"), "{screen}");
+    assert!(screen.contains("Not available here"), "{screen}");
+    assert!(screen.contains("[ACC-4]"), "{screen}");
+    // typeahead narrows both lists
+    h.keys("\"labs\"");
+    assert!(
+        h.screen().contains("✗ Owl Labs Prototype"),
+        "{}",
+        h.screen()
+    );
+    h.keys(&format!("{} \"legacy\" enter", backspaces(4)));
     assert!(h.screen().contains("can be imported"), "{}", h.screen());
     h.keys("enter");
     assert_eq!(h.kind("Owl Legacy Billing"), Some(AccountKind::Pending));
-    h.keys(&format!("i \"{proto}\""));
+    // or type a SID: checked as typed
+    h.keys(&format!("i \"{}\" enter", &legacy[..10]));
+    h.keys(&format!("{} \"{}\"", backspaces(40), &proto[..10]));
+    assert!(h.screen().contains("[ID-1]"), "{}", h.screen());
+    h.keys(&format!("{} \"{proto}\"", backspaces(10)));
     assert!(h.screen().contains("✗ refused [ACC-4]"));
     h.refused_in_modal("enter", "ACC-4");
     let Some(Modal::Form(f)) = h.app.modals.last() else {
@@ -301,7 +317,7 @@ fn import_by_sid_checks_as_typed_then_imports() {
 fn link_confirm_and_decline_as_the_owner() {
     let mut h = H::new();
     let proto = h.sid("Owl Labs Prototype");
-    h.keys(&format!("L \"{proto}\" enter"));
+    h.keys(&format!("L \"{proto}\" enter enter"));
     assert_eq!(h.kind("Owl Labs Prototype"), Some(AccountKind::Pending));
     // The Owner cannot confirm for the account's owner.
     // not the owner: the model refuses before any dialog opens

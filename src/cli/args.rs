@@ -65,6 +65,9 @@ pub enum Command {
         /// role-assignments: the scope (OR or AC SID) whose assignments to list
         #[arg(long)]
         scope: Option<String>,
+        /// accounts: the accounts outside the organization, and whether each may be imported
+        #[arg(long)]
+        outside: bool,
     },
     /// The world's clock
     #[command(subcommand)]
@@ -158,7 +161,7 @@ pub struct ApplyArgs {
     pub atomic: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowWhat {
     Orgs,
     Accounts,

@@ -188,7 +188,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let view = show::access(&world, &ctx.org, &user, account.as_deref())?;
             print_view(&view, json)
         }
-        Command::Show { what, user, scope } => {
+        Command::Show {
+            what,
+            user,
+            scope,
+            outside,
+        } => {
+            if outside && what != ShowWhat::Accounts {
+                return Err(Failure::Usage("--outside goes with show accounts".into()));
+            }
             let world = target.read()?;
             let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
             let viewer = target.as_user.as_ref().map(|_| ctx.actor_sid());
@@ -197,6 +205,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     show::role_assignments(&world, &ctx.org, user.as_deref(), scope.as_deref())?
                 }
                 ShowWhat::Orgs => show::orgs(&world),
+                ShowWhat::Accounts if outside => show::accounts_outside(&world, &ctx),
                 ShowWhat::Accounts => show::accounts(&world, &ctx.org, viewer.as_ref()),
                 ShowWhat::Users => show::users(&world, &ctx.org),
                 ShowWhat::Domains => show::domains(&world, &ctx.org),

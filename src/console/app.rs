@@ -147,6 +147,9 @@ impl Cache {
 
 type TokenSource = Box<dyn FnMut() -> String + Send>;
 
+/// A picker's `(label, key)` rows, or its excluded `(label, why)` rows.
+pub(crate) type PickItems = Vec<(String, String)>;
+
 pub struct App {
     pub session: SharedSession,
     pub ctx: Ctx,
@@ -1171,6 +1174,33 @@ impl App {
     }
 
     /// Active members of the org, for transfers.
+    /// Members to hand something to (an account, the organization), by email, and those who
+    /// cannot take it with why: the current holder, deactivated members.
+    pub(crate) fn member_choices(
+        &self,
+        holder: Option<&str>,
+    ) -> (PickItems, PickItems) {
+        let s = self.lock();
+        let mut members: Vec<&crate::model::User> = s.world.members(&self.ctx.org).collect();
+        members.sort_by(|a, b| a.email.cmp(&b.email));
+        let (mut items, mut excluded) = (Vec::new(), Vec::new());
+        for u in members {
+            let m = u.membership.as_ref().expect("member");
+            let label = format!("{} ({})", u.email, m.role.label());
+            if Some(u.email.as_str()) == holder {
+                excluded.push((label, "holds it already".to_string()));
+            } else if m.status != MemberStatus::Active {
+                excluded.push((
+                    label,
+                    "deactivated: reactivate them first (USR-7)".to_string(),
+                ));
+            } else {
+                items.push((label, u.email.clone()));
+            }
+        }
+        (items, excluded)
+    }
+
     fn member_items(&self, active_only: bool) -> Vec<(String, String)> {
         let s = self.lock();
         s.world

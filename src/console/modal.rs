@@ -324,6 +324,8 @@ pub enum PickThen {
     MergeCandidate,
     Revoke(Sid),
     Exempt,
+    /// Import (true) or link (false) the chosen account (`AC` SID), or type one (empty key).
+    AddAccount(bool),
     /// Unassign the chosen role assignment (`IY`) of this user (email).
     Unassign(String),
 }
@@ -340,6 +342,20 @@ pub struct Picker {
     pub sel: usize,
     pub then: PickThen,
     pub problem: Option<Problem>,
+    /// Who or what cannot be chosen here, each with why: listed greyed under the choices.
+    pub excluded: Vec<(String, String)>,
+    /// The excluded entries that match the filter.
+    pub excluded_shown: Vec<usize>,
+}
+
+/// Whether every character of `query` appears in `hay` in order (both lowercase): `oprod`
+/// finds `owl production`.
+pub fn fuzzy(hay: &str, query: &str) -> bool {
+    let mut h = hay.chars();
+    query
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .all(|q| h.any(|c| c == q))
 }
 
 impl Picker {
@@ -355,13 +371,38 @@ impl Picker {
             sel: 0,
             then,
             problem: None,
+            excluded: Vec::new(),
+            excluded_shown: Vec::new(),
         }
     }
+    /// Lists who cannot be chosen, with why (greyed, never selectable).
+    pub fn with_excluded(mut self, excluded: Vec<(String, String)>) -> Picker {
+        self.excluded_shown = (0..excluded.len()).collect();
+        self.excluded = excluded;
+        self
+    }
+    /// Typeahead: rows whose label contains the typed text come first, then the rows that
+    /// hold its characters in order (fuzzy).
     pub fn refilter(&mut self) {
         let f = self.filter.value().trim().to_lowercase();
-        self.shown = (0..self.items.len())
-            .filter(|&i| f.is_empty() || self.hay[i].contains(&f))
-            .collect();
+        if f.is_empty() {
+            self.shown = (0..self.items.len()).collect();
+            self.excluded_shown = (0..self.excluded.len()).collect();
+        } else {
+            let (mut exact, mut loose) = (Vec::new(), Vec::new());
+            for (i, h) in self.hay.iter().enumerate() {
+                if h.contains(&f) {
+                    exact.push(i);
+                } else if fuzzy(h, &f) {
+                    loose.push(i);
+                }
+            }
+            exact.extend(loose);
+            self.shown = exact;
+            self.excluded_shown = (0..self.excluded.len())
+                .filter(|&i| fuzzy(&self.excluded[i].0.to_lowercase(), &f))
+                .collect();
+        }
         self.sel = self.sel.min(self.shown.len().saturating_sub(1));
     }
     pub fn chosen(&self) -> Option<&(String, String)> {

@@ -512,6 +512,30 @@ impl World {
         Ok(account)
     }
 
+    /// The main accounts outside the context's org, by name, each with whether it may be
+    /// imported now (the very checks of an import) — what an import form and `show accounts
+    /// --outside` list: the importable ones and, for the others, the refusal.
+    pub fn accounts_outside(&self, ctx: &Ctx) -> Vec<(&Account, Result<(), Refusal>)> {
+        let mut out: Vec<(&Account, Result<(), Refusal>)> = self
+            .accounts
+            .values()
+            .filter(|a| a.parent.is_none())
+            .filter(|a| self.link_of(a).is_none_or(|l| l.org != ctx.org))
+            .map(|a| {
+                let may = match self.check_import(ctx, a.sid.as_str()) {
+                    Ok(_) => Ok(()),
+                    Err(ActionError::Refused(r)) => Err(r),
+                    Err(e) => Err(Refusal::new(rules::ACC_4, e.to_string(), "")),
+                };
+                (a, may)
+            })
+            .collect();
+        out.sort_by(|(a, _), (b, _)| {
+            (a.name.to_lowercase(), &a.sid).cmp(&(b.name.to_lowercase(), &b.sid))
+        });
+        out
+    }
+
     /// ACC-3, SUB-2: room in the org for one more pending account and its subaccounts.
     fn check_room_for(&self, ctx: &Ctx, sid: &Sid) -> ActionResult<()> {
         self.check_account_limit(&ctx.org, 1)?;

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Row, Table, TableState};
 
-use super::{block, draw_detail, list_title, yes_no};
+use super::{block, draw_detail, list_title, position, yes_no};
 use crate::console::app::{App, Tab};
 use crate::model::time::{days_left, format_time};
 use crate::model::{DomainStatus, World};
@@ -51,7 +51,9 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         .row_highlight_style(app.theme.selected)
         .highlight_symbol("▶ ")
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
-        .block(block(title, app));
+        .block(
+            block(title, app).title_bottom(Line::from(position(app, rows.len())).right_aligned()),
+        );
         let mut state = TableState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(table, list, &mut state);

@@ -28,22 +28,23 @@ pub fn groups(app: &App, w: &World) -> Vec<(String, Vec<&'static Binding>)> {
     };
     let mut out = Vec::new();
     if chain.contains(&KeyCtx::Global) {
-        let mut everywhere = offered(KeyCtx::Global);
-        everywhere.extend(offered(KeyCtx::List));
-        out.push(("Everywhere".to_string(), everywhere));
         let tab = app.tab;
         let (row, whole): (Vec<_>, Vec<_>) = offered(tab.key_ctx())
             .into_iter()
             .partition(|b| b.cmd.on_row());
-        if !whole.is_empty() {
-            out.push((format!("This tab: {}", tab.title()), whole));
-        }
+        // the selected row's actions first, then the tab's, then what works everywhere
         if !row.is_empty() {
             let name = app
                 .selected_row_name_in(w)
                 .unwrap_or_else(|| "no row selected".into());
             out.push((format!("This row: {name}"), row));
         }
+        if !whole.is_empty() {
+            out.push((format!("This tab: {}", tab.title()), whole));
+        }
+        let mut everywhere = offered(KeyCtx::Global);
+        everywhere.extend(offered(KeyCtx::List));
+        out.push(("Everywhere".to_string(), everywhere));
     } else {
         for ctx in chain {
             out.push((ctx.title().to_string(), offered(ctx)));
@@ -88,7 +89,7 @@ fn lines(app: &App, w: &World, width: usize, query: &str) -> Vec<Line<'static>> 
                 ]));
             }
             if let Some(r) = &reason {
-                for l in wrap(&r, width.saturating_sub(3).max(8)) {
+                for l in wrap(r, width.saturating_sub(3).max(8)) {
                     group.push(Line::from(Span::styled(format!("   {l}"), t.dim)));
                 }
             }
@@ -99,10 +100,12 @@ fn lines(app: &App, w: &World, width: usize, query: &str) -> Vec<Line<'static>> 
             out.push(Line::from(""));
         }
     }
-    out.push(Line::from(Span::styled(
+    for l in wrap(
         "Every change is saved at once; u undoes it. Refusals name the rule; M shows every message.",
-        t.dim,
-    )));
+        width.max(10),
+    ) {
+        out.push(Line::from(Span::styled(l, t.dim)));
+    }
     out
 }
 

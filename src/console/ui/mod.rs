@@ -368,23 +368,30 @@ fn block<'a>(title: String, app: &App) -> Block<'a> {
 
 /// The list block's title: name, counts, filter.
 fn list_title(name: &str, shown: usize, total: usize, app: &App) -> String {
-    let l = &app.lists[app.tab];
-    let f = l.filter.value();
-    // the selected row's position, as k9s and lazygit show it
+    let f = app.lists[app.tab].filter.value();
+    let sort = if app.sort != crate::console::view::Sort::Name {
+        format!(" · {}", app.sort.label())
+    } else {
+        String::new()
+    };
+    if app.filtering {
+        format!("{name} {shown}/{total} · filter: {f}▏{sort}")
+    } else if !f.is_empty() {
+        format!("{name} {shown}/{total} · filter: {f} (Esc clears){sort}")
+    } else {
+        format!("{name} ({total}){sort}")
+    }
+}
+
+/// The selected row's position among the shown rows, for the list's bottom border (`3/7`), as
+/// k9s and lazygit show it.
+pub(crate) fn position(app: &App, shown: usize) -> String {
     let at = if shown == 0 {
         0
     } else {
-        l.sel.min(shown - 1) + 1
+        app.lists[app.tab].sel.min(shown - 1) + 1
     };
-    if app.filtering {
-        format!("{name} {at}/{shown} of {total} · filter: {f}▏")
-    } else if !f.is_empty() {
-        format!("{name} {at}/{shown} of {total} · filter: {f} (Esc clears)")
-    } else if app.sort != crate::console::view::Sort::Name {
-        format!("{name} {at}/{total} · {}", app.sort.label())
-    } else {
-        format!("{name} {at}/{total}")
-    }
+    format!(" {at}/{shown} ")
 }
 
 /// First characters of a SID, enough to tell rows apart; the detail shows it whole.

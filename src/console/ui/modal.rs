@@ -434,10 +434,38 @@ fn picker(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
         format!("{} of {}", p.shown.len(), p.items.len()),
         app.theme.dim,
     )));
+    // who cannot be chosen, greyed, with why (as many as the box holds)
+    if !p.excluded_shown.is_empty() {
+        let room = (area.height as usize)
+            .saturating_sub(lines.len() + 10)
+            .max(2);
+        lines.push(Line::from(Span::styled(
+            format!("Not available here ({}):", p.excluded_shown.len()),
+            app.theme.dim,
+        )));
+        let mut used = 0;
+        for &i in &p.excluded_shown {
+            let (label, why) = &p.excluded[i];
+            let wrapped = wrap(&format!("  ✗ {label} — {why}"), width);
+            if used + wrapped.len() > room {
+                lines.push(Line::from(Span::styled(
+                    "  … (type to narrow)".to_string(),
+                    app.theme.dim,
+                )));
+                break;
+            }
+            used += wrapped.len();
+            lines.extend(
+                wrapped
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(l, app.theme.dim))),
+            );
+        }
+    }
     lines.extend(problem_lines(app, &p.problem, width));
     lines.push(key_line(
         app,
-        "type to filter · ↑/↓ move · Enter choose · Esc cancel",
+        &keymap_hints(crate::console::keymap::KeyCtx::Picker),
     ));
     let inner = boxed(frame, area, app, &p.title, false, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
@@ -522,14 +550,10 @@ fn log(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
     let total = wrapped.len();
     let skip = scroll.min(total.saturating_sub(max));
     let mut lines: Vec<Line> = wrapped.into_iter().skip(skip).take(max).collect();
+    // the keys are in the footer below, from the keymap
     lines.push(key_line(
         app,
-        &format!(
-            "lines {}-{} of {total} · {}",
-            skip + 1,
-            (skip + max).min(total),
-            keymap_hints(crate::console::keymap::KeyCtx::Log)
-        ),
+        &format!("lines {}-{} of {total}", skip + 1, (skip + max).min(total)),
     ));
     let title = format!("Message log — {} messages, newest first", app.log.len());
     let inner = boxed(frame, area, app, &title, false, lines.len());

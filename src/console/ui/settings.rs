@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{List, ListItem, ListState};
 
-use super::{block, draw_detail, list_title};
+use super::{block, draw_detail, list_title, position};
 use crate::console::app::{App, Tab};
 use crate::console::view::{SettingRow, setting_label};
 use crate::model::time::format_time;
@@ -33,10 +33,10 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         let widget = List::new(items)
             .highlight_symbol("▶ ")
             .highlight_style(app.theme.selected)
-            .block(block(
-                list_title("Settings", rows.len(), rows.total(), app),
-                app,
-            ));
+            .block(
+                block(list_title("Settings", rows.len(), rows.total(), app), app)
+                    .title_bottom(Line::from(position(app, rows.len())).right_aligned()),
+            );
         let mut state = ListState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(widget, list, &mut state);

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Row, Table, TableState};
 
-use super::{block, column_widths, draw_detail, ellipsize, list_title, wrap};
+use super::{block, column_widths, draw_detail, ellipsize, list_title, position, wrap};
 use crate::console::app::{App, Tab};
 use crate::console::roles;
 use crate::console::view::UserRow;
@@ -148,10 +148,10 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
             )
             .row_highlight_style(app.theme.selected)
             .highlight_symbol("▶ ")
-            .block(block(
-                list_title("Users", rows.len(), rows.total(), app),
-                app,
-            ));
+            .block(
+                block(list_title("Users", rows.len(), rows.total(), app), app)
+                    .title_bottom(Line::from(position(app, rows.len())).right_aligned()),
+            );
         let mut state = TableState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(table, list, &mut state);

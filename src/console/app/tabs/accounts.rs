@@ -22,31 +22,7 @@ impl App {
             return Ok(());
         }
         if cmd == Cmd::AccImport || cmd == Cmd::AccLink {
-            let (title, kind, intro) = if cmd == Cmd::AccImport {
-                (
-                    "Import an account by SID",
-                    FormKind::ImportAccount,
-                    "The account becomes Pending until its owner confirms (ACC-4, ACC-5).",
-                )
-            } else {
-                (
-                    "Link an independent account",
-                    FormKind::LinkAccount,
-                    "Its outside owner is asked to share it as independent (ACC-6).",
-                )
-            };
-            self.open(Modal::Form(
-                Form::new(
-                    title,
-                    kind,
-                    vec![Field::text(
-                        "Account SID",
-                        "",
-                        "AC followed by 32 hex digits",
-                    )],
-                )
-                .intro(vec![intro.into()]),
-            ));
+            self.open_account_picker(cmd == Cmd::AccImport);
             return Ok(());
         }
         let sid = self.selected_account().ok_or("no account selected")?;
@@ -93,12 +69,20 @@ impl App {
                 vec![Field::text("Name", &name, "1-64 characters")],
             ))),
             Cmd::AccTransfer => {
-                let items = self.member_items(true);
-                self.open(Modal::Picker(Picker::new(
-                    format!("Transfer {name} to…"),
-                    items,
-                    PickThen::TransferAccount(sid),
-                )));
+                let holder = {
+                    let s = self.lock();
+                    let w = &s.world;
+                    w.accounts.get(&sid).and_then(|a| w.owner_of(a)).map(|o| w.email_of(&o))
+                };
+                let (items, excluded) = self.member_choices(holder.as_deref());
+                self.open(Modal::Picker(
+                    Picker::new(
+                        format!("Transfer {name} to…"),
+                        items,
+                        PickThen::TransferAccount(sid),
+                    )
+                    .with_excluded(excluded),
+                ));
             }
             Cmd::AccSuspend => self.confirm(
                 "Suspend account",
@@ -160,5 +144,66 @@ impl App {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Import or link: a picker of the accounts outside the organization, the importable ones
+    /// to choose and the others greyed with the model's reason; or type a SID.
+    pub(crate) fn open_account_picker(&mut self, import: bool) {
+        let (mut items, excluded) = {
+            let s = self.lock();
+            let w = &s.world;
+            let mut items = Vec::new();
+            let mut excluded = Vec::new();
+            for (a, may) in w.accounts_outside(&self.ctx) {
+                let owner = w.owner_of(a).map(|o| w.email_of(&o)).unwrap_or_default();
+                let label = format!("{} ({owner}) {}", a.name, a.sid);
+                match may {
+                    // a link asks the owner to share it as independent: its own checks decide
+                    Err(r) if import => {
+                        excluded.push((label, format!("[{}] {}", r.rule, r.message)))
+                    }
+                    _ => items.push((label, a.sid.to_string())),
+                }
+            }
+            (items, excluded)
+        };
+        items.push(("Type an account SID…".into(), String::new()));
+        let title = if import {
+            "Import an account (outside the organization)"
+        } else {
+            "Link an independent account (outside the organization)"
+        };
+        self.open(Modal::Picker(
+            Picker::new(title, items, PickThen::AddAccount(import)).with_excluded(excluded),
+        ));
+    }
+
+    /// The import or link form, its SID filled in when one was chosen.
+    pub(crate) fn open_add_account(&mut self, import: bool, sid: &str) {
+        let (title, kind, intro) = if import {
+            (
+                "Import an account by SID",
+                FormKind::ImportAccount,
+                "The account becomes Pending until its owner confirms (ACC-4, ACC-5).",
+            )
+        } else {
+            (
+                "Link an independent account",
+                FormKind::LinkAccount,
+                "Its outside owner is asked to share it as independent (ACC-6).",
+            )
+        };
+        self.open(Modal::Form(
+            Form::new(
+                title,
+                kind,
+                vec![Field::text(
+                    "Account SID",
+                    sid,
+                    "AC followed by 32 hex digits",
+                )],
+            )
+            .intro(vec![intro.into()]),
+        ));
     }
 }

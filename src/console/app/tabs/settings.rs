@@ -80,16 +80,15 @@ impl App {
                 vec![Field::text("Name", &org_name, "1-64 characters (ORG-7)")],
             ))),
             SettingRow::Owner => {
-                let items = self
-                    .member_items(true)
-                    .into_iter()
-                    .filter(|(_, e)| *e != owner_email)
-                    .collect();
-                self.open(Modal::Picker(Picker::new(
-                    "Transfer organization ownership to…",
-                    items,
-                    PickThen::TransferOrg,
-                )));
+                let (items, excluded) = self.member_choices(Some(&owner_email));
+                self.open(Modal::Picker(
+                    Picker::new(
+                        "Transfer organization ownership to…",
+                        items,
+                        PickThen::TransferOrg,
+                    )
+                    .with_excluded(excluded),
+                ));
             }
             SettingRow::AccountLimit => self.open(number(
                 "Account limit",
