@@ -4,8 +4,8 @@
 //! (exit 3, stderr naming it); every other line must succeed. The refusal quoted under "Every
 //! refusal names its rule" must be what tworg prints.
 //!
-//! Not run here: the interactive walkthrough player (`tworg demo NAME` without `--headless` or
-//! `--list`) and `scim serve`, a server that runs until stopped (the SCIM tests start one).
+//! Not run here: the interactive walkthrough player and exercises (`tworg demo NAME` without
+//! `--headless`, `--list` or `--export`) and `scim serve`, a server that runs until stopped (the SCIM tests start one).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -69,8 +69,10 @@ fn expected_refusal(comment: &str) -> Option<&str> {
 
 fn is_skipped(args: &[String]) -> bool {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    let interactive_demo =
-        a.first() == Some(&"demo") && !a.contains(&"--headless") && !a.contains(&"--list");
+    let interactive_demo = a.first() == Some(&"demo")
+        && !["--headless", "--list", "--export"]
+            .iter()
+            .any(|f| a.contains(f));
     let server = a.contains(&"scim") && a.contains(&"serve");
     interactive_demo || server
 }

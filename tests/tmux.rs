@@ -373,3 +373,50 @@ fn tmux_a_user_provisioned_over_scim_appears_in_the_console_live() {
         "{users}"
     );
 }
+
+/// The walkthrough player in a real terminal: paused on step 1 five seconds after it starts (it
+/// never moves on by itself without --autoplay), `g 3 Enter` shows step 3 as its caption
+/// describes it, `e` opens the full console on that step's world and `e` comes back, Esc does not
+/// quit, `q` does.
+#[test]
+fn tmux_the_demo_player_starts_paused_jumps_and_explores() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!(
+        "{} demo domains; echo DEMO-EXIT=$?; exec sh",
+        bin().display()
+    );
+    let t = Tmux::start(dir.path(), &command);
+    t.wait_for("step 1 of 6");
+    std::thread::sleep(Duration::from_secs(5));
+    let screen = t.capture("t");
+    assert!(
+        screen.contains("step 1 of 6") && screen.contains("space/→ next"),
+        "paused on step 1 after five seconds\n{screen}"
+    );
+    assert!(
+        screen.contains("refused [USR-1]"),
+        "step 1 is shown played\n{screen}"
+    );
+    t.keys(&["g", "3", "Enter"]);
+    let screen = t.wait_for("step 3 of 6");
+    assert!(
+        screen.contains("owl-research.example"),
+        "the screen matches step 3's caption\n{screen}"
+    );
+    t.keys(&["Escape"]);
+    t.keys(&["e"]);
+    t.wait_for("e returns to the walkthrough");
+    t.keys(&["3"]);
+    t.wait_for("[3 Users]");
+    t.keys(&["e"]);
+    let screen = t.wait_for("step 3 of 6");
+    assert!(
+        screen.contains("[2 Domains]") && !screen.contains("e returns to the walkthrough"),
+        "back on step 3 as its caption describes it\n{screen}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("DEMO-EXIT=0");
+}

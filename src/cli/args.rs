@@ -118,7 +118,8 @@ pub enum Command {
     Scim(ScimCmd),
     /// Render the console headless after feeding it keys, and print the screen
     Render(RenderArgs),
-    /// Guided walkthroughs
+    /// Guided walkthroughs: play one for a class, run it as an exercise, export it
+    #[command(after_help = crate::walkthrough::controls::help_text())]
     Demo(DemoArgs),
     /// (internal) save the world repeatedly, for the crash-safety test
     #[command(hide = true)]

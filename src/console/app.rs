@@ -1176,10 +1176,7 @@ impl App {
     /// Active members of the org, for transfers.
     /// Members to hand something to (an account, the organization), by email, and those who
     /// cannot take it with why: the current holder, deactivated members.
-    pub(crate) fn member_choices(
-        &self,
-        holder: Option<&str>,
-    ) -> (PickItems, PickItems) {
+    pub(crate) fn member_choices(&self, holder: Option<&str>) -> (PickItems, PickItems) {
         let s = self.lock();
         let mut members: Vec<&crate::model::User> = s.world.members(&self.ctx.org).collect();
         members.sort_by(|a, b| a.email.cmp(&b.email));

@@ -30,12 +30,26 @@ fn v(message: String, locate: impl Into<String>) -> Violation {
 impl World {
     /// Every invariant; the first violation found, in a stable order.
     pub fn check_invariants(&self) -> Result<(), Violation> {
-        self.check_sids()?;
-        self.check_orgs()?;
-        self.check_users()?;
-        self.check_accounts()?;
-        self.check_role_assignments()?;
-        Ok(())
+        let rest = || -> Result<(), Violation> {
+            self.check_orgs()?;
+            self.check_users()?;
+            self.check_accounts()?;
+            self.check_role_assignments()
+        };
+        // The SID check and the others only read; in a large world they run side by side (a
+        // quarter of a load at 100,000 users). Either way the SID check's violation is the one
+        // reported when both find one, so the answer does not depend on the threads.
+        if self.users.len() < 20_000 {
+            self.check_sids()?;
+            return rest();
+        }
+        let (sids, rest) = std::thread::scope(|s| {
+            let sids = s.spawn(|| self.check_sids());
+            let rest = rest();
+            (sids.join(), rest)
+        });
+        sids.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        rest
     }
 
     /// RBAC-1, RBAC-2, RBAC-4, USR-4, USR-5: every assignment names a user, a role of the

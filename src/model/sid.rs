@@ -145,7 +145,16 @@ impl Sid {
 
     /// True when the stored text is exactly what `parse_any` would produce (checked on load).
     pub fn is_canonical(&self) -> bool {
-        Sid::parse_any(&self.0).map(|s| s == *self).unwrap_or(false)
+        // what `parse_any` would give back unchanged, without building it (the load checks
+        // every SID of the file)
+        let b = self.0.as_bytes();
+        b.len() == 34
+            && SidKind::ALL
+                .iter()
+                .any(|k| b[..2] == *k.prefix().as_bytes())
+            && b[2..]
+                .iter()
+                .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
     }
 
     /// Whether a piece of user input is meant as a SID (34 letters and digits, two letters first),
@@ -184,4 +193,30 @@ pub fn bits128(seed: u64, counter: u64) -> u128 {
     let hi = splitmix64(seed ^ splitmix64(counter.wrapping_mul(2)));
     let lo = splitmix64(seed ^ splitmix64(counter.wrapping_mul(2).wrapping_add(1)));
     ((hi as u128) << 64) | lo as u128
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use super::*;
+
+    #[test]
+    fn is_canonical_agrees_with_parse_any() {
+        let good = Sid::from_bits(SidKind::User, 0xabc);
+        let hex = &good.as_str()[2..];
+        for text in [
+            good.as_str().to_string(),
+            format!("us{hex}"),
+            format!("US{}", hex.to_uppercase()),
+            format!("ZZ{hex}"),
+            format!("US{}", &hex[1..]),
+            format!("US{}g", &hex[1..]),
+            format!(" US{hex}"),
+            "US".to_string(),
+            String::new(),
+        ] {
+            let sid = Sid(text.clone());
+            let round_trip = Sid::parse_any(&text).is_ok_and(|s| s == sid);
+            assert_eq!(sid.is_canonical(), round_trip, "{text:?}");
+        }
+    }
 }

@@ -56,6 +56,10 @@ struct Inner {
     org: Sid,
     /// `http://ADDR` as bound, for `Location` when a request has no `Host`.
     origin: String,
+    /// One change is worked on at a time; the others wait here, asleep, instead of taking the
+    /// CPU from readers (changes are one at a time under the session lock anyway, and a change
+    /// leaves the gate before its fsync, so concurrent changes still share one).
+    change_gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -65,6 +69,7 @@ impl AppState {
                 session,
                 org,
                 origin: format!("http://{addr}"),
+                change_gate: Arc::new(tokio::sync::Semaphore::new(1)),
             }),
         }
     }
@@ -100,6 +105,12 @@ impl AppState {
         f: impl FnOnce(&mut Session) -> Result<(T, Pending), ScimError> + Send + 'static,
     ) -> Result<T, ScimError> {
         let inner = self.inner.clone();
+        let permit = inner
+            .change_gate
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the change gate is never closed");
         tokio::task::spawn_blocking(move || {
             let lock = || {
                 inner
@@ -108,6 +119,7 @@ impl AppState {
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
             };
             let (value, pending) = f(&mut lock())?;
+            drop(permit);
             match pending.wait() {
                 Ok(()) => Ok(value),
                 Err(e) => {

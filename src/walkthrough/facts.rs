@@ -7,7 +7,8 @@ use crate::model::{DomainStatus, MemberStatus, Sid, World};
 
 #[derive(Debug, Clone, Deserialize)]
 pub enum Fact {
-    /// `managed`, `independent`, `pending`, or `none` (not in the org). `account` is a name or SID.
+    /// `managed`, `independent`, `pending`, `none` (not in the org) or `absent` (no such account,
+    /// or purged). `account` is a name or SID.
     AccountKind {
         account: String,
         kind: String,
@@ -89,11 +90,13 @@ impl Fact {
         };
         match self {
             Fact::AccountKind { account, kind } => {
-                let a = find_account(w, account)?;
-                let got = w
-                    .kind_in(a, org)
-                    .map(|k| k.label().to_ascii_lowercase())
-                    .unwrap_or_else(|| "none".into());
+                let got = match find_account(w, account) {
+                    Err(_) => "absent".into(),
+                    Ok(a) => w
+                        .kind_in(a, org)
+                        .map(|k| k.label().to_ascii_lowercase())
+                        .unwrap_or_else(|| "none".into()),
+                };
                 expect(format!("kind of {account}"), kind, got)
             }
             Fact::AccountStatus { account, status } => expect(

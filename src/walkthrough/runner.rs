@@ -1,12 +1,12 @@
-//! Plays a walkthrough on a scratch copy of the demo world with no terminal: the same `App` and
-//! headless drawing as `tworg render`. The snapshot tests, `tworg demo --headless` and the
-//! interactive player (to rebuild a step) all come through here.
+//! Plays walkthrough steps on a scratch copy of the demo world with no terminal: the same `App`
+//! and headless drawing as `tworg render`. The player (to play or rebuild a step), the exercises,
+//! the exports and the snapshot tests all come through here.
 
 use anyhow::anyhow;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::{Step, Walkthrough, check_step};
+use super::{Step, check_step};
 use crate::console::{App, drive, keys, screen_text};
 use crate::model::Sid;
 use crate::persist::demo_world;
@@ -49,34 +49,56 @@ pub fn play_step(
     Ok(StepResult { screen, failures })
 }
 
-/// Makes a step's setup changes as the org's Owner, each through the model; a refused one
-/// fails the walkthrough.
+/// Makes a step's setup changes through the model: as the org's Owner (a refusal fails the
+/// walkthrough), or as the identity provider with the SCIM token (the answer, allowed or refused,
+/// is shown on the console's status line, as Twilio's answer to the IdP).
 pub fn apply_setup(app: &mut App, org: &Sid, step: &Step) -> anyhow::Result<()> {
-    if step.setup.is_empty() {
-        return Ok(());
-    }
-    let mut s = app.lock();
-    let owner = s
-        .world
-        .owner_of_org(org)
-        .map(|u| u.sid.clone())
-        .ok_or_else(|| anyhow!("setup: the organization has no Owner"))?;
-    let ctx = crate::model::Ctx::new(org.clone(), owner);
+    use crate::console::app::{Status, StatusKind};
+    use crate::model::{ActionError, Actor, Ctx};
     for setup in &step.setup {
-        for action in setup.actions(&s.world, org).map_err(|e| anyhow!(e))? {
-            s.apply(&ctx, &action)
-                .map_err(|e| anyhow!("setup {action:?}: {e}"))?;
+        let mut s = app.lock();
+        let (actions, scim) = setup.actions(&s.world, org).map_err(|e| anyhow!(e))?;
+        let ctx = if scim {
+            Ctx {
+                org: org.clone(),
+                actor: Actor::ScimToken,
+            }
+        } else {
+            let owner = s
+                .world
+                .owner_of_org(org)
+                .map(|u| u.sid.clone())
+                .ok_or_else(|| anyhow!("setup: the organization has no Owner"))?;
+            Ctx::new(org.clone(), owner)
+        };
+        let mut status = None;
+        for action in actions {
+            match s.apply(&ctx, &action) {
+                Ok(out) if scim => {
+                    status = Some(Status {
+                        kind: StatusKind::Ok,
+                        text: format!("SCIM {}: {}", setup.request(), out.message),
+                    })
+                }
+                Ok(_) => {}
+                Err(crate::session::ApplyError::Action(ActionError::Refused(r))) if scim => {
+                    status = Some(Status {
+                        kind: StatusKind::Refused,
+                        text: format!(
+                            "SCIM {}: refused [{}]: {}",
+                            setup.request(),
+                            r.rule,
+                            r.message
+                        ),
+                    })
+                }
+                Err(e) => return Err(anyhow!("setup {action:?}: {e}")),
+            }
+        }
+        drop(s);
+        if status.is_some() {
+            app.status = status;
         }
     }
     Ok(())
-}
-
-/// Plays every step at a given screen size.
-pub fn run_headless(w: &Walkthrough, width: u16, height: u16) -> anyhow::Result<Vec<StepResult>> {
-    let (mut app, org) = fresh_app();
-    let mut terminal = Terminal::new(TestBackend::new(width, height))?;
-    w.steps
-        .iter()
-        .map(|s| play_step(&mut app, &mut terminal, &org, s))
-        .collect()
 }

@@ -176,7 +176,14 @@ impl App {
         // a SID typed into the import or link picker goes to the form as typed
         if let PickThen::AddAccount(import) = p.then {
             let typed = p.filter.value().trim().to_string();
+            let looks_typed = typed.len() > 2
+                && typed[..2].eq_ignore_ascii_case("AC")
+                && !p
+                    .chosen()
+                    .is_some_and(|(l, _)| l.to_lowercase().contains(&typed.to_lowercase()));
             let key = match p.chosen() {
+                // a SID being typed is not a fuzzy match for another account's
+                _ if looks_typed => typed,
                 Some((_, k)) if !k.is_empty() => k.clone(),
                 _ if typed.len() > 2 && typed[..2].eq_ignore_ascii_case("AC") => typed,
                 _ => String::new(),
