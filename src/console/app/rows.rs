@@ -77,10 +77,11 @@ impl App {
                         _ => None,
                     };
                 }
-                if !matches!(row, UserRow::Member(_)) {
+                // by SID: found by its key, not by a search of the emails
+                let UserRow::Member(sid) = &row else {
                     return None;
-                }
-                let user = self.row_key(w, &row);
+                };
+                let user = sid.to_string();
                 Some(match cmd {
                     Cmd::UsrRole => Action::SetRole {
                         user,
