@@ -162,7 +162,11 @@ fn the_refusal_the_readme_quotes_is_what_tworg_prints() {
         .skip_while(|l| *l != quoted)
         .nth(1)
         .expect("the quoted fix");
-    assert_eq!(printed.lines().nth(1), Some(fix), "README quotes a stale fix");
+    assert_eq!(
+        printed.lines().nth(1),
+        Some(fix),
+        "README quotes a stale fix"
+    );
 }
 
 #[test]
