@@ -260,7 +260,7 @@ fn modals() {
         80,
         24,
         "4 / \"audit\" enter enter",
-        &["Audit log (newest first)", "j/k scroll"],
+        &["Audit log (newest first)", "j/↓ scroll down"],
     );
 }
 

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::wrap;
 use crate::console::app::App;
+use crate::console::keymap::KeyCtx;
 use crate::console::modal::*;
 use crate::model::{OrgRole, Sid, SidKind, World};
 
@@ -358,10 +359,7 @@ fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
         );
     }
     lines.extend(problem_lines(app, &f.problem, width));
-    lines.push(key_line(
-        app,
-        "Enter submit · Esc cancel · Tab/↓ next field · Shift-Tab/↑ previous",
-    ));
+    lines.push(key_line(app, &keymap_hints(KeyCtx::Form)));
     let inner = boxed(frame, area, app, &f.title, f.danger, lines.len());
     // Keep the fields in view when the box is shorter than its content.
     let overflow = lines.len().saturating_sub(inner.height as usize);
@@ -387,7 +385,7 @@ fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm) {
     }
     lines.push(Line::from(""));
     lines.extend(problem_lines(app, &c.problem, width));
-    lines.push(key_line(app, "y/Enter yes · n/Esc no"));
+    lines.push(key_line(app, &keymap_hints(KeyCtx::Confirm)));
     let inner = boxed(frame, area, app, &c.title, c.danger, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -463,10 +461,7 @@ fn picker(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
         }
     }
     lines.extend(problem_lines(app, &p.problem, width));
-    lines.push(key_line(
-        app,
-        &keymap_hints(crate::console::keymap::KeyCtx::Picker),
-    ));
+    lines.push(key_line(app, &keymap_hints(KeyCtx::Picker)));
     let inner = boxed(frame, area, app, &p.title, false, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
     let col = p.filter.visual_cursor().saturating_sub(scroll);
@@ -490,21 +485,22 @@ fn message(frame: &mut Frame, area: Rect, app: &App, m: &Message) {
         lines.push(key_line(
             app,
             &format!(
-                "lines {}-{} of {} · j/k scroll · Esc close",
+                "lines {}-{} of {} · {}",
                 m.scroll + 1,
                 (m.scroll + max).min(wrapped.len()),
-                wrapped.len()
+                wrapped.len(),
+                keymap_hints(KeyCtx::Message)
             ),
         ));
     } else {
-        lines.push(key_line(app, "Enter/Esc close"));
+        lines.push(key_line(app, &keymap_hints(KeyCtx::Message)));
     }
     let inner = boxed(frame, area, app, &m.title, false, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The keys of a modal's context from the keymap, as one hint line (`j/↓ scroll down · …`).
-fn keymap_hints(ctx: crate::console::keymap::KeyCtx) -> String {
+fn keymap_hints(ctx: KeyCtx) -> String {
     use crate::console::keymap;
     keymap::of(ctx)
         .filter(|b| b.footer)
