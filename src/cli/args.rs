@@ -85,6 +85,9 @@ pub enum Command {
         /// role-assignments: the scope (OR or AC SID) whose assignments to list
         #[arg(long)]
         scope: Option<String>,
+        /// accounts: the accounts outside the organization, and whether each may be imported
+        #[arg(long)]
+        outside: bool,
     },
     /// The world's clock
     #[command(subcommand)]
@@ -161,8 +164,8 @@ pub struct InitArgs {
     /// The new organization's name
     #[arg(long = "org", id = "org", value_name = "NAME", requires = "owner")]
     pub org_name: Option<String>,
-    /// The Owner's email
-    #[arg(long, value_name = "EMAIL")]
+    /// The Owner's email (with --org: a new organization needs both)
+    #[arg(long, value_name = "EMAIL", requires = "org")]
     pub owner: Option<String>,
 }
 
@@ -200,7 +203,7 @@ pub struct ApplyArgs {
     pub atomic: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowWhat {
     Orgs,
     Accounts,

@@ -5,6 +5,7 @@
 //! rule; 4 the file could not be read, parsed, locked or written.
 
 pub mod args;
+pub mod fixes;
 pub mod plans;
 pub mod script;
 pub use crate::views as show;
@@ -63,10 +64,14 @@ fn report(f: &Failure, json: bool) -> u8 {
     match f {
         Failure::Action(ActionError::Refused(r)) => {
             errln!("{r}");
+            for f in &r.fixes {
+                errln!("  fix: {}", fixes::command_line(f));
+            }
             if json {
                 println!(
                     "{}",
-                    json!({"refused": r.rule, "message": r.message, "hint": r.hint})
+                    json!({"refused": r.rule, "message": r.message, "hint": r.hint,
+                        "fixes": r.fixes.iter().map(fixes::command_line).collect::<Vec<_>>()})
                 );
             }
             EXIT_REFUSED
@@ -139,6 +144,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match command {
         Command::Init(a) => init(&target, a),
         Command::Check => {
+            // like every other command, the default location starts as the demo world
+            target.ensure_exists()?;
             let (world, report) = persist::load_report(&target.path)?;
             persist::print_warnings(&report);
             let summary = show::summary(&world);
@@ -192,7 +199,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let view = show::access(&world, &ctx.org, &user, account.as_deref())?;
             print_view(&view, json)
         }
-        Command::Show { what, user, scope } => {
+        Command::Show {
+            what,
+            user,
+            scope,
+            outside,
+        } => {
+            if outside && what != ShowWhat::Accounts {
+                return Err(Failure::Usage("--outside goes with show accounts".into()));
+            }
             let world = target.read()?;
             let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
             let viewer = target.as_user.as_ref().map(|_| ctx.actor_sid());
@@ -201,6 +216,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     show::role_assignments(&world, &ctx.org, user.as_deref(), scope.as_deref())?
                 }
                 ShowWhat::Orgs => show::orgs(&world),
+                ShowWhat::Accounts if outside => show::accounts_outside(&world, &ctx),
                 ShowWhat::Accounts => show::accounts(&world, &ctx.org, viewer.as_ref()),
                 ShowWhat::Users => show::users(&world, &ctx.org),
                 ShowWhat::Domains => show::domains(&world, &ctx.org),

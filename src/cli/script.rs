@@ -392,7 +392,8 @@ fn report(
                         v
                     }
                     Fate::Refused(ActionError::Refused(r)) => {
-                        json!({"ok": false, "refused": r.rule, "message": r.message, "hint": r.hint})
+                        json!({"ok": false, "refused": r.rule, "message": r.message, "hint": r.hint,
+                            "fixes": r.fixes.iter().map(super::fixes::command_line).collect::<Vec<_>>()})
                     }
                     Fate::Refused(e) => json!({"ok": false, "error": e.to_string()}),
                     Fate::Failed(m) => json!({"ok": false, "error": m}),

@@ -8,6 +8,7 @@
 //! [`render_headless`] drive the same `App`.
 
 pub mod app;
+pub mod fixes;
 pub mod keymap;
 pub mod keys;
 pub mod modal;

@@ -263,7 +263,7 @@ impl World {
             return refuse(
                 rules::SCIM_1,
                 format!("SCIM is not enabled for {}", org.name),
-                "enable it first (tworg scim enable)",
+                "an Owner or Administrator enables SCIM for the organization first",
             );
         }
         Ok(org)
@@ -609,7 +609,7 @@ impl World {
                     "{} is the Org Owner and cannot be changed or deactivated through SCIM",
                     user.email
                 ),
-                "change the Owner in tworg (or transfer ownership first)",
+                "change the Owner in the organization itself, or transfer the organization's ownership first",
             );
         }
         if m.status == MemberStatus::Deactivated && org.scim.twilio_rules && d.active != Some(true)
@@ -654,7 +654,7 @@ impl World {
             return refuse(
                 rules::SCIM_4,
                 format!("{email} is the Org Owner and cannot be removed through SCIM"),
-                "transfer org ownership first (tworg org transfer USER)",
+                "transfer the organization's ownership to another member first",
             );
         }
         if let Some(a) = self.managed_accounts_owned(&ctx.org, &sid).first() {
@@ -664,7 +664,7 @@ impl World {
                     "{email} owns the managed account {} ({a}) and cannot leave the organization",
                     self.accounts[a].name
                 ),
-                format!("transfer the account first (tworg account transfer {a} USER)"),
+                format!("transfer the account {a} to another member first"),
             );
         }
         self.detach_member(&ctx.org, &sid);

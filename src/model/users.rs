@@ -700,13 +700,8 @@ impl World {
     }
 
     /// ORG-2, ORG-1, USR-5, SSO-5.
-    pub(crate) fn set_role(
-        &mut self,
-        ctx: &Ctx,
-        key: &str,
-        role: OrgRole,
-        confirm_lockout: bool,
-    ) -> ActionResult<Outcome> {
+    /// The checks of a role change that do not depend on the new role.
+    pub(crate) fn role_precheck(&self, ctx: &Ctx, key: &str) -> ActionResult<(&User, &Membership)> {
         self.require_admin(ctx, "change org roles")?;
         let user = self.find_user(key)?;
         let Some(m) = self.membership_in(&user.sid, &ctx.org) else {
@@ -732,6 +727,17 @@ impl World {
                 )
                 .into());
         }
+        Ok((user, m))
+    }
+
+    pub(crate) fn set_role(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        role: OrgRole,
+        confirm_lockout: bool,
+    ) -> ActionResult<Outcome> {
+        let (user, m) = self.role_precheck(ctx, key)?;
         if role == OrgRole::Owner {
             let refusal = Refusal::new(
                 rules::ORG_1,
@@ -834,13 +840,14 @@ impl World {
     }
 
     /// USR-7, SSO-5.
-    pub(crate) fn set_member_status(
-        &mut self,
+    /// The checks of a deactivation or reactivation that depend only on the user and the
+    /// acting user.
+    pub(crate) fn member_status_precheck(
+        &self,
         ctx: &Ctx,
         key: &str,
         to: MemberStatus,
-        confirm_lockout: bool,
-    ) -> ActionResult<Outcome> {
+    ) -> ActionResult<Sid> {
         let verb = if to == MemberStatus::Active {
             Verb::Reactivate
         } else {
@@ -865,6 +872,23 @@ impl World {
                 )
                 .into());
         }
+        Ok(sid)
+    }
+
+    pub(crate) fn set_member_status(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        to: MemberStatus,
+        confirm_lockout: bool,
+    ) -> ActionResult<Outcome> {
+        let verb = if to == MemberStatus::Active {
+            Verb::Reactivate
+        } else {
+            Verb::Deactivate
+        };
+        let sid = self.member_status_precheck(ctx, key, to)?;
+        let m = self.membership_in(&sid, &ctx.org).expect("member").clone();
         if m.status == to {
             return refuse(
                 rules::USR_7,
@@ -905,13 +929,8 @@ impl World {
     }
 
     /// USR-8: remove (keeps the Twilio user) or delete (removes it; never the accounts). SSO-5.
-    pub(crate) fn remove_user(
-        &mut self,
-        ctx: &Ctx,
-        key: &str,
-        delete: bool,
-        confirm_lockout: bool,
-    ) -> ActionResult<Outcome> {
+    /// The checks of a removal or deletion that depend only on the user and the acting user.
+    pub(crate) fn remove_precheck(&self, ctx: &Ctx, key: &str, delete: bool) -> ActionResult<Sid> {
         let verb = if delete { Verb::Delete } else { Verb::Remove };
         self.require_admin(ctx, &format!("{} users", verb.base()))?;
         let sid = self.managed_user(
@@ -936,6 +955,19 @@ impl World {
                 )
                 .into());
         }
+        Ok(sid)
+    }
+
+    pub(crate) fn remove_user(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        delete: bool,
+        confirm_lockout: bool,
+    ) -> ActionResult<Outcome> {
+        let verb = if delete { Verb::Delete } else { Verb::Remove };
+        let sid = self.remove_precheck(ctx, key, delete)?;
+        let email = self.email_of(&sid);
         let owned = self.managed_accounts_owned(&ctx.org, &sid);
         if !owned.is_empty() {
             let names: Vec<&str> = owned

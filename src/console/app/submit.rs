@@ -173,6 +173,24 @@ impl App {
         let Some(Modal::Picker(p)) = self.modals.last() else {
             return;
         };
+        // a SID typed into the import or link picker goes to the form as typed
+        if let PickThen::AddAccount(import) = p.then {
+            let typed = p.filter.value().trim().to_string();
+            let looks_typed = typed.len() > 2
+                && typed[..2].eq_ignore_ascii_case("AC")
+                && !p
+                    .chosen()
+                    .is_some_and(|(l, _)| l.to_lowercase().contains(&typed.to_lowercase()));
+            let key = match p.chosen() {
+                // a SID being typed is not a fuzzy match for another account's
+                _ if looks_typed => typed,
+                Some((_, k)) if !k.is_empty() => k.clone(),
+                _ if typed.len() > 2 && typed[..2].eq_ignore_ascii_case("AC") => typed,
+                _ => String::new(),
+            };
+            self.close_modal();
+            return self.open_add_account(import, &key);
+        }
         let Some((label, key)) = p.chosen().cloned() else {
             return;
         };
@@ -264,6 +282,7 @@ impl App {
                     true,
                 );
             }
+            PickThen::AddAccount(_) => {}
             PickThen::Unassign(email) => {
                 self.close_modal();
                 self.confirm_unassign(&email, key);
