@@ -12,6 +12,11 @@ pub enum Actor {
     User(Sid),
     /// A SCIM client authenticated by the org's bearer token.
     ScimToken,
+    /// An org OAuth app (client credentials): acts as the org's management (ORG-3).
+    OAuthApp(Sid),
+    /// An account's own credentials (auth token or API key): they reach the account and its
+    /// subaccounts only (RBAC-3).
+    Account(Sid),
 }
 
 /// The organization an action is performed in, and by whom.
@@ -37,7 +42,7 @@ impl Ctx {
     pub fn acting_user(&self) -> Option<&Sid> {
         match &self.actor {
             Actor::User(u) => Some(u),
-            Actor::ScimToken => None,
+            _ => None,
         }
     }
 }
@@ -402,6 +407,23 @@ pub enum Action {
     ScimDeleteUser {
         id: String,
     },
+    // credentials of the REST faces (secrets made at the edge; only their hashes come here)
+    CreateOAuthApp {
+        name: String,
+        secret_sha256: String,
+    },
+    DeleteOAuthApp {
+        sid: String,
+    },
+    SetAuthToken {
+        sid: String,
+        token_sha256: String,
+    },
+    CreateApiKey {
+        sid: String,
+        name: Option<String>,
+        secret_sha256: String,
+    },
 }
 
 impl Action {
@@ -469,6 +491,10 @@ impl Action {
             ScimReplaceUser { patch: false, .. } => "scim.replace",
             ScimReplaceUser { patch: true, .. } => "scim.patch",
             ScimDeleteUser { .. } => "scim.delete",
+            CreateOAuthApp { .. } => "oauth.create",
+            DeleteOAuthApp { .. } => "oauth.delete",
+            SetAuthToken { .. } => "account.auth-token",
+            CreateApiKey { .. } => "account.api-key",
         }
     }
 
@@ -512,6 +538,20 @@ impl Action {
             Action::ScimCreateUser { .. }
                 | Action::ScimReplaceUser { .. }
                 | Action::ScimDeleteUser { .. }
+        )
+    }
+
+    /// The actions an account's own credentials may perform (RBAC-3): on accounts only.
+    pub fn is_account_credentials_action(&self) -> bool {
+        matches!(
+            self,
+            Action::RenameAccount { .. }
+                | Action::SuspendAccount { .. }
+                | Action::ResumeAccount { .. }
+                | Action::CloseAccount { .. }
+                | Action::CreateSubaccount { .. }
+                | Action::SetAuthToken { .. }
+                | Action::CreateApiKey { .. }
         )
     }
 

@@ -17,6 +17,7 @@ pub mod discovery;
 pub mod filter;
 pub mod json;
 pub mod patch;
+pub mod rest;
 pub mod users;
 
 use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
@@ -60,6 +61,8 @@ struct Inner {
     /// CPU from readers (changes are one at a time under the session lock anyway, and a change
     /// leaves the gate before its fsync, so concurrent changes still share one).
     change_gate: Arc<tokio::sync::Semaphore>,
+    /// Twilio's REST faces (`tworg serve`); `None` for SCIM alone.
+    rest: Option<Arc<rest::RestConfig>>,
 }
 
 impl AppState {
@@ -70,12 +73,24 @@ impl AppState {
                 org,
                 origin: format!("http://{addr}"),
                 change_gate: Arc::new(tokio::sync::Semaphore::new(1)),
+                rest: None,
             }),
         }
     }
 
     pub fn org(&self) -> &Sid {
         &self.inner.org
+    }
+
+    /// The same state with Twilio's REST faces on.
+    pub fn with_rest(self, cfg: rest::RestConfig) -> AppState {
+        let inner = Arc::into_inner(self.inner).expect("configured before serving");
+        AppState {
+            inner: Arc::new(Inner {
+                rest: Some(Arc::new(cfg)),
+                ..inner
+            }),
+        }
     }
 
     /// Runs `f` with the session locked, on the blocking pool: the lock is never held across an
@@ -134,6 +149,10 @@ impl AppState {
 
     /// The base URL clients use: from the `Host` header, else the bound address.
     pub fn base_url(&self, headers: &HeaderMap) -> String {
+        if let Some(cfg) = &self.inner.rest {
+            // `tworg serve`: from --public-url or the bound address, never the Host header
+            return format!("{}/Organizations/{}/scim", cfg.public, self.inner.org);
+        }
         let origin = headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
@@ -210,6 +229,21 @@ async fn dispatch(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let body = match rest::route(&st, &method, &uri, &headers, body).await {
+        Ok(Ok(r)) => return r,
+        Ok(Err(body)) => body,
+        Err(e) => return e.into_response(),
+    };
+    // `/scim/v2/…` (the org from the token) is the org's SCIM path
+    let uri = match uri.path().strip_prefix("/scim/v2") {
+        Some(rest) if st.inner.rest.is_some() => {
+            let q = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            format!("/Organizations/{}/scim{rest}{q}", st.org())
+                .parse()
+                .unwrap_or(uri)
+        }
+        _ => uri,
+    };
     match route(st, method, uri, headers, body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -259,8 +293,16 @@ async fn route(
     let token_ok = {
         let headers = headers.clone();
         let org = st.org().clone();
-        st.with_session(move |s| auth::check(&headers, |t| s.world.scim_token_matches(&org, t)))
-            .await
+        let rest = st.inner.rest.clone();
+        st.with_session(move |s| {
+            auth::check(&headers, |t| {
+                s.world.scim_token_matches(&org, t)
+                    || rest
+                        .as_ref()
+                        .is_some_and(|r| rest::bearer_app(r, &s.world, &org, t).is_some())
+            })
+        })
+        .await
     };
     token_ok?;
     let base = st.base_url(&headers);
@@ -350,6 +392,8 @@ async fn route(
 pub struct ServerHandle {
     addr: SocketAddr,
     base_url: String,
+    /// The public URL of `tworg serve` (the bound address for SCIM alone).
+    public: String,
     stop: Option<watch::Sender<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -362,6 +406,10 @@ impl ServerHandle {
     /// `http://ADDR/Organizations/{OrgSid}/scim`
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    pub fn public(&self) -> &str {
+        &self.public
     }
 
     /// Stops accepting, lets requests in flight finish (up to 5 s), and joins the thread.
@@ -404,12 +452,43 @@ pub fn resolve_listen(listen: &str) -> anyhow::Result<SocketAddr> {
 /// [`serve_cli`]. Binding happens before this returns, so a taken port is an error here and
 /// `handle.addr()` is the real address (useful with port 0).
 pub fn spawn(session: SharedSession, org: Sid, addr: SocketAddr) -> anyhow::Result<ServerHandle> {
+    spawn_inner(
+        session,
+        org,
+        addr,
+        None::<fn(SocketAddr) -> rest::RestConfig>,
+    )
+}
+
+/// [`spawn`] with Twilio's REST faces on (`tworg serve`); `cfg` is given the bound address.
+pub fn spawn_with(
+    session: SharedSession,
+    org: Sid,
+    addr: SocketAddr,
+    cfg: impl FnOnce(SocketAddr) -> rest::RestConfig,
+) -> anyhow::Result<ServerHandle> {
+    spawn_inner(session, org, addr, Some(cfg))
+}
+
+fn spawn_inner(
+    session: SharedSession,
+    org: Sid,
+    addr: SocketAddr,
+    cfg: Option<impl FnOnce(SocketAddr) -> rest::RestConfig>,
+) -> anyhow::Result<ServerHandle> {
     let listener =
         StdListener::bind(addr).map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let base_url = base_url(addr, &org);
-    let state = AppState::new(session, org, addr);
+    let mut base_url = base_url(addr, &org);
+    let mut public = format!("http://{addr}");
+    let mut state = AppState::new(session, org.clone(), addr);
+    if let Some(cfg) = cfg {
+        let cfg = cfg(addr);
+        public = cfg.public.clone();
+        base_url = format!("{public}/Organizations/{org}/scim");
+        state = state.with_rest(cfg);
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -431,6 +510,7 @@ pub fn spawn(session: SharedSession, org: Sid, addr: SocketAddr) -> anyhow::Resu
     Ok(ServerHandle {
         addr,
         base_url,
+        public,
         stop: Some(stop_tx),
         thread: Some(thread),
     })
