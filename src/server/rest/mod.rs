@@ -608,7 +608,7 @@ async fn role_assignments(
                 v.as_object()
                     .map(|o| {
                         o.iter()
-                            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                            .filter_map(|(k, v)| v.as_str().map(|s| (to_snake(k), s.to_string())))
                             .collect()
                     })
                     .unwrap_or_default()
@@ -666,7 +666,7 @@ async fn role_assignments(
 
 fn to_snake(k: &str) -> String {
     match k {
-        "RoleSid" => "role_sid".into(),
+        "RoleSid" | "roleSid" => "role_sid".into(),
         "Scope" => "scope".into(),
         "Identity" => "identity".into(),
         other => other.to_ascii_lowercase(),
