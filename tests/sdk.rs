@@ -314,7 +314,8 @@ fn twilio_cli_drives_a_world_through_a_tls_proxy() {
     let env = |k: &str| w.env.iter().find(|(n, _)| n == k).unwrap().1.clone();
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let cli = |args: &[&str]| -> (bool, String) {
+    // (success, stdout, stdout + stderr)
+    let cli = |args: &[&str]| -> (bool, String, String) {
         let out = Command::new(&bin)
             .args(args)
             .env("HOME", &home)
@@ -326,33 +327,28 @@ fn twilio_cli_drives_a_world_through_a_tls_proxy() {
             .env_remove("TWILIO_API_SECRET")
             .output()
             .expect("run twilio-cli");
-        (
-            out.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        )
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), stdout, all)
     };
     let json = |text: &str| -> serde_json::Value {
         let start = text.find('[').expect("a JSON array");
         let end = text.rfind(']').unwrap();
         serde_json::from_str(&text[start..=end]).expect("json")
     };
-    let (ok, out) = cli(&[
+    let (ok, out, all) = cli(&[
         "api:core:accounts:create",
         "--friendly-name",
         "cli-sub",
         "-o",
         "json",
     ]);
-    assert!(ok, "{out}");
+    assert!(ok, "{all}");
     let created = json(&out);
     let sid = created[0]["sid"].as_str().unwrap().to_string();
     assert_eq!(created[0]["ownerAccountSid"], env("TWORG_MAIN").as_str());
-    let (ok, out) = cli(&["api:core:accounts:list", "-o", "json"]);
-    assert!(ok, "{out}");
+    let (ok, out, all) = cli(&["api:core:accounts:list", "-o", "json"]);
+    assert!(ok, "{all}");
     assert!(
         json(&out)
             .as_array()
@@ -360,7 +356,7 @@ fn twilio_cli_drives_a_world_through_a_tls_proxy() {
             .iter()
             .any(|a| a["sid"] == sid.as_str())
     );
-    let (ok, out) = cli(&[
+    let (ok, out, all) = cli(&[
         "api:core:accounts:update",
         "--sid",
         &sid,
@@ -369,15 +365,15 @@ fn twilio_cli_drives_a_world_through_a_tls_proxy() {
         "-o",
         "json",
     ]);
-    assert!(ok, "{out}");
+    assert!(ok, "{all}");
     assert_eq!(json(&out)[0]["status"], "suspended");
-    let (ok, out) = cli(&["api:core:accounts:fetch", "--sid", &sid, "-o", "json"]);
-    assert!(ok, "{out}");
+    let (ok, out, all) = cli(&["api:core:accounts:fetch", "--sid", &sid, "-o", "json"]);
+    assert!(ok, "{all}");
     assert_eq!(json(&out)[0]["friendlyName"], "cli-sub");
     // an account the credentials do not reach: Twilio's 20404, as twilio-cli prints it
-    let (ok, out) = cli(&["api:core:accounts:fetch", "--sid", &env("TWORG_OTHER")]);
-    assert!(!ok);
-    assert!(out.contains("Error code 20404 from Twilio"), "{out}");
+    let (ok, out, all) = cli(&["api:core:accounts:fetch", "--sid", &env("TWORG_OTHER")]);
+    assert!(!ok, "{out}");
+    assert!(all.contains("Error code 20404 from Twilio"), "{all}");
     drop(proxy);
     stop(server);
 }

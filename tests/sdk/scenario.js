@@ -63,8 +63,8 @@ async function main() {
 
   // --- role assignments: create, list, delete, 25203
   const ra = await org.roleAssignments.create({
-    role_sid: "IX00000000000000000000000000000104", // Billing Manager
-    scope: E.TWORG_OTHER,
+    role_sid: "IX00000000000000000000000000000103", // Developer
+    scope: E.TWORG_MAIN,
     identity: E.TWORG_USER,
   });
   assert.ok(ra.sid.startsWith("IY"));
