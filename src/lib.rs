@@ -7,8 +7,12 @@
 
 pub mod cli;
 pub mod console;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod model;
 pub mod persist;
+pub mod plan;
+pub mod runbook;
 pub mod server;
 pub mod session;
 pub mod target;

@@ -144,6 +144,29 @@ pub fn accounts(w: &World, org: &Sid, viewer: Option<&Sid>) -> View {
     }
 }
 
+/// Accounts outside the org, by name, with whether each may be imported now and, if not, the
+/// rule and reason (`show accounts --outside`).
+pub fn accounts_outside(w: &World, ctx: &crate::model::Ctx) -> View {
+    let rows = w
+        .accounts_outside(ctx)
+        .into_iter()
+        .map(|(a, may)| {
+            vec![
+                json!(a.sid),
+                json!(a.name),
+                json!(a.status.label()),
+                json!(w.owner_of(a).map(|o| w.email_of(&o))),
+                json!(may.is_ok()),
+                json!(may.err().map(|r| format!("[{}] {}", r.rule, r.message))),
+            ]
+        })
+        .collect();
+    View {
+        columns: vec!["sid", "name", "status", "owner", "importable", "why not"],
+        rows,
+    }
+}
+
 /// Members, then external collaborators (role null).
 pub fn users(w: &World, org: &Sid) -> View {
     let mut rows: Vec<Vec<Value>> = w

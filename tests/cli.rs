@@ -412,3 +412,55 @@ fn a_closed_pipe_ends_a_printing_command_quietly() {
 
 /// The signal a write to a closed pipe raises (13 on Linux).
 const SIGPIPE: i32 = 13;
+
+/// Runs tworg on a fresh HOME with no file given: the default location.
+fn tworg_fresh_home(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tworg"))
+        .args(args)
+        .env_remove("TWORG_FILE")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", home)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_on_the_default_location_creates_the_demo_world_like_every_other_command() {
+    let home = tempfile::tempdir().unwrap();
+    let out = tworg_fresh_home(home.path(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("created"), "{}", stderr(&out));
+    assert!(stdout(&out).contains(": ok"), "{}", stdout(&out));
+    // and again: it reopens it
+    let again = tworg_fresh_home(home.path(), &["check"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(!stderr(&again).contains("created"), "{}", stderr(&again));
+}
+
+#[test]
+fn init_with_an_owner_but_no_org_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let out = tworg(&path, &["init", "--owner", "ann@example.com"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--org"), "{}", stderr(&out));
+    assert!(!path.exists(), "nothing is written");
+}
+
+#[test]
+fn a_refusal_prints_its_fixes_as_command_lines() {
+    let w = demo();
+    let out = tworg(&w.path, &["user", "invite", "ivy@owl-labs.example"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fix: tworg domain verify owl-labs.example"),
+        "{}",
+        stderr(&out)
+    );
+    let out = tworg(
+        &w.path,
+        &["--json", "user", "invite", "ivy@owl-labs.example"],
+    );
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["fixes"][0], "tworg domain verify owl-labs.example");
+}

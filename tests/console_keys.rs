@@ -87,6 +87,22 @@ impl H {
             .and_then(|m| m.problem())
             .map(|p| p.line())
     }
+    /// A row key the model refuses on the selected row: no dialog opens, the status shows
+    /// the refusal at once, nothing changes.
+    fn refused_at_once(&mut self, keys: &str, rule: &str) -> &mut H {
+        let before = self.world();
+        self.keys(keys);
+        assert!(
+            self.app.modals.is_empty(),
+            "a dialog opened:\n{}",
+            self.screen()
+        );
+        let st = self.app.status.clone().expect("a status");
+        assert_eq!(st.kind, StatusKind::Unavailable);
+        assert!(st.text.contains(&format!("[{rule}]")), "{}", st.text);
+        assert_eq!(self.world(), before, "a refusal changes nothing");
+        self
+    }
     /// The refusal must leave the world exactly as it was and keep the modal open.
     fn refused_in_modal(&mut self, keys: &str, rule: &str) {
         let before = self.world();
@@ -125,17 +141,17 @@ fn tabs_switch_with_tab_shift_tab_and_digits() {
 fn navigation_keys_move_the_selection() {
     let mut h = H::new();
     h.keys("j j");
-    assert_eq!(h.app.lists[0].sel, 2);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 2);
     h.keys("k");
-    assert_eq!(h.app.lists[0].sel, 1);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 1);
     h.keys("G");
-    assert_eq!(h.app.lists[0].sel, 6);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 6);
     h.keys("g");
-    assert_eq!(h.app.lists[0].sel, 0);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 0);
     h.keys("down pgdn");
-    assert_eq!(h.app.lists[0].sel, 6);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 6);
     h.keys("pgup");
-    assert_eq!(h.app.lists[0].sel, 0);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 0);
     h.keys("enter");
     assert!(h.app.zoom);
     h.keys("esc");
@@ -166,7 +182,7 @@ fn release_events_are_ignored() {
     let mut ev = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
     ev.kind = KeyEventKind::Release;
     h.app.handle_key(ev);
-    assert_eq!(h.app.lists[0].sel, 0);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 0);
 }
 
 #[test]
@@ -230,7 +246,7 @@ fn a_standard_user_sees_only_their_accounts_and_admin_actions_are_unavailable() 
     assert!(h.screen().contains("import by SID✗"));
     assert_eq!(h.world(), before);
     h.keys("?");
-    assert!(h.screen().contains("✗ unavailable [ORG-3]"));
+    assert!(h.screen().contains("✗ [ORG-3]"), "{}", h.screen());
 }
 
 #[test]
@@ -266,13 +282,29 @@ fn import_by_sid_checks_as_typed_then_imports() {
     let mut h = H::new();
     let legacy = h.sid("Owl Legacy Billing");
     let proto = h.sid("Owl Labs Prototype");
-    h.keys(&format!("i \"{}\"", &legacy[..10]));
-    assert!(h.screen().contains("[ID-1]"));
-    h.keys(&format!("{} \"{}\"", backspaces(10), legacy));
+    // the picker lists the accounts outside the org: importable ones to choose, the others
+    // greyed with the model's reason
+    h.keys("i");
+    let screen = h.screen();
+    assert!(screen.contains("Owl Legacy Billing"), "{screen}");
+    assert!(screen.contains("Not available here"), "{screen}");
+    assert!(screen.contains("[ACC-4]"), "{screen}");
+    // typeahead narrows both lists
+    h.keys("\"labs\"");
+    assert!(
+        h.screen().contains("✗ Owl Labs Prototype"),
+        "{}",
+        h.screen()
+    );
+    h.keys(&format!("{} \"legacy\" enter", backspaces(4)));
     assert!(h.screen().contains("can be imported"), "{}", h.screen());
     h.keys("enter");
     assert_eq!(h.kind("Owl Legacy Billing"), Some(AccountKind::Pending));
-    h.keys(&format!("i \"{proto}\""));
+    // or type a SID: checked as typed
+    h.keys(&format!("i \"{}\" enter", &legacy[..10]));
+    h.keys(&format!("{} \"{}\"", backspaces(40), &proto[..10]));
+    assert!(h.screen().contains("[ID-1]"), "{}", h.screen());
+    h.keys(&format!("{} \"{proto}\"", backspaces(10)));
     assert!(h.screen().contains("✗ refused [ACC-4]"));
     h.refused_in_modal("enter", "ACC-4");
     let Some(Modal::Form(f)) = h.app.modals.last() else {
@@ -285,12 +317,13 @@ fn import_by_sid_checks_as_typed_then_imports() {
 fn link_confirm_and_decline_as_the_owner() {
     let mut h = H::new();
     let proto = h.sid("Owl Labs Prototype");
-    h.keys(&format!("L \"{proto}\" enter"));
+    h.keys(&format!("L \"{proto}\" enter enter"));
     assert_eq!(h.kind("Owl Labs Prototype"), Some(AccountKind::Pending));
     // The Owner cannot confirm for the account's owner.
-    h.select("Prototype").keys("c");
-    h.refused_in_modal("y", "ACC-5");
-    h.keys("esc A \"ivy.inventor\" enter");
+    // not the owner: the model refuses before any dialog opens
+    h.select("Prototype");
+    h.refused_at_once("c", "ACC-5");
+    h.keys("A \"ivy.inventor\" enter");
     h.select("Prototype").keys("c y");
     assert_eq!(h.kind("Owl Labs Prototype"), Some(AccountKind::Independent));
     // Mia declines her pending import.
@@ -495,8 +528,8 @@ fn role_resets_deactivate_reactivate_remove_delete() {
             .is_none()
     }));
     // The Owner cannot be removed (USR-8).
-    h.keys("esc").select("olivia").keys("R");
-    h.refused_in_modal("y", "USR-8");
+    h.keys("esc").select("olivia");
+    h.refused_at_once("R", "USR-8");
 }
 
 #[test]
@@ -747,14 +780,14 @@ fn mouse_wheel_scrolls_and_click_selects() {
         modifiers: KeyModifiers::NONE,
     };
     h.app.mouse_event(ev(MouseEventKind::ScrollDown, 10, 10));
-    assert_eq!(h.app.lists[0].sel, 1);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 1);
     let area = h.app.list_area;
     h.app.mouse_event(ev(
         MouseEventKind::Down(MouseButton::Left),
         area.x + 2,
         area.y + 4,
     ));
-    assert_eq!(h.app.lists[0].sel, 4);
+    assert_eq!(h.app.lists[Tab::Accounts].sel, 4);
 }
 
 // ---- the two model functions the console asks ----

@@ -49,7 +49,7 @@ fn tabs_at_both_sizes() {
             h,
             "3",
             // Eve, the external collaborator, is last: at 80x24 she is below the fold.
-            &["paula.pending", "pending", "(import)"],
+            &["paula.pending", "pending", "(import"],
         );
         snap(
             &format!("settings_{w}x{h}"),
@@ -75,7 +75,7 @@ fn account_detail_expanded() {
 #[test]
 fn help_screen() {
     snap("help_100x30", 100, 30, "?", &["Help", "import by SID"]);
-    snap("help_80x24", 80, 24, "3 ?", &["Users tab", "invite"]);
+    snap("help_80x24", 80, 24, "3 ?", &["This tab: Users", "invite"]);
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn modals() {
         "form_import_check_100x30",
         100,
         30,
-        "i \"AC0000000000000000000000000000000000\"",
+        "i \"AC0000000000000000000000000000000000\" enter",
         &["Import an account by SID", "✗"],
     );
     snap(
@@ -140,7 +140,7 @@ fn modals() {
         "form_close_account_100x30",
         100,
         30,
-        "j C",
+        "j j j C",
         &["Close Owl Production", "irreversible"],
     );
     snap(
@@ -224,14 +224,14 @@ fn modals() {
         "form_grant_100x30",
         100,
         30,
-        "j +",
+        "j j j +",
         &["Grant access to Owl Production", "Roles"],
     );
     snap(
         "picker_transfer_100x30",
         100,
         30,
-        "j t",
+        "j j j t",
         &["Transfer Owl Production to", "sam.standard"],
     );
     snap(
@@ -260,7 +260,7 @@ fn modals() {
         80,
         24,
         "4 / \"audit\" enter enter",
-        &["Audit log (newest first)", "j/k scroll"],
+        &["Audit log (newest first)", "j/↓ scroll down"],
     );
 }
 
@@ -325,4 +325,142 @@ fn resize_redraws_at_the_new_size() {
     term.backend_mut().resize(50, 12);
     term.draw(|f| app.render(f)).unwrap();
     assert!(screen_text(term.backend()).contains("Terminal too small"));
+}
+
+/// The three sizes of issue 13: every tab, the help and the message log.
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 35), (200, 50)];
+
+/// The footer's two lines (the last two of the screen).
+fn footer_lines(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(2)..]
+        .iter()
+        .map(|l| l.to_string())
+        .collect()
+}
+
+#[test]
+fn every_tab_help_and_log_at_three_sizes() {
+    for (w, h) in SIZES {
+        for (tab, key, must) in [
+            ("accounts", "1", "Owl Production"),
+            ("domains", "2", "owl-labs.example"),
+            ("users", "3", "olivia.owl"),
+            ("settings", "4", "Organization name"),
+        ] {
+            let name = format!("sized_{tab}_{w}x{h}");
+            snap(&name, w, h, key, &[must]);
+            let (term, _) = screen(w, h, key);
+            let text = screen_text(term.backend());
+            let footer = footer_lines(&text).join("\n");
+            // the footer always offers ? and q, first
+            assert!(footer.starts_with(" ? help  q quit"), "{name}:\n{footer}");
+        }
+        snap(
+            &format!("sized_help_{w}x{h}"),
+            w,
+            h,
+            "?",
+            if w >= 120 {
+                &[
+                    "This row: Kestrel Partner Portal",
+                    "This tab: Accounts",
+                    "Everywhere",
+                ][..]
+            } else {
+                &["This row: Kestrel Partner Portal", "lines 1-"][..]
+            },
+        );
+        // paged: G goes to the last page, where what works everywhere is
+        snap(
+            &format!("sized_help_end_{w}x{h}"),
+            w,
+            h,
+            "? G",
+            &["sort by name / SID", "Every change is saved"],
+        );
+        // searched: / narrows the help to what matches
+        snap(
+            &format!("sized_help_search_{w}x{h}"),
+            w,
+            h,
+            "? / \"undo\" enter",
+            &["/undo", "u "],
+        );
+        // a refusal, then the log: every result and refusal with its time, wrapped
+        snap(
+            &format!("sized_log_{w}x{h}"),
+            w,
+            h,
+            "3 i \"x@gmail.com\" enter esc A \"sam.standard\" enter 1 i M",
+            &[
+                "Message log",
+                "refused [USR-1]",
+                "[ORG-3]",
+                "2026-12-14 09:00",
+            ],
+        );
+    }
+}
+
+#[test]
+fn at_120x35_the_footer_cuts_no_item_and_says_when_more_are_in_help() {
+    for key in ["1", "2", "3", "4", "3 A \"sam.standard\" enter"] {
+        let (term, app) = screen(120, 35, key);
+        let text = screen_text(term.backend());
+        let footer = footer_lines(&text);
+        // every item of the footer is a whole binding of the keymap: its label, or its label
+        // with ✗, is on the screen in one piece
+        let chain = app.chain();
+        for ctx in chain {
+            for b in tworg::console::keymap::of(ctx).filter(|b| b.footer) {
+                let label = app.label_of(b);
+                let whole = footer.iter().any(|l| l.contains(&label));
+                let first_word = label.split(' ').next().unwrap();
+                let part = footer
+                    .iter()
+                    .any(|l| l.trim_end().ends_with(first_word) && !l.contains(&label));
+                assert!(
+                    whole || !part,
+                    "{key}: '{label}' is cut:\n{}",
+                    footer.join("\n")
+                );
+            }
+        }
+        assert!(
+            footer[0].starts_with(" ? help  q quit"),
+            "{}",
+            footer.join("\n")
+        );
+        assert!(footer.iter().all(|l| l.chars().count() <= 120));
+    }
+}
+
+#[test]
+fn a_refused_row_action_opens_no_dialog_and_says_why_at_once() {
+    // transfer or HIPAA on an independent account, a subaccount under a subaccount, confirming
+    // when not the owner, removing the Owner, Settings as a Standard user
+    for (script, rule) in [
+        ("/ \"Kestrel\" enter t", "ACC-6"),
+        ("/ \"Kestrel\" enter h", "ACC-6"),
+        ("/ \"Prod EU\" enter b", "SUB-1"),
+        ("/ \"Marketing\" enter c", "ACC-5"),
+        ("3 / \"olivia\" enter R", "USR-8"),
+        ("A \"sam.standard\" enter 4 enter", "ORG-3"),
+    ] {
+        let (term, app) = screen(120, 35, script);
+        assert!(app.modals.is_empty(), "{script}: a dialog opened");
+        let status = app.status.clone().expect("a status");
+        assert!(
+            status.text.contains(&format!("[{rule}]")),
+            "{script}: {}",
+            status.text
+        );
+        let text = screen_text(term.backend());
+        assert!(text.contains(&format!("[{rule}]")), "{script}:\n{text}");
+        // and the help marks it on this row, with the reason
+        let (term, _) = screen(120, 35, &format!("{script} ?"));
+        let help = screen_text(term.backend());
+        assert!(help.contains(&format!("✗ [{rule}]")), "{script}:\n{help}");
+    }
 }

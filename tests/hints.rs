@@ -1139,7 +1139,8 @@ fn fix_ctx(w: &World, refused: &Ctx, fix: &Fix) -> Ctx {
     Ctx::new(org, u.sid.clone())
 }
 
-fn follow(case: &Case) -> Result<(), String> {
+/// The case's world after its setup, its context, action and refusal.
+fn provoke(case: &Case) -> (World, Ctx, Action, Refusal) {
     let mut w = demo();
     (case.setup)(&mut w);
     let ctx = match (case.actor, case.org) {
@@ -1152,6 +1153,11 @@ fn follow(case: &Case) -> Result<(), String> {
     };
     let action = (case.action)(&w);
     let refusal = refused_with(&mut w, &ctx, action.clone(), case.rule);
+    (w, ctx, action, refusal)
+}
+
+fn follow(case: &Case) -> Result<(), String> {
+    let (mut w, ctx, action, refusal) = provoke(case);
     if refusal.fixes.is_empty() {
         return match NO_FIX.iter().find(|(rule, _)| *rule == case.rule) {
             Some(_) => Ok(()),
@@ -1231,4 +1237,152 @@ fn no_fix_entries_are_still_needed() {
             "{rule} is in NO_FIX ({why}) but has no case"
         );
     }
+}
+
+/// Command syntax of the CLI: a `tworg` subcommand, a long option, an upper-case placeholder.
+fn cli_syntax(text: &str) -> Option<&'static str> {
+    const SUBCOMMANDS: &[&str] = &[
+        "account",
+        "org",
+        "domain",
+        "user",
+        "sso",
+        "scim",
+        "show",
+        "init",
+        "check",
+        "apply",
+        "clock",
+        "dns",
+        "world",
+        "role",
+        "subaccount",
+        "signup",
+        "rules",
+        "access",
+        "demo",
+    ];
+    if let Some(i) = text.find("tworg ") {
+        let next = text[i + 6..].split_whitespace().next().unwrap_or("");
+        if SUBCOMMANDS.contains(&next) {
+            return Some("a tworg command");
+        }
+    }
+    let bytes = text.as_bytes();
+    for (i, w) in bytes.windows(3).enumerate() {
+        if w[0] == b'-'
+            && w[1] == b'-'
+            && w[2].is_ascii_lowercase()
+            && (i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'(')
+        {
+            return Some("a long option");
+        }
+    }
+    None
+}
+
+#[test]
+fn refusal_prose_holds_no_cli_syntax_and_each_face_says_the_fix_in_its_words() {
+    let mut problems = Vec::new();
+    for case in cases().iter().filter(|c| !PENDING.contains(&c.rule)) {
+        let Ok((w, _, _, r)) = std::panic::catch_unwind(|| provoke(case)) else {
+            continue; // every_refusal_fix_can_be_followed reports it
+        };
+        for (part, text) in [("message", &r.message), ("hint", &r.hint)] {
+            if let Some(what) = cli_syntax(text) {
+                problems.push(format!(
+                    "{} ({}): the {part} holds {what}: {text}",
+                    case.rule, case.what
+                ));
+            }
+        }
+        for fix in &r.fixes {
+            // the console: keys and places, never a command line
+            let console = tworg::console::fixes::in_console(&w, fix);
+            if let Some(what) = cli_syntax(&console) {
+                problems.push(format!(
+                    "{}: the console's fix holds {what}: {console}",
+                    case.rule
+                ));
+            }
+            // SCIM and REST: plain prose
+            let prose = fix.describe();
+            if let Some(what) = cli_syntax(&prose) {
+                problems.push(format!(
+                    "{}: the prose fix holds {what}: {prose}",
+                    case.rule
+                ));
+            }
+            // the CLI: a command line that parses back to the very step
+            let line = tworg::cli::fixes::command_line(fix);
+            if matches!(
+                fix.action,
+                Action::SsoConfigure { .. } | Action::ImportUsers { .. }
+            ) {
+                continue; // they read a file the line names by a placeholder
+            }
+            match tworg::cli::script::parse_script(&line) {
+                Ok(parsed)
+                    if parsed.len() == 1
+                        && parsed[0].action == fix.action
+                        && parsed[0].as_user == fix.by => {}
+                Ok(parsed) => problems.push(format!(
+                    "{}: `{line}` parses to {:?} as {:?}, not {:?} as {:?}",
+                    case.rule,
+                    parsed.first().map(|l| &l.action),
+                    parsed.first().map(|l| &l.as_user),
+                    fix.action,
+                    fix.by
+                )),
+                Err(e) => problems.push(format!("{}: `{line}` does not parse: {e:?}", case.rule)),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn after_every_refusal_the_console_shows_no_cli_syntax() {
+    use ratatui::{Terminal, backend::TestBackend};
+    use tworg::console::app::App;
+    use tworg::console::theme::Theme;
+    use tworg::session::Session;
+    let mut problems = Vec::new();
+    let mut shown = 0;
+    for case in cases().iter().filter(|c| !PENDING.contains(&c.rule)) {
+        if case.actor == SCIM_TOKEN {
+            continue; // the console never acts as the SCIM token
+        }
+        let Ok((w, ctx, action, _)) = std::panic::catch_unwind(|| provoke(case)) else {
+            continue;
+        };
+        let mut app = App::new(Session::new(w, None).shared(), ctx, Theme::mono());
+        app.act(action);
+        let mut term = Terminal::new(TestBackend::new(120, 35)).unwrap();
+        term.draw(|f| app.render(f)).unwrap();
+        let screen = tworg::console::screen_text(term.backend());
+        let status = app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        // in the status line, or in the dialog that asks for a confirmation (SSO-5)
+        if !status.contains(case.rule) && !screen.contains(case.rule) {
+            problems.push(format!(
+                "{}: the console does not name the rule: {status}",
+                case.rule
+            ));
+        }
+        for text in [&screen, &status] {
+            if let Some(what) = cli_syntax(text) {
+                problems.push(format!(
+                    "{} ({}): the console shows {what}:\n{text}",
+                    case.rule, case.what
+                ));
+            }
+        }
+        shown += 1;
+    }
+    assert!(shown > 60, "only {shown} refusals shown");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -896,3 +896,98 @@ proptest! {
         prop_assert!(back.unwrap() == w, "the world changed in a RON round trip");
     }
 }
+
+/// Cases of the plan property: each runs the binary three times, so fewer than the model's.
+fn plan_cases() -> u32 {
+    std::env::var("PROPTEST_PLAN_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12)
+}
+
+/// The random steps as a plan: each step whose action has a plan line, with `--org` and `--as`
+/// as SIDs, checked to parse back to the same action. Steps run on `w` as they are written, so
+/// that later steps name what earlier ones made.
+fn plan_of(w: &mut World, steps: &[Step]) -> String {
+    let mut text = String::new();
+    for s in steps {
+        let (ctx, action) = {
+            let r = Resolver { w };
+            let ctx = r.ctx(s);
+            let action = r.action(s, &ctx);
+            (r.owner_ctx(s, &action).unwrap_or(ctx), action)
+        };
+        let Some(user) = ctx.acting_user() else {
+            continue;
+        };
+        let Ok(line) = tworg::plan::line(&action, Some(ctx.org.as_str()), Some(user.as_str()))
+        else {
+            continue;
+        };
+        // the line parses back to the action it was written from (a SCIM token is made anew)
+        let parsed = tworg::cli::script::parse_script(&line)
+            .unwrap_or_else(|e| panic!("the plan line {line:?} does not parse: {e:?}"));
+        assert_eq!(parsed.len(), 1, "{line}");
+        if !matches!(action, Action::ScimEnable { .. }) {
+            assert_eq!(parsed[0].action, action, "{line}");
+        }
+        let _ = w.apply(&ctx, &action);
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+fn files_of(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let dir = path.parent().expect("dir");
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.display().to_string(), std::fs::read(&p).expect("read")))
+        .collect();
+    v.sort();
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: plan_cases(),
+        rng_seed: seed(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// A plan's dry run changes nothing on disk, byte for byte, and the difference it prints is
+    /// the difference between the world before and the world after `tworg apply` of the plan.
+    #[test]
+    fn a_dry_runs_diff_is_the_applied_diff(steps in prop::collection::vec(step(), 1..=20)) {
+        let file = fixture::demo_file();
+        let mut w = fixture::demo();
+        let plan = plan_of(&mut w, &steps);
+        let dir = file.path.parent().expect("dir").to_path_buf();
+        let plan_path = dir.join("plan.tworg");
+        std::fs::write(&plan_path, &plan).expect("plan");
+        let plan_arg = plan_path.display().to_string();
+
+        let bytes = files_of(&file.path);
+        let dry = fixture::tworg_cli(&file.path, &["--json", "apply", &plan_arg, "--dry-run"]);
+        prop_assert!(files_of(&file.path) == bytes, "a dry run changed the files");
+        let dry: serde_json::Value = serde_json::from_slice(&dry.stdout).expect("dry-run json");
+        let dry_diff = dry["diff"].clone();
+
+        // the world before, kept aside: the snapshot and its journal
+        let before = dir.join("before.ron");
+        std::fs::copy(&file.path, &before).expect("copy");
+        let journal = tworg::persist::journal_path(&file.path);
+        if journal.exists() {
+            std::fs::copy(&journal, tworg::persist::journal_path(&before)).expect("copy journal");
+        }
+        let out = fixture::tworg_cli(&file.path, &["apply", &plan_arg]);
+        prop_assert!(matches!(out.status.code(), Some(0 | 2 | 3)), "apply: {out:?}");
+        let diff = fixture::tworg_cli(&file.path, &["--json", "diff", &before.display().to_string(), &file.path.display().to_string()]);
+        prop_assert!(diff.status.success(), "diff: {diff:?}");
+        let diff: serde_json::Value = serde_json::from_slice(&diff.stdout).expect("diff json");
+        prop_assert_eq!(&dry_diff, &diff["diff"], "plan:\n{}", plan);
+    }
+}

@@ -156,6 +156,17 @@ fn the_refusal_the_readme_quotes_is_what_tworg_prints() {
         Some(quoted),
         "README quotes a stale refusal"
     );
+    // and its fix, the line after it
+    let fix = README
+        .lines()
+        .skip_while(|l| *l != quoted)
+        .nth(1)
+        .expect("the quoted fix");
+    assert_eq!(
+        printed.lines().nth(1),
+        Some(fix),
+        "README quotes a stale fix"
+    );
 }
 
 #[test]

@@ -1149,7 +1149,7 @@ fn console_lists_expired_invitations_and_requests_and_resends_them() {
     };
     let users = screen("3");
     assert!(
-        users.contains("(invited)") && users.contains("(import) Owl Ma"),
+        users.contains("(invited)") && users.contains("(import) Owl M"),
         "{users}"
     );
     assert_eq!(users.matches("expired").count(), 2, "{users}");

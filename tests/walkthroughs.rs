@@ -93,6 +93,11 @@ fn walkthrough_offboarding() {
 }
 
 #[test]
+fn walkthrough_handover() {
+    check("handover");
+}
+
+#[test]
 fn walkthrough_ids() {
     check("ids");
 }

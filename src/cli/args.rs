@@ -31,6 +31,9 @@ pub struct Cli {
     /// Monochrome theme (also when NO_COLOR is set)
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// The largest world or journal file read, in bytes or with a unit (512M, 4G; default 2G)
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     /// Enable mouse support in the console
     #[arg(long, global = true)]
     pub mouse: bool,
@@ -53,6 +56,23 @@ pub enum Command {
     /// Apply a script of tworg command lines (one per line, `#` comments, `--as`/`--org` per
     /// line) after one load, journalled as one change
     Apply(ApplyArgs),
+    /// The difference between two world files in people's terms (who joins or leaves, who gains
+    /// or loses access, which accounts move, whom SSO covers, what expires on the way)
+    Diff {
+        /// The world before
+        before: PathBuf,
+        /// The world after
+        after: PathBuf,
+    },
+    /// The organization health check: findings with severity, the rule they come from and the
+    /// fix as plan lines (every organization, or the one --org names)
+    Lint {
+        /// Also write every fix's plan lines to FILE, a plan for `tworg apply`
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+    },
+    /// The numbered steps to make a rehearsed change in the real Twilio Console
+    Runbook(RunbookArgs),
     /// Every rule ID with its one-line statement
     Rules,
     /// Show part of the world
@@ -65,6 +85,9 @@ pub enum Command {
         /// role-assignments: the scope (OR or AC SID) whose assignments to list
         #[arg(long)]
         scope: Option<String>,
+        /// accounts: the accounts outside the organization, and whether each may be imported
+        #[arg(long)]
+        outside: bool,
     },
     /// The world's clock
     #[command(subcommand)]
@@ -156,9 +179,30 @@ pub struct InitArgs {
     /// The new organization's name
     #[arg(long = "org", id = "org", value_name = "NAME", requires = "owner")]
     pub org_name: Option<String>,
-    /// The Owner's email
-    #[arg(long, value_name = "EMAIL")]
+    /// The Owner's email (with --org: a new organization needs both)
+    #[arg(long, value_name = "EMAIL", requires = "org")]
     pub owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["plan", "since"])))]
+pub struct RunbookArgs {
+    /// A plan (a `tworg apply` script, or - for standard input): its lines are rehearsed on a
+    /// copy of the world and each one that would apply becomes steps
+    #[arg(long, value_name = "FILE|-")]
+    pub plan: Option<String>,
+    /// The changes after this line of `tworg show audit` (1-based; 0 for all of them)
+    #[arg(long, value_name = "AUDIT_ENTRY")]
+    pub since: Option<usize>,
+    /// Markdown or a self-contained HTML page
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: RunbookFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RunbookFormat {
+    Md,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -174,7 +218,7 @@ pub struct ApplyArgs {
     pub atomic: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowWhat {
     Orgs,
     Accounts,
@@ -540,6 +584,11 @@ pub enum ScimCmd {
         /// HOST:PORT or PORT; loopback unless another address is named; port 0 picks a free one
         #[arg(long, default_value = "127.0.0.1:8087")]
         listen: String,
+        /// The origin of absolute URLs (Location, meta.location) when clients reach the server
+        /// through a proxy, e.g. https://scim.example.test (default: http://ADDR as bound).
+        /// The request's Host header is never used.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
     },
 }
 
@@ -554,4 +603,25 @@ pub struct RenderArgs {
     /// Save the changes the keys made
     #[arg(long)]
     pub save: bool,
+}
+
+/// A size in bytes, or with a binary unit: `512K`, `512M`, `4G`, `1T` (also `KiB`, `MB`…).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (a number of bytes, or 512M, 4G)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("'{s}' has an unknown unit (K, M, G or T)")),
+    };
+    n.checked_mul(1 << shift)
+        .filter(|&b| b > 0)
+        .ok_or_else(|| format!("'{s}' is not a size tworg can use"))
 }

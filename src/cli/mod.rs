@@ -5,10 +5,11 @@
 //! rule; 4 the file could not be read, parsed, locked or written.
 
 pub mod args;
+pub mod fixes;
+pub mod plans;
 pub mod script;
 pub use crate::views as show;
 
-use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -63,10 +64,14 @@ fn report(f: &Failure, json: bool) -> u8 {
     match f {
         Failure::Action(ActionError::Refused(r)) => {
             errln!("{r}");
+            for f in &r.fixes {
+                errln!("  fix: {}", fixes::command_line(f));
+            }
             if json {
                 println!(
                     "{}",
-                    json!({"refused": r.rule, "message": r.message, "hint": r.hint})
+                    json!({"refused": r.rule, "message": r.message, "hint": r.hint,
+                        "fixes": r.fixes.iter().map(fixes::command_line).collect::<Vec<_>>()})
                 );
             }
             EXIT_REFUSED
@@ -103,12 +108,19 @@ impl Target {
     }
 }
 
+/// Monochrome: `--no-color`, or `NO_COLOR` set to anything but the empty string (no-color.org).
+/// The CLI's own output has no colours at all; clap's help and usage errors honour `NO_COLOR`
+/// and leave colours out when stderr is not a terminal.
+pub fn no_color(cli: &Cli) -> bool {
+    cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 /// The console's options from the command line (`NO_COLOR` counts as `--no-color`).
 impl crate::console::ConsoleOptions {
     pub fn from_cli(cli: &Cli) -> Self {
         Self {
             read_only: cli.read_only,
-            no_color: cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            no_color: no_color(cli),
             mouse: cli.mouse,
             scim: cli.scim.clone(),
         }
@@ -116,8 +128,12 @@ impl crate::console::ConsoleOptions {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Some(limit) = cli.max_file_size {
+        persist::set_max_file_size(limit);
+    }
     let target = Target::from_cli(&cli);
     let json = cli.json;
+    let mono = no_color(&cli);
     let Some(command) = cli.command else {
         return crate::console::run_terminal(
             &target,
@@ -128,6 +144,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match command {
         Command::Init(a) => init(&target, a),
         Command::Check => {
+            // like every other command, the default location starts as the demo world
+            target.ensure_exists()?;
             let (world, report) = persist::load_report(&target.path)?;
             persist::print_warnings(&report);
             let summary = show::summary(&world);
@@ -181,7 +199,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let view = show::access(&world, &ctx.org, &user, account.as_deref())?;
             print_view(&view, json)
         }
-        Command::Show { what, user, scope } => {
+        Command::Show {
+            what,
+            user,
+            scope,
+            outside,
+        } => {
+            if outside && what != ShowWhat::Accounts {
+                return Err(Failure::Usage("--outside goes with show accounts".into()));
+            }
             let world = target.read()?;
             let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
             let viewer = target.as_user.as_ref().map(|_| ctx.actor_sid());
@@ -190,6 +216,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     show::role_assignments(&world, &ctx.org, user.as_deref(), scope.as_deref())?
                 }
                 ShowWhat::Orgs => show::orgs(&world),
+                ShowWhat::Accounts if outside => show::accounts_outside(&world, &ctx),
                 ShowWhat::Accounts => show::accounts(&world, &ctx.org, viewer.as_ref()),
                 ShowWhat::Users => show::users(&world, &ctx.org),
                 ShowWhat::Domains => show::domains(&world, &ctx.org),
@@ -246,6 +273,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Apply(a) => script::run(&target, a, json, cli.read_only),
+        Command::Diff { before, after } => plans::diff(&before, &after, json),
+        Command::Lint { plan } => plans::lint(&target, plan.as_deref(), json),
+        Command::Runbook(a) => plans::runbook(&target, a, json),
         Command::Compact => {
             let (file, world) = target.open()?;
             let changes = file.journal().pending_changes();
@@ -263,8 +293,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Scim(ScimCmd::Serve { listen }) => {
-            crate::server::serve_cli(&target, &listen, cli.read_only).map_err(Failure::Other)
+        Command::Scim(ScimCmd::Serve { listen, public_url }) => {
+            crate::server::serve_cli(&target, &listen, public_url.as_deref(), cli.read_only)
+                .map_err(Failure::Other)
         }
         Command::Serve { listen, public_url } => {
             crate::server::rest::serve_cli(&target, &listen, public_url.as_deref(), cli.read_only)
@@ -333,7 +364,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Render(a) => {
             let screen = crate::console::render_headless(
                 &target,
-                &crate::console::ConsoleOptions::from_cli_parts(cli.read_only, cli.no_color),
+                &crate::console::ConsoleOptions::from_cli_parts(cli.read_only, mono),
                 &a.keys,
                 &a.size,
                 a.save,
@@ -549,13 +580,9 @@ fn role(r: RoleArg) -> OrgRole {
     }
 }
 
+/// An input file (CSV): a regular file within `--max-file-size`, UTF-8.
 fn read_file(path: &Path) -> Result<String, Failure> {
-    let mut s = String::new();
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-    f.read_to_string(&mut s)
-        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-    Ok(s)
+    persist::read_text(path).map_err(|e| Failure::Usage(e.to_string()))
 }
 
 /// Maps a parsed command to a model action.
@@ -742,6 +769,9 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::SaveLoop { .. }
         | Command::Compact
         | Command::Apply(_)
+        | Command::Diff { .. }
+        | Command::Lint { .. }
+        | Command::Runbook(_)
         | Command::Scim(ScimCmd::Serve { .. })
         | Command::Serve { .. }
         | Command::Render(_)

@@ -122,6 +122,9 @@ fn changes_the_world(c: &Command) -> bool {
             | Command::Check
             | Command::Compact
             | Command::Apply(_)
+            | Command::Diff { .. }
+            | Command::Lint { .. }
+            | Command::Runbook(_)
             | Command::Rules
             | Command::Show { .. }
             | Command::World(WorldCmd::Generate { .. })
@@ -140,7 +143,7 @@ enum Fate {
     NotRun,
 }
 
-fn read_script(source: &str) -> Result<String, Failure> {
+pub fn read_script(source: &str) -> Result<String, Failure> {
     let mut text = String::new();
     if source == "-" {
         std::io::stdin()
@@ -148,10 +151,8 @@ fn read_script(source: &str) -> Result<String, Failure> {
             .map_err(|e| Failure::Usage(format!("cannot read the script from stdin: {e}")))?;
         return Ok(text);
     }
-    std::fs::File::open(source)
-        .and_then(|mut f| f.read_to_string(&mut text))
-        .map_err(|e| Failure::Usage(format!("cannot read the script {source}: {e}")))?;
-    Ok(text)
+    crate::persist::read_text(std::path::Path::new(source))
+        .map_err(|e| Failure::Usage(format!("cannot read the script: {e}")))
 }
 
 /// `tworg apply`.
@@ -191,35 +192,8 @@ pub fn run(target: &Target, a: ApplyArgs, json: bool, read_only: bool) -> Result
         let (f, w) = target.open()?;
         (Some(f), w)
     };
-    let mut results: Vec<Fate> = Vec::with_capacity(lines.len());
-    let mut applied: Vec<(Ctx, Action)> = Vec::new();
-    let mut stopped = false;
-    let mut contexts = Contexts::default();
-    for line in &lines {
-        if stopped {
-            results.push(Fate::NotRun);
-            continue;
-        }
-        let org = line.org.as_deref().or(target.org.as_deref());
-        let as_user = line.as_user.as_deref().or(target.as_user.as_deref());
-        let result = match contexts.resolve(&world, org, as_user) {
-            Err(f) => Fate::Failed(failure_text(&f)),
-            Ok(ctx) => match world.apply(&ctx, &line.action) {
-                Ok(out) => {
-                    applied.push((ctx, line.action.clone()));
-                    Fate::Done(out)
-                }
-                Err(e) => match in_cli_terms(&line.action, e) {
-                    e @ ActionError::Refused(_) => Fate::Refused(e),
-                    e => Fate::Failed(e.to_string()),
-                },
-            },
-        };
-        if a.atomic && !matches!(result, Fate::Done(_)) {
-            stopped = true;
-        }
-        results.push(result);
-    }
+    let before = a.dry_run.then(|| world.clone());
+    let (results, applied, stopped) = run_lines(target, &mut world, &lines, a.atomic);
     let failed = results
         .iter()
         .filter(|r| matches!(r, Fate::Failed(_)))
@@ -242,7 +216,15 @@ pub fn run(target: &Target, a: ApplyArgs, json: bool, read_only: bool) -> Result
         }
     }
     let would = if a.dry_run && keep { applied.len() } else { 0 };
-    report(&a, &lines, &results, json, kept.max(would));
+    // the difference the plan would make (none when --atomic would keep nothing)
+    let diff = before.map(|b| {
+        if keep {
+            crate::model::diff::diff(&b, &world)
+        } else {
+            crate::model::diff::WorldDiff::default()
+        }
+    });
+    report(&a, &lines, &results, json, kept.max(would), diff.as_ref());
     let summary = match (a.dry_run, keep) {
         (true, true) => format!(
             "dry run: {} of {} line(s) would apply; nothing was changed",
@@ -272,6 +254,69 @@ pub fn run(target: &Target, a: ApplyArgs, json: bool, read_only: bool) -> Result
         (0, _) => Err(Failure::Exit(super::EXIT_REFUSED)),
         _ => Err(Failure::Exit(super::EXIT_USAGE)),
     }
+}
+
+/// Applies parsed lines in order to `world`, each as its `--org`/`--as` (or the target's) says:
+/// what became of each line, the changes that applied, and whether `--atomic` stopped the run.
+fn run_lines(
+    target: &Target,
+    world: &mut crate::model::World,
+    lines: &[Line],
+    atomic: bool,
+) -> (Vec<Fate>, Vec<(Ctx, Action)>, bool) {
+    let mut results: Vec<Fate> = Vec::with_capacity(lines.len());
+    let mut applied: Vec<(Ctx, Action)> = Vec::new();
+    let mut stopped = false;
+    let mut contexts = Contexts::default();
+    for line in lines {
+        if stopped {
+            results.push(Fate::NotRun);
+            continue;
+        }
+        let org = line.org.as_deref().or(target.org.as_deref());
+        let as_user = line.as_user.as_deref().or(target.as_user.as_deref());
+        let result = match contexts.resolve(world, org, as_user) {
+            Err(f) => Fate::Failed(failure_text(&f)),
+            Ok(ctx) => match world.apply(&ctx, &line.action) {
+                Ok(out) => {
+                    applied.push((ctx, line.action.clone()));
+                    Fate::Done(out)
+                }
+                Err(e) => match in_cli_terms(&line.action, e) {
+                    e @ ActionError::Refused(_) => Fate::Refused(e),
+                    e => Fate::Failed(e.to_string()),
+                },
+            },
+        };
+        if atomic && !matches!(result, Fate::Done(_)) {
+            stopped = true;
+        }
+        results.push(result);
+    }
+    (results, applied, stopped)
+}
+
+/// Changes applied in order, each in its context.
+pub type Changes = Vec<(Ctx, Action)>;
+
+/// A plan rehearsed on `world` (a copy the caller keeps or drops): the changes that would apply,
+/// in order, and per refused or failed line its number and why.
+pub fn rehearse(
+    target: &Target,
+    world: &mut crate::model::World,
+    lines: &[Line],
+) -> (Changes, Vec<(usize, String)>) {
+    let (results, applied, _) = run_lines(target, world, lines, false);
+    let problems = lines
+        .iter()
+        .zip(&results)
+        .filter_map(|(l, r)| match r {
+            Fate::Done(_) | Fate::NotRun => None,
+            Fate::Refused(e) => Some((l.number, e.to_string())),
+            Fate::Failed(m) => Some((l.number, m.clone())),
+        })
+        .collect();
+    (applied, problems)
 }
 
 /// `--org`/`--as` resolved once per pair rather than once per line: finding an org's Owner
@@ -325,7 +370,14 @@ fn failure_text(f: &Failure) -> String {
     }
 }
 
-fn report(a: &ApplyArgs, lines: &[Line], results: &[Fate], json: bool, applied: usize) {
+fn report(
+    a: &ApplyArgs,
+    lines: &[Line],
+    results: &[Fate],
+    json: bool,
+    applied: usize,
+    diff: Option<&crate::model::diff::WorldDiff>,
+) {
     if json {
         let list: Vec<Value> = lines
             .iter()
@@ -340,7 +392,8 @@ fn report(a: &ApplyArgs, lines: &[Line], results: &[Fate], json: bool, applied: 
                         v
                     }
                     Fate::Refused(ActionError::Refused(r)) => {
-                        json!({"ok": false, "refused": r.rule, "message": r.message, "hint": r.hint})
+                        json!({"ok": false, "refused": r.rule, "message": r.message, "hint": r.hint,
+                            "fixes": r.fixes.iter().map(super::fixes::command_line).collect::<Vec<_>>()})
                     }
                     Fate::Refused(e) => json!({"ok": false, "error": e.to_string()}),
                     Fate::Failed(m) => json!({"ok": false, "error": m}),
@@ -352,10 +405,11 @@ fn report(a: &ApplyArgs, lines: &[Line], results: &[Fate], json: bool, applied: 
             })
             .collect();
         let ok = results.iter().all(|r| matches!(r, Fate::Done(_)));
-        println!(
-            "{}",
-            json!({"ok": ok, "dry_run": a.dry_run, "atomic": a.atomic, "applied": applied, "lines": list})
-        );
+        let mut v = json!({"ok": ok, "dry_run": a.dry_run, "atomic": a.atomic, "applied": applied, "lines": list});
+        if let Some(d) = diff {
+            v["diff"] = serde_json::to_value(&d.entries).expect("json");
+        }
+        println!("{v}");
         return;
     }
     for (l, r) in lines.iter().zip(results) {
@@ -382,6 +436,13 @@ fn report(a: &ApplyArgs, lines: &[Line], results: &[Fate], json: bool, applied: 
             Fate::Refused(e) => outln!("{n}: {e}"),
             Fate::Failed(m) => outln!("{n}: error: {m}"),
             Fate::NotRun => outln!("{n}: not run (--atomic stopped at a failed line)"),
+        }
+    }
+    if let Some(d) = diff {
+        outln!("");
+        outln!("The difference it would make:");
+        for l in d.lines() {
+            outln!("  {l}");
         }
     }
 }

@@ -27,6 +27,8 @@ use crate::persist::journal::RestoreVerb;
 use crate::session::{ApplyError, Session, SharedSession};
 
 mod roles;
+mod rows;
+mod staging;
 mod submit;
 mod tabs;
 
@@ -58,39 +60,12 @@ struct PendingRestore {
     /// Undo: the record being undone (for redo later). Redo: the audit index of the change.
     record: u64,
     change: usize,
+    /// What the change was, in words.
+    what: String,
     rx: std::sync::mpsc::Receiver<Result<World, String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Accounts,
-    Domains,
-    Users,
-    Settings,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Accounts, Tab::Domains, Tab::Users, Tab::Settings];
-    pub fn index(self) -> usize {
-        self as usize
-    }
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Accounts => "Accounts",
-            Tab::Domains => "Domains",
-            Tab::Users => "Users",
-            Tab::Settings => "Settings",
-        }
-    }
-    pub fn key_ctx(self) -> KeyCtx {
-        match self {
-            Tab::Accounts => KeyCtx::Accounts,
-            Tab::Domains => KeyCtx::Domains,
-            Tab::Users => KeyCtx::Users,
-            Tab::Settings => KeyCtx::Settings,
-        }
-    }
-}
+pub use super::keymap::Tab;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusKind {
@@ -106,6 +81,17 @@ pub struct Status {
     pub text: String,
 }
 
+/// One line of the message log: a result or a refusal, with the world's time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub at: String,
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// The message log keeps at most this many entries (the oldest go first).
+const LOG_DEPTH: usize = 500;
+
 /// Selection, scroll and filter of one tab's list.
 #[derive(Debug, Clone, Default)]
 pub struct ListUi {
@@ -114,10 +100,28 @@ pub struct ListUi {
     pub filter: Input,
 }
 
+/// Selection, scroll and filter of every tab's list, indexed by [`Tab`].
+#[derive(Debug, Clone, Default)]
+pub struct Lists([ListUi; 4]);
+
+impl std::ops::Index<Tab> for Lists {
+    type Output = ListUi;
+    fn index(&self, t: Tab) -> &ListUi {
+        &self.0[t.index()]
+    }
+}
+
+impl std::ops::IndexMut<Tab> for Lists {
+    fn index_mut(&mut self, t: Tab) -> &mut ListUi {
+        &mut self.0[t.index()]
+    }
+}
+
 /// Rows of every tab, rebuilt when the world's generation or the context changes.
 #[derive(Debug, Default)]
 pub struct Cache {
     generation: Option<u64>,
+    sort: view::Sort,
     ctx: Option<Ctx>,
     pub accounts: Rows<AccRow>,
     pub users: Rows<UserRow>,
@@ -144,18 +148,25 @@ impl Cache {
 
 type TokenSource = Box<dyn FnMut() -> String + Send>;
 
+/// A picker's `(label, key)` rows, or its excluded `(label, why)` rows.
+pub(crate) type PickItems = Vec<(String, String)>;
+
 pub struct App {
     pub session: SharedSession,
     pub ctx: Ctx,
     pub theme: Theme,
     pub tab: Tab,
-    pub lists: [ListUi; 4],
+    pub lists: Lists,
+    /// The order of the Accounts and Users lists (o changes it).
+    pub sort: view::Sort,
     /// The detail pane fills the body (Enter; Esc returns).
     pub zoom: bool,
     /// Keys go to the current tab's filter.
     pub filtering: bool,
     pub modals: Vec<Modal>,
     pub status: Option<Status>,
+    /// Every status shown, oldest first (M opens it).
+    pub log: std::collections::VecDeque<LogEntry>,
     pub quit: bool,
     pub cache: Cache,
     /// What the header says about the file when the session has none.
@@ -165,6 +176,8 @@ pub struct App {
     read_only: bool,
     /// Shown in the header after the file (the SCIM endpoint the console serves).
     pub header_note: Option<String>,
+    /// Staging and the changes of this session, for plans and runbooks (`app/staging.rs`).
+    pub handover: staging::Handover,
     /// Lines the detail pane is scrolled by (J/K); back to the top when the row changes.
     pub detail_scroll: usize,
     /// Lines of the detail pane as last drawn (the most it scrolls).
@@ -174,10 +187,13 @@ pub struct App {
     /// Rows of the list as last drawn (for paging and mouse clicks).
     pub page: usize,
     pub list_area: Rect,
-    /// The changes undo goes back over, newest last (AUD-1: undoing is a change of its own).
-    undo: Vec<UndoPoint>,
-    /// The undone changes redo makes again.
-    redo: Vec<RedoPoint>,
+    /// The changes undo goes back over, newest last (AUD-1: undoing is a change of its own),
+    /// each with what it was in words (the footer and help name it).
+    undo: Vec<(UndoPoint, String)>,
+    /// The undone changes redo makes again, with what they were.
+    redo: Vec<(RedoPoint, String)>,
+    /// The last action applied (the result's title, the row to select after a create).
+    last_applied: Option<Action>,
     /// An undo or redo waiting for its world to be rebuilt (the terminal console rebuilds on
     /// another thread so keys keep working; headless, it is rebuilt at once).
     pending: Option<PendingRestore>,
@@ -192,15 +208,18 @@ impl App {
         let mut app = App {
             read_only,
             header_note: None,
+            handover: Default::default(),
             session,
             ctx,
             theme,
             tab: Tab::Accounts,
             lists: Default::default(),
+            sort: Default::default(),
             zoom: false,
             filtering: false,
             modals: Vec::new(),
             status: None,
+            log: Default::default(),
             quit: false,
             cache: Cache::default(),
             file_label: "scratch world (changes are not saved)".into(),
@@ -212,6 +231,7 @@ impl App {
             list_area: Rect::default(),
             undo: Vec::new(),
             redo: Vec::new(),
+            last_applied: None,
             pending: None,
             background_restore: false,
             token: Box::new(|| crate::target::random_token().unwrap_or_default()),
@@ -255,7 +275,7 @@ impl App {
         self.list_area = area;
         self.page = (area.height as usize).max(1);
         let len = self.cache.len(self.tab);
-        let l = &mut self.lists[self.tab.index()];
+        let l = &mut self.lists[self.tab];
         l.sel = l.sel.min(len.saturating_sub(1));
         if l.sel < l.offset {
             l.offset = l.sel;
@@ -297,24 +317,34 @@ impl App {
         }
         if self.cache.generation != Some(s.generation())
             || self.cache.ctx.as_ref() != Some(&self.ctx)
+            || self.cache.sort != self.sort
         {
-            self.cache.accounts = view::account_rows(w, &self.ctx);
-            self.cache.users = view::user_rows(w, &self.ctx.org);
+            self.cache.accounts = view::account_rows(w, &self.ctx, self.sort);
+            self.cache.users = view::user_rows(w, &self.ctx.org, self.sort);
             self.cache.domains = view::domain_rows(w, &self.ctx.org);
             self.cache.settings = view::setting_rows(w, &self.ctx.org);
             self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
             self.cache.who_can = Default::default();
             self.cache.generation = Some(s.generation());
+            self.cache.sort = self.sort;
             self.cache.ctx = Some(self.ctx.clone());
         }
         drop(s);
-        self.cache.accounts.set_filter(self.lists[0].filter.value());
-        self.cache.domains.set_filter(self.lists[1].filter.value());
-        self.cache.users.set_filter(self.lists[2].filter.value());
-        self.cache.settings.set_filter(self.lists[3].filter.value());
+        self.cache
+            .accounts
+            .set_filter(self.lists[Tab::Accounts].filter.value());
+        self.cache
+            .domains
+            .set_filter(self.lists[Tab::Domains].filter.value());
+        self.cache
+            .users
+            .set_filter(self.lists[Tab::Users].filter.value());
+        self.cache
+            .settings
+            .set_filter(self.lists[Tab::Settings].filter.value());
         for t in Tab::ALL {
             let len = self.cache.len(t);
-            let l = &mut self.lists[t.index()];
+            let l = &mut self.lists[t];
             l.sel = l.sel.min(len.saturating_sub(1));
         }
     }
@@ -334,7 +364,9 @@ impl App {
             Some(Modal::Confirm(_)) => vec![KeyCtx::Confirm],
             Some(Modal::Picker(_)) => vec![KeyCtx::Picker],
             Some(Modal::Message(_)) => vec![KeyCtx::Message],
-            Some(Modal::Help { .. }) => vec![KeyCtx::Help],
+            Some(Modal::Help(h)) if h.searching => vec![KeyCtx::Filter],
+            Some(Modal::Help(_)) => vec![KeyCtx::Help],
+            Some(Modal::Log { .. }) => vec![KeyCtx::Log],
             None if self.filtering => vec![KeyCtx::Filter],
             None => vec![self.tab.key_ctx(), KeyCtx::List, KeyCtx::Global],
         }
@@ -347,10 +379,7 @@ impl App {
 
     /// Whether the acting user may use a binding, and if not, the model's reason.
     pub fn availability(&self, b: &Binding) -> Result<(), Refusal> {
-        match b.need {
-            Need::Any => Ok(()),
-            Need::Cap(cap) => self.lock().world.permission(&self.ctx, cap),
-        }
+        self.availability_in(&self.lock().world, b)
     }
 
     /// One key press. Routing: Ctrl-C, then the top modal, then a filter being typed, then the
@@ -372,13 +401,11 @@ impl App {
             match self.availability(b) {
                 Ok(()) => self.command(b.cmd),
                 Err(r) => {
-                    self.status = Some(Status {
-                        kind: StatusKind::Unavailable,
-                        text: format!(
-                            "unavailable: {} [{}]: {} — {}",
-                            b.label, r.rule, r.message, r.hint
-                        ),
-                    })
+                    let p = Problem::from_refusal(&r, &self.lock().world);
+                    self.set_status(
+                        StatusKind::Unavailable,
+                        format!("unavailable: {}: {}", b.label, p.line()),
+                    )
                 }
             }
         }
@@ -399,7 +426,7 @@ impl App {
                 p.refilter();
             }
             None if self.filtering => {
-                let l = &mut self.lists[self.tab.index()];
+                let l = &mut self.lists[self.tab];
                 for c in text.chars().filter(|c| !c.is_control()) {
                     l.filter.handle(tui_input::InputRequest::InsertChar(c));
                 }
@@ -424,7 +451,7 @@ impl App {
                     && m.row >= a.y
                     && m.row < a.y + a.height
                 {
-                    let l = &mut self.lists[self.tab.index()];
+                    let l = &mut self.lists[self.tab];
                     l.sel = l.offset + (m.row - a.y) as usize;
                 }
             }
@@ -437,11 +464,11 @@ impl App {
         match keymap::resolve(&[KeyCtx::Filter], &ev).map(|b| b.cmd) {
             Some(Cmd::FilterKeep) => self.filtering = false,
             Some(Cmd::FilterClear) => {
-                self.lists[self.tab.index()].filter.reset();
+                self.lists[self.tab].filter.reset();
                 self.filtering = false;
             }
             _ => {
-                let l = &mut self.lists[self.tab.index()];
+                let l = &mut self.lists[self.tab];
                 l.filter.handle_event(&Event::Key(ev));
                 l.sel = 0;
             }
@@ -449,10 +476,14 @@ impl App {
     }
 
     fn modal_key(&mut self, ev: KeyEvent) {
-        let chain = self.chain();
+        let chain = if self.help_searching() {
+            vec![KeyCtx::Filter]
+        } else {
+            self.chain()
+        };
         let cmd = keymap::resolve(&chain, &ev).map(|b| b.cmd);
-        if cmd == Some(Cmd::Help) {
-            return self.open(Modal::Help { scroll: 0 });
+        if cmd == Some(Cmd::Help) && !self.help_searching() {
+            return self.open(Modal::Help(HelpView::default()));
         }
         let Some(top) = self.modals.last_mut() else {
             return;
@@ -487,16 +518,57 @@ impl App {
                 Some(Cmd::Up) => m.scroll = m.scroll.saturating_sub(1),
                 _ => {}
             },
-            Modal::Help { scroll } => match cmd {
-                Some(Cmd::Close) => self.close_modal(),
-                Some(Cmd::Down) => *scroll += 1,
-                Some(Cmd::Up) => *scroll = scroll.saturating_sub(1),
-                _ => {}
+            Modal::Help(h) if h.searching => match cmd {
+                Some(Cmd::FilterKeep) => h.searching = false,
+                Some(Cmd::FilterClear) => {
+                    h.query.reset();
+                    h.searching = false;
+                }
+                _ => {
+                    h.query.handle_event(&Event::Key(ev));
+                    h.scroll = 0;
+                }
             },
+            Modal::Help(h) => {
+                let page = self.page.max(1);
+                match cmd {
+                    Some(Cmd::Close) => self.close_modal(),
+                    Some(Cmd::Down) => h.scroll += 1,
+                    Some(Cmd::Up) => h.scroll = h.scroll.saturating_sub(1),
+                    Some(Cmd::PageDown) => h.scroll += page,
+                    Some(Cmd::PageUp) => h.scroll = h.scroll.saturating_sub(page),
+                    Some(Cmd::Top) => h.scroll = 0,
+                    Some(Cmd::Bottom) => h.scroll = usize::MAX / 2,
+                    Some(Cmd::Filter) => {
+                        h.query.reset();
+                        h.searching = true;
+                        h.scroll = 0;
+                    }
+                    _ => {}
+                }
+            }
+            Modal::Log { scroll } => {
+                let page = self.page.max(1);
+                match cmd {
+                    Some(Cmd::Close) => self.close_modal(),
+                    Some(Cmd::Down) => *scroll += 1,
+                    Some(Cmd::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(Cmd::PageDown) => *scroll += page,
+                    Some(Cmd::PageUp) => *scroll = scroll.saturating_sub(page),
+                    Some(Cmd::Top) => *scroll = 0,
+                    Some(Cmd::Bottom) => *scroll = usize::MAX / 2,
+                    _ => {}
+                }
+            }
         }
         if edited {
             self.sync_form();
         }
+    }
+
+    /// Keys go to the help's search field.
+    fn help_searching(&self) -> bool {
+        matches!(self.modals.last(), Some(Modal::Help(h)) if h.searching)
     }
 
     fn close_modal(&mut self) {
@@ -507,11 +579,22 @@ impl App {
         self.modals.push(m);
     }
 
-    fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            kind: StatusKind::Info,
-            text: text.into(),
+    /// Shows a result, a refusal or a note on the status line and keeps it in the log.
+    pub fn set_status(&mut self, kind: StatusKind, text: String) {
+        let at = crate::model::time::format_time(self.lock().world.clock);
+        if self.log.len() >= LOG_DEPTH {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry {
+            at,
+            kind,
+            text: text.clone(),
         });
+        self.status = Some(Status { kind, text });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.set_status(StatusKind::Info, text.into());
     }
 
     // ---- applying actions ----
@@ -532,17 +615,22 @@ impl App {
         drop(s);
         match result {
             Ok(out) => {
-                self.push_undo(match (before, seq) {
-                    (Some(w), _) => UndoPoint::World(w),
-                    (None, seq) => UndoPoint::Record(seq.unwrap_or(0)),
-                });
+                self.record_change(action);
+                self.push_undo(
+                    match (before, seq) {
+                        (Some(w), _) => UndoPoint::World(w),
+                        (None, seq) => UndoPoint::Record(seq.unwrap_or(0)),
+                    },
+                    action.describe(),
+                );
+                self.last_applied = Some(action.clone());
                 Ok(out)
             }
             Err(ApplyError::Save(e)) => Err(Problem::invalid(format!(
                 "not saved, so not made (the world is as on disk): {e}"
             ))),
             Err(ApplyError::Action(e)) => {
-                let mut p = Problem::from_action(&e);
+                let mut p = Problem::from_action(&e, &self.lock().world);
                 if let crate::model::ActionError::Refused(r) = &e {
                     p.confirm = r.confirmation_of(action).cloned().map(Box::new);
                 }
@@ -554,8 +642,8 @@ impl App {
         }
     }
 
-    fn push_undo(&mut self, before: UndoPoint) {
-        self.undo.push(before);
+    fn push_undo(&mut self, before: UndoPoint, what: String) {
+        self.undo.push((before, what));
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
@@ -564,10 +652,8 @@ impl App {
 
     /// Shows an outcome: the status line, and a modal for a secret or an import report.
     fn finish(&mut self, out: Outcome) {
-        self.status = Some(Status {
-            kind: StatusKind::Ok,
-            text: out.message.clone(),
-        });
+        self.set_status(StatusKind::Ok, out.message.clone());
+        self.select_created(&out);
         if let Some(secret) = &out.secret {
             self.open(Modal::Message(Message {
                 title: "SCIM bearer token — shown once".into(),
@@ -582,35 +668,72 @@ impl App {
         }
         if !out.report.is_empty() {
             let ok = out.report.iter().filter(|(_, r)| r.is_none()).count();
+            let clock = matches!(self.last_applied, Some(Action::AdvanceClock { .. }));
             let mut lines = vec![
-                format!("{ok} imported, {} rejected", out.report.len() - ok),
+                if clock {
+                    format!("{} expiries applied", out.report.len())
+                } else {
+                    format!("{ok} imported, {} rejected", out.report.len() - ok)
+                },
                 String::new(),
             ];
             for (item, reason) in &out.report {
                 lines.push(match reason {
+                    None if clock => format!("· {item}"),
                     None => format!("✓ {item}: imported"),
                     Some(r) => format!("✗ {item}: rejected: {r}"),
                 });
             }
             self.open(Modal::Message(Message {
-                title: "Bulk import result".into(),
+                title: self.report_title(),
                 lines,
                 scroll: 0,
             }));
         }
     }
 
+    /// The title of a result's report: what the last action was.
+    fn report_title(&self) -> String {
+        match &self.last_applied {
+            Some(Action::AdvanceClock { seconds }) => format!(
+                "The clock moved {}: what fell due",
+                crate::model::action::duration_words(*seconds)
+            ),
+            Some(Action::ImportUsers { .. }) | None => "Bulk import result".into(),
+            Some(a) => format!("Result: {}", a.describe()),
+        }
+    }
+
+    /// After a create, the new row is selected (in the tab it shows in), wherever the sort put it.
+    fn select_created(&mut self, out: &Outcome) {
+        self.refresh();
+        let sids: Vec<Sid> = out.created.iter().map(|(_, s)| s.clone()).collect();
+        let domain = match &self.last_applied {
+            Some(Action::AddDomain { name }) => Some(name.trim().to_ascii_lowercase()),
+            _ => None,
+        };
+        let at = match self.tab {
+            Tab::Accounts => self.cache.accounts.position(|r| sids.contains(&r.sid)),
+            Tab::Users => self.cache.users.position(|r| match r {
+                UserRow::Member(s) | UserRow::Invitation(s) | UserRow::External(s) => {
+                    sids.contains(s)
+                }
+                _ => false,
+            }),
+            Tab::Domains => domain.and_then(|d| self.cache.domains.position(|n| *n == d)),
+            Tab::Settings => None,
+        };
+        if let Some(i) = at {
+            self.lists[self.tab].sel = i;
+        }
+    }
+
     /// Applies at once (non-destructive actions); a refusal goes to the status line.
-    fn act(&mut self, action: Action) {
+    pub fn act(&mut self, action: Action) {
         match self.apply(&action) {
             Ok(out) => self.finish(out),
             Err(p) if p.confirm.is_some() => self.offer_confirmation(p),
-            Err(p) => {
-                self.status = Some(Status {
-                    kind: StatusKind::Refused,
-                    text: p.line(),
-                })
-            }
+            Err(p) => self.set_status(StatusKind::Refused, p.line()),
         }
     }
 
@@ -626,11 +749,43 @@ impl App {
                 self.offer_confirmation(p);
             }
             Err(p) => {
+                self.log_problem(&p);
                 if let Some(m) = self.modals.last_mut() {
                     m.set_problem(p);
                 }
             }
         }
+    }
+
+    /// What undo (or redo) would go back over now, in words: the footer and the help name it.
+    pub fn next_undo(&self) -> Option<&str> {
+        self.undo.last().map(|(_, w)| w.as_str())
+    }
+    pub fn next_redo(&self) -> Option<&str> {
+        self.redo.last().map(|(_, w)| w.as_str())
+    }
+
+    /// A binding's label as shown now: undo and redo name the change they would undo or redo.
+    pub fn label_of(&self, b: &Binding) -> String {
+        match (b.cmd, self.next_undo(), self.next_redo()) {
+            (Cmd::Undo, Some(w), _) => format!("undo: {w}"),
+            (Cmd::Redo, _, Some(w)) => format!("redo: {w}"),
+            _ => b.label.to_string(),
+        }
+    }
+
+    /// Keeps a refusal shown inside a dialog in the message log (the dialog may show only
+    /// part of its fix).
+    fn log_problem(&mut self, p: &Problem) {
+        let at = crate::model::time::format_time(self.lock().world.clock);
+        if self.log.len() >= LOG_DEPTH {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry {
+            at,
+            kind: StatusKind::Refused,
+            text: p.line(),
+        });
     }
 
     /// The model refused only for want of an explicit confirmation (SSO-5): ask for it, showing
@@ -707,7 +862,7 @@ impl App {
     // ---- commands ----
 
     fn list(&mut self) -> &mut ListUi {
-        &mut self.lists[self.tab.index()]
+        &mut self.lists[self.tab]
     }
 
     fn set_tab(&mut self, tab: Tab) {
@@ -718,28 +873,38 @@ impl App {
     pub fn selected_account(&self) -> Option<Sid> {
         self.cache
             .accounts
-            .get(self.lists[0].sel)
+            .get(self.lists[Tab::Accounts].sel)
             .map(|r| r.sid.clone())
     }
     pub fn selected_domain(&self) -> Option<String> {
-        self.cache.domains.get(self.lists[1].sel).cloned()
+        self.cache
+            .domains
+            .get(self.lists[Tab::Domains].sel)
+            .cloned()
     }
     pub fn selected_user(&self) -> Option<UserRow> {
-        self.cache.users.get(self.lists[2].sel).cloned()
+        self.cache.users.get(self.lists[Tab::Users].sel).cloned()
     }
     pub fn selected_setting(&self) -> Option<SettingRow> {
-        self.cache.settings.get(self.lists[3].sel).cloned()
+        self.cache
+            .settings
+            .get(self.lists[Tab::Settings].sel)
+            .cloned()
     }
 
     fn command(&mut self, cmd: Cmd) {
+        if self.handover_command(cmd) {
+            return;
+        }
         let len = self.cache.len(self.tab);
         let page = self.page;
         match cmd {
             Cmd::ForceQuit | Cmd::Quit => self.quit = true,
-            Cmd::Help => self.open(Modal::Help { scroll: 0 }),
-            Cmd::NextTab => self.set_tab(Tab::ALL[(self.tab.index() + 1) % 4]),
-            Cmd::PrevTab => self.set_tab(Tab::ALL[(self.tab.index() + 3) % 4]),
-            Cmd::Tab(i) => self.set_tab(Tab::ALL[i]),
+            Cmd::Help => self.open(Modal::Help(HelpView::default())),
+            Cmd::Log => self.open(Modal::Log { scroll: 0 }),
+            Cmd::NextTab => self.set_tab(self.tab.next()),
+            Cmd::PrevTab => self.set_tab(self.tab.prev()),
+            Cmd::Tab(t) => self.set_tab(t),
             Cmd::Undo => self.undo(),
             Cmd::Redo => self.redo(),
             Cmd::ActAs => self.open_act_as(),
@@ -761,6 +926,10 @@ impl App {
             Cmd::PageUp => {
                 let l = self.list();
                 l.sel = l.sel.saturating_sub(page);
+            }
+            Cmd::Sort => {
+                self.sort = self.sort.next();
+                self.info(format!("lists sorted {}", self.sort.label()));
             }
             Cmd::Detail => self.zoom = true,
             Cmd::DetailDown => {
@@ -794,7 +963,7 @@ impl App {
         if self.pending.is_some() {
             return self.info("still preparing the last undo or redo");
         }
-        let Some(point) = self.undo.pop() else {
+        let Some((point, what)) = self.undo.pop() else {
             return self.info("nothing to undo");
         };
         match point {
@@ -808,7 +977,7 @@ impl App {
                 match result {
                     Ok(out) => {
                         self.redo
-                            .push(RedoPoint::World(current, before.audit.len()));
+                            .push((RedoPoint::World(current, before.audit.len()), what));
                         self.finish(out);
                     }
                     Err(e) => self.refused_undo(e),
@@ -816,7 +985,7 @@ impl App {
             }
             // the state before record r: everything up to r - 1
             UndoPoint::Record(r) => {
-                self.start_restore(RestoreVerb::Undo, r.saturating_sub(1), r, 0)
+                self.start_restore(RestoreVerb::Undo, r.saturating_sub(1), r, 0, what)
             }
         }
     }
@@ -826,7 +995,7 @@ impl App {
         if self.pending.is_some() {
             return self.info("still preparing the last undo or redo");
         }
-        let Some(point) = self.redo.pop() else {
+        let Some((point, what)) = self.redo.pop() else {
             return self.info("nothing to redo");
         };
         match point {
@@ -839,20 +1008,29 @@ impl App {
                 drop(s);
                 match result {
                     Ok(out) => {
-                        self.undo.push(UndoPoint::World(current));
+                        self.undo.push((UndoPoint::World(current), what));
                         self.finish(out);
                     }
                     Err(e) => self.refused_undo(e),
                 }
             }
             // the state right after the undone change
-            RedoPoint::Record(r, change) => self.start_restore(RestoreVerb::Redo, r, r, change),
+            RedoPoint::Record(r, change) => {
+                self.start_restore(RestoreVerb::Redo, r, r, change, what)
+            }
         }
     }
 
     /// Rebuilds the world as it was after record `to` from the snapshot and the journal (on
     /// another thread in the terminal console), then restores it ([`App::tick`] finishes).
-    fn start_restore(&mut self, verb: RestoreVerb, to: u64, record: u64, change: usize) {
+    fn start_restore(
+        &mut self,
+        verb: RestoreVerb,
+        to: u64,
+        record: u64,
+        change: usize,
+        what: String,
+    ) {
         let (file, base) = {
             let s = self.lock();
             (s.shared_file(), s.base_seq().unwrap_or(0))
@@ -877,6 +1055,7 @@ impl App {
             to,
             record,
             change,
+            what,
             rx,
         });
         if self.background_restore {
@@ -907,10 +1086,7 @@ impl App {
         let at = match result {
             Ok(w) => w,
             Err(e) => {
-                self.status = Some(Status {
-                    kind: StatusKind::Refused,
-                    text: format!("cannot go back: {e}"),
-                });
+                self.set_status(StatusKind::Refused, format!("cannot go back: {e}"));
                 return true;
             }
         };
@@ -928,8 +1104,10 @@ impl App {
         match result {
             Ok((out, seq)) => {
                 match p.verb {
-                    RestoreVerb::Undo => self.redo.push(RedoPoint::Record(p.record, change)),
-                    RestoreVerb::Redo => self.undo.push(UndoPoint::Record(seq)),
+                    RestoreVerb::Undo => self
+                        .redo
+                        .push((RedoPoint::Record(p.record, change), p.what)),
+                    RestoreVerb::Redo => self.undo.push((UndoPoint::Record(seq), p.what)),
                 }
                 self.finish(out);
             }
@@ -940,13 +1118,10 @@ impl App {
 
     fn refused_undo(&mut self, e: ApplyError) {
         let text = match e {
-            ApplyError::Action(e) => Problem::from_action(&e).line(),
+            ApplyError::Action(e) => Problem::from_action(&e, &self.lock().world).line(),
             e => e.to_string(),
         };
-        self.status = Some(Status {
-            kind: StatusKind::Refused,
-            text,
-        });
+        self.set_status(StatusKind::Refused, text);
     }
 
     fn open_act_as(&mut self) {
@@ -1007,6 +1182,30 @@ impl App {
     }
 
     /// Active members of the org, for transfers.
+    /// Members to hand something to (an account, the organization), by email, and those who
+    /// cannot take it with why: the current holder, deactivated members.
+    pub(crate) fn member_choices(&self, holder: Option<&str>) -> (PickItems, PickItems) {
+        let s = self.lock();
+        let mut members: Vec<&crate::model::User> = s.world.members(&self.ctx.org).collect();
+        members.sort_by(|a, b| a.email.cmp(&b.email));
+        let (mut items, mut excluded) = (Vec::new(), Vec::new());
+        for u in members {
+            let m = u.membership.as_ref().expect("member");
+            let label = format!("{} ({})", u.email, m.role.label());
+            if Some(u.email.as_str()) == holder {
+                excluded.push((label, "holds it already".to_string()));
+            } else if m.status != MemberStatus::Active {
+                excluded.push((
+                    label,
+                    "deactivated: reactivate them first (USR-7)".to_string(),
+                ));
+            } else {
+                items.push((label, u.email.clone()));
+            }
+        }
+        (items, excluded)
+    }
+
     fn member_items(&self, active_only: bool) -> Vec<(String, String)> {
         let s = self.lock();
         s.world

@@ -21,6 +21,45 @@ pub enum KeyCtx {
     Picker,
     Message,
     Help,
+    Log,
+}
+
+/// The console's four tabs, in the order of the tab bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Accounts,
+    Domains,
+    Users,
+    Settings,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Accounts, Tab::Domains, Tab::Users, Tab::Settings];
+    pub fn index(self) -> usize {
+        self as usize
+    }
+    pub fn next(self) -> Tab {
+        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
+    }
+    pub fn prev(self) -> Tab {
+        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+    }
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Accounts => "Accounts",
+            Tab::Domains => "Domains",
+            Tab::Users => "Users",
+            Tab::Settings => "Settings",
+        }
+    }
+    pub fn key_ctx(self) -> KeyCtx {
+        match self {
+            Tab::Accounts => KeyCtx::Accounts,
+            Tab::Domains => KeyCtx::Domains,
+            Tab::Users => KeyCtx::Users,
+            Tab::Settings => KeyCtx::Settings,
+        }
+    }
 }
 
 impl KeyCtx {
@@ -38,9 +77,10 @@ impl KeyCtx {
             KeyCtx::Picker => "Pickers",
             KeyCtx::Message => "Messages",
             KeyCtx::Help => "Help",
+            KeyCtx::Log => "Message log",
         }
     }
-    pub const ALL: [KeyCtx; 12] = [
+    pub const ALL: [KeyCtx; 13] = [
         KeyCtx::Global,
         KeyCtx::List,
         KeyCtx::Accounts,
@@ -53,6 +93,7 @@ impl KeyCtx {
         KeyCtx::Picker,
         KeyCtx::Message,
         KeyCtx::Help,
+        KeyCtx::Log,
     ];
 }
 
@@ -62,9 +103,10 @@ pub enum Cmd {
     ForceQuit,
     Quit,
     Help,
+    Log,
     NextTab,
     PrevTab,
-    Tab(usize),
+    Tab(Tab),
     Undo,
     Redo,
     ActAs,
@@ -76,6 +118,7 @@ pub enum Cmd {
     PageUp,
     PageDown,
     Detail,
+    Sort,
     DetailDown,
     DetailUp,
     Back,
@@ -129,6 +172,12 @@ pub enum Cmd {
     UsrUnassign,
     // settings
     SetOpen,
+    // staging and handing over (app/staging.rs)
+    Stage,
+    StageApply,
+    StageDiscard,
+    StageWrite,
+    Runbook,
     // modals
     Submit,
     Cancel,
@@ -201,14 +250,68 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Global, &["?", "f1"], C::Help, "help", true),
     b(K::Global, &["tab"], C::NextTab, "next tab", false),
     b(K::Global, &["shift-tab"], C::PrevTab, "previous tab", false),
-    b(K::Global, &["1"], C::Tab(0), "Accounts tab", false),
-    b(K::Global, &["2"], C::Tab(1), "Domains tab", false),
-    b(K::Global, &["3"], C::Tab(2), "Users tab", false),
-    b(K::Global, &["4"], C::Tab(3), "Settings tab", false),
+    b(
+        K::Global,
+        &["1"],
+        C::Tab(Tab::Accounts),
+        "Accounts tab",
+        false,
+    ),
+    b(
+        K::Global,
+        &["2"],
+        C::Tab(Tab::Domains),
+        "Domains tab",
+        false,
+    ),
+    b(K::Global, &["3"], C::Tab(Tab::Users), "Users tab", false),
+    b(
+        K::Global,
+        &["4"],
+        C::Tab(Tab::Settings),
+        "Settings tab",
+        false,
+    ),
+    b(K::Global, &["M"], C::Log, "message log", true),
     b(K::Global, &["u"], C::Undo, "undo", true),
     b(K::Global, &["ctrl-r"], C::Redo, "redo", false),
     b(K::Global, &["A"], C::ActAs, "act as…", true),
     b(K::Global, &["O"], C::SwitchOrg, "organization…", false),
+    b(
+        K::Global,
+        &["Z"],
+        C::Stage,
+        "stage changes (again: list them)",
+        false,
+    ),
+    b(
+        K::Global,
+        &["F"],
+        C::StageApply,
+        "apply every staged change",
+        false,
+    ),
+    b(
+        K::Global,
+        &["V"],
+        C::StageDiscard,
+        "discard the staged changes",
+        false,
+    ),
+    b(
+        K::Global,
+        &["W"],
+        C::StageWrite,
+        "write the staged changes as a plan",
+        false,
+    ),
+    b(
+        K::Global,
+        &["H"],
+        C::Runbook,
+        "runbook of the staged or recent changes",
+        false,
+    ),
     b(
         K::Global,
         &["J"],
@@ -230,6 +333,7 @@ pub const BINDINGS: &[Binding] = &[
     b(K::List, &["pgdn"], C::PageDown, "page down", false),
     b(K::List, &["pgup"], C::PageUp, "page up", false),
     b(K::List, &["enter"], C::Detail, "detail", false),
+    b(K::List, &["o"], C::Sort, "sort by name / SID", false),
     b(K::List, &["esc"], C::Back, "back / clear filter", false),
     b(K::List, &["/"], C::Filter, "filter", true),
     // accounts
@@ -406,9 +510,72 @@ pub const BINDINGS: &[Binding] = &[
     b(K::Message, &["j", "down"], C::Down, "scroll down", true),
     b(K::Message, &["k", "up"], C::Up, "scroll up", true),
     b(K::Help, &["esc", "?", "q"], C::Close, "close help", true),
+    b(K::Help, &["/"], C::Filter, "search", true),
     b(K::Help, &["j", "down"], C::Down, "scroll down", true),
     b(K::Help, &["k", "up"], C::Up, "scroll up", true),
+    b(K::Help, &["pgdn"], C::PageDown, "page down", true),
+    b(K::Help, &["pgup"], C::PageUp, "page up", true),
+    b(K::Help, &["g", "home"], C::Top, "top", true),
+    b(K::Help, &["G", "end"], C::Bottom, "bottom", true),
+    b(K::Log, &["esc", "q", "M"], C::Close, "close", true),
+    b(K::Log, &["j", "down"], C::Down, "scroll down", true),
+    b(K::Log, &["k", "up"], C::Up, "scroll up", true),
+    b(K::Log, &["pgdn"], C::PageDown, "page down", true),
+    b(K::Log, &["pgup"], C::PageUp, "page up", true),
+    b(K::Log, &["g", "home"], C::Top, "newest", true),
+    b(K::Log, &["G", "end"], C::Bottom, "oldest", true),
+    b(K::Log, &["?", "f1"], C::Help, "help", false),
 ];
+
+impl Cmd {
+    /// Whether the command acts on the selected row (the others act on the tab or everywhere).
+    pub fn on_row(self) -> bool {
+        use Cmd::*;
+        !matches!(
+            self,
+            ForceQuit
+                | Quit
+                | Help
+                | Log
+                | NextTab
+                | PrevTab
+                | Tab(_)
+                | Undo
+                | Redo
+                | ActAs
+                | SwitchOrg
+                | Up
+                | Down
+                | Top
+                | Bottom
+                | PageUp
+                | PageDown
+                | Detail
+                | Sort
+                | DetailDown
+                | DetailUp
+                | Back
+                | Filter
+                | FilterKeep
+                | FilterClear
+                | AccCreate
+                | AccImport
+                | AccLink
+                | DomAdd
+                | DomSignup
+                | UsrInvite
+                | UsrImport
+                | UsrSignup
+                | Submit
+                | Cancel
+                | NextField
+                | PrevField
+                | Yes
+                | No
+                | Close
+        )
+    }
+}
 
 impl Binding {
     /// Whether the command changes the world (hidden in read-only mode). Settings rows open a
@@ -418,6 +585,8 @@ impl Binding {
         matches!(
             self.cmd,
             Undo | Redo
+                | Stage
+                | StageApply
                 | AccCreate
                 | AccImport
                 | AccLink

@@ -8,6 +8,7 @@
 //! [`render_headless`] drive the same `App`.
 
 pub mod app;
+pub mod fixes;
 pub mod keymap;
 pub mod keys;
 pub mod modal;
@@ -88,6 +89,12 @@ impl Drop for TerminalGuard {
 
 /// `tworg` with no command: the console on the world file, saving every change at once.
 pub fn run_terminal(target: &Target, opts: &ConsoleOptions) -> anyhow::Result<()> {
+    // Not a terminal: no screen to draw (nor escape sequences to write into a pipe or a file).
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(anyhow!(
+            "the console needs a terminal on its standard output; in a pipe or a script use commands such as `tworg show users`"
+        ));
+    }
     let (world, file, ctx) = open(target, opts.read_only, true)?;
     // Each change is appended to the journal at once and fsynced by a background thread, so a
     // keystroke never waits for the disk; the header shows when the newest change is on disk,

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::model::{Action, ActionError, Refusal, Sid};
+use crate::model::{Action, ActionError, Refusal, Sid, World};
 
 /// A refusal or an error shown inside a modal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,28 +13,31 @@ pub struct Problem {
     pub rule: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    /// The refusal's fixes in the console's words (keys and places), one step each.
+    pub fixes: Vec<String>,
     /// The refused action, confirmed, when the refusal only asks for an explicit
     /// confirmation (the model's fix; SSO-5): the console offers it.
     pub confirm: Option<Box<Action>>,
 }
 
 impl Problem {
-    pub fn from_action(e: &ActionError) -> Problem {
+    /// The world names the places of the fixes (an account's name for its SID).
+    pub fn from_action(e: &ActionError, w: &World) -> Problem {
         match e {
-            ActionError::Refused(r) => Problem::from_refusal(r),
-            other => Problem {
-                rule: None,
-                message: other.to_string(),
-                hint: None,
-                confirm: None,
-            },
+            ActionError::Refused(r) => Problem::from_refusal(r, w),
+            other => Problem::invalid(other.to_string()),
         }
     }
-    pub fn from_refusal(r: &Refusal) -> Problem {
+    pub fn from_refusal(r: &Refusal, w: &World) -> Problem {
         Problem {
             rule: Some(r.rule.to_string()),
             message: r.message.clone(),
             hint: Some(r.hint.clone()),
+            fixes: r
+                .fixes
+                .iter()
+                .map(|f| super::fixes::in_console(w, f))
+                .collect(),
             confirm: None,
         }
     }
@@ -43,6 +46,7 @@ impl Problem {
             rule: None,
             message: message.into(),
             hint: None,
+            fixes: Vec::new(),
             confirm: None,
         }
     }
@@ -55,6 +59,10 @@ impl Problem {
         if let Some(h) = &self.hint {
             s.push_str(" — ");
             s.push_str(h);
+        }
+        for f in &self.fixes {
+            s.push_str("; fix: ");
+            s.push_str(f);
         }
         s
     }
@@ -297,6 +305,15 @@ pub struct Confirm {
     pub problem: Option<Problem>,
 }
 
+/// The help screen's scroll and search (`/`).
+#[derive(Debug, Clone, Default)]
+pub struct HelpView {
+    pub scroll: usize,
+    pub query: Input,
+    /// Keys go to the query.
+    pub searching: bool,
+}
+
 /// What a picker does with the chosen key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickThen {
@@ -307,6 +324,8 @@ pub enum PickThen {
     MergeCandidate,
     Revoke(Sid),
     Exempt,
+    /// Import (true) or link (false) the chosen account (`AC` SID), or type one (empty key).
+    AddAccount(bool),
     /// Unassign the chosen role assignment (`IY`) of this user (email).
     Unassign(String),
 }
@@ -323,6 +342,20 @@ pub struct Picker {
     pub sel: usize,
     pub then: PickThen,
     pub problem: Option<Problem>,
+    /// Who or what cannot be chosen here, each with why: listed greyed under the choices.
+    pub excluded: Vec<(String, String)>,
+    /// The excluded entries that match the filter.
+    pub excluded_shown: Vec<usize>,
+}
+
+/// Whether every character of `query` appears in `hay` in order (both lowercase): `oprod`
+/// finds `owl production`.
+pub fn fuzzy(hay: &str, query: &str) -> bool {
+    let mut h = hay.chars();
+    query
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .all(|q| h.any(|c| c == q))
 }
 
 impl Picker {
@@ -338,13 +371,38 @@ impl Picker {
             sel: 0,
             then,
             problem: None,
+            excluded: Vec::new(),
+            excluded_shown: Vec::new(),
         }
     }
+    /// Lists who cannot be chosen, with why (greyed, never selectable).
+    pub fn with_excluded(mut self, excluded: Vec<(String, String)>) -> Picker {
+        self.excluded_shown = (0..excluded.len()).collect();
+        self.excluded = excluded;
+        self
+    }
+    /// Typeahead: rows whose label contains the typed text come first, then the rows that
+    /// hold its characters in order (fuzzy).
     pub fn refilter(&mut self) {
         let f = self.filter.value().trim().to_lowercase();
-        self.shown = (0..self.items.len())
-            .filter(|&i| f.is_empty() || self.hay[i].contains(&f))
-            .collect();
+        if f.is_empty() {
+            self.shown = (0..self.items.len()).collect();
+            self.excluded_shown = (0..self.excluded.len()).collect();
+        } else {
+            let (mut exact, mut loose) = (Vec::new(), Vec::new());
+            for (i, h) in self.hay.iter().enumerate() {
+                if h.contains(&f) {
+                    exact.push(i);
+                } else if fuzzy(h, &f) {
+                    loose.push(i);
+                }
+            }
+            exact.extend(loose);
+            self.shown = exact;
+            self.excluded_shown = (0..self.excluded.len())
+                .filter(|&i| fuzzy(&self.excluded[i].0.to_lowercase(), &f))
+                .collect();
+        }
         self.sel = self.sel.min(self.shown.len().saturating_sub(1));
     }
     pub fn chosen(&self) -> Option<&(String, String)> {
@@ -365,7 +423,11 @@ pub enum Modal {
     Confirm(Confirm),
     Picker(Picker),
     Message(Message),
-    Help { scroll: usize },
+    Help(HelpView),
+    /// The message log, newest first, scrolled by this many lines.
+    Log {
+        scroll: usize,
+    },
 }
 
 impl Modal {

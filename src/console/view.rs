@@ -69,6 +69,11 @@ impl<T> Rows<T> {
         self.items.len()
     }
 
+    /// The position among the shown rows of the first row that matches.
+    pub fn position(&self, f: impl Fn(&T) -> bool) -> Option<usize> {
+        self.shown.iter().position(|&i| f(&self.items[i as usize]))
+    }
+
     /// The shown rows from `start`, at most `n`.
     pub fn window(&self, start: usize, n: usize) -> impl Iterator<Item = &T> {
         self.shown
@@ -76,6 +81,29 @@ impl<T> Rows<T> {
             .skip(start)
             .take(n)
             .map(|&i| &self.items[i as usize])
+    }
+}
+
+/// The order of the lists: by name (the default) or as the world holds them (by SID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Name,
+    Sid,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Name => Sort::Sid,
+            Sort::Sid => Sort::Name,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Name => "by name",
+            Sort::Sid => "by SID",
+        }
     }
 }
 
@@ -132,7 +160,7 @@ pub enum SettingRow {
 }
 
 /// Accounts of the org that the acting user may see (ORG-3), parents then their subaccounts.
-pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
+pub fn account_rows(w: &World, ctx: &Ctx, sort: Sort) -> Rows<AccRow> {
     let viewer = ctx.acting_user();
     let visible =
         |a: &crate::model::Account| viewer.is_none_or(|v| w.can_see_account(v, &ctx.org, a));
@@ -142,6 +170,15 @@ pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
         match &a.parent {
             Some(p) => subs.entry(p).or_default().push(a),
             None => mains.push(a),
+        }
+    }
+    if sort == Sort::Name {
+        let by_name = |a: &&crate::model::Account, b: &&crate::model::Account| {
+            (a.name.to_lowercase(), &a.sid).cmp(&(b.name.to_lowercase(), &b.sid))
+        };
+        mains.sort_by(by_name);
+        for v in subs.values_mut() {
+            v.sort_by(by_name);
         }
     }
     let (mut items, mut hay) = (Vec::new(), Vec::new());
@@ -162,9 +199,14 @@ pub fn account_rows(w: &World, ctx: &Ctx) -> Rows<AccRow> {
 
 /// Members, then invitations (this org's, then merge invitations other orgs sent to its Owner)
 /// and account requests (pending or expired), then external collaborators.
-pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
+pub fn user_rows(w: &World, org: &Sid, sort: Sort) -> Rows<UserRow> {
     let (mut items, mut hay) = (Vec::new(), Vec::new());
-    for u in w.members(org) {
+    let mut members: Vec<&crate::model::User> = w.members(org).collect();
+    if sort == Sort::Name {
+        // once per change, never per frame; emails compare as stored (no copies at 1M users)
+        members.sort_unstable_by(|a, b| a.email.cmp(&b.email).then_with(|| a.sid.cmp(&b.sid)));
+    }
+    for u in members {
         let m = u.membership.as_ref().expect("member");
         let status = match m.status {
             MemberStatus::Active => "active",
@@ -184,7 +226,11 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
         items.push(UserRow::Member(u.sid.clone()));
     }
     if let Some(o) = w.orgs.get(org) {
-        for i in o.invitations.values() {
+        let mut invitations: Vec<_> = o.invitations.values().collect();
+        if sort == Sort::Name {
+            invitations.sort_by(|a, b| a.email.cmp(&b.email));
+        }
+        for i in invitations {
             let mut granted = String::new();
             for (account, roles) in &i.accounts {
                 granted.push(' ');
@@ -201,8 +247,9 @@ pub fn user_rows(w: &World, org: &Sid) -> Rows<UserRow> {
             };
             hay.push(
                 format!(
-                    "{} invited {}{merge}{granted}",
+                    "{} invited {} {}{merge}{granted}",
                     i.email,
+                    i.role.label(),
                     i.status_label(w.clock)
                 )
                 .to_lowercase(),
@@ -375,7 +422,7 @@ mod tests {
     fn filter_keeps_indices_and_is_case_insensitive() {
         let w = demo_world();
         let org = w.home_org.clone().unwrap();
-        let mut rows = user_rows(&w, &org);
+        let mut rows = user_rows(&w, &org, Sort::Name);
         let all = rows.len();
         rows.set_filter("ADAM");
         assert_eq!(rows.len(), 1);

@@ -22,7 +22,7 @@ fn check_account_name(name: &str, rule: rules::Rule) -> ActionResult<String> {
             "choose a shorter or non-empty name",
         );
     }
-    Ok(name.to_string())
+    super::validate::check_text(rule, super::validate::ACCOUNT_NAME, name)
 }
 
 /// USR-4: Administrator excludes the others; only Developer + Billing Manager combine.
@@ -512,6 +512,30 @@ impl World {
         Ok(account)
     }
 
+    /// The main accounts outside the context's org, by name, each with whether it may be
+    /// imported now (the very checks of an import) — what an import form and `show accounts
+    /// --outside` list: the importable ones and, for the others, the refusal.
+    pub fn accounts_outside(&self, ctx: &Ctx) -> Vec<(&Account, Result<(), Refusal>)> {
+        let mut out: Vec<(&Account, Result<(), Refusal>)> = self
+            .accounts
+            .values()
+            .filter(|a| a.parent.is_none())
+            .filter(|a| self.link_of(a).is_none_or(|l| l.org != ctx.org))
+            .map(|a| {
+                let may = match self.check_import(ctx, a.sid.as_str()) {
+                    Ok(_) => Ok(()),
+                    Err(ActionError::Refused(r)) => Err(r),
+                    Err(e) => Err(Refusal::new(rules::ACC_4, e.to_string(), "")),
+                };
+                (a, may)
+            })
+            .collect();
+        out.sort_by(|(a, _), (b, _)| {
+            (a.name.to_lowercase(), &a.sid).cmp(&(b.name.to_lowercase(), &b.sid))
+        });
+        out
+    }
+
     /// ACC-3, SUB-2: room in the org for one more pending account and its subaccounts.
     fn check_room_for(&self, ctx: &Ctx, sid: &Sid) -> ActionResult<()> {
         self.check_account_limit(&ctx.org, 1)?;
@@ -567,7 +591,7 @@ impl World {
                     "{} is owned by {}, a member of this organization",
                     account.name, owner.email
                 ),
-                "an independent account belongs to someone outside the org; import it instead (tworg account import SID)",
+                "an independent account belongs to someone outside the org; import this account instead",
             );
         }
         let (sid, name, owner_email) = (
@@ -600,7 +624,7 @@ impl World {
     }
 
     /// The pending account and its owner, for confirm/decline, acting as that owner (ACC-5).
-    fn pending_for_owner(
+    pub(crate) fn pending_for_owner(
         &self,
         ctx: &Ctx,
         key: &str,
@@ -925,15 +949,21 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
+    /// The checks of a rename that do not depend on the new name.
+    pub(crate) fn rename_precheck(&self, ctx: &Ctx, key: &str) -> ActionResult<&Account> {
+        let account = self.managed_account(ctx, key, "rename")?;
+        self.require_account_op(ctx, account, AccountOp::Rename)?;
+        self.refuse_closed(account, "rename")?;
+        Ok(account)
+    }
+
     pub(crate) fn rename_account(
         &mut self,
         ctx: &Ctx,
         key: &str,
         name: &str,
     ) -> ActionResult<Outcome> {
-        let account = self.managed_account(ctx, key, "rename")?;
-        self.require_account_op(ctx, account, AccountOp::Rename)?;
-        self.refuse_closed(account, "rename")?;
+        let account = self.rename_precheck(ctx, key)?;
         let rule = if account.parent.is_some() {
             rules::SUB_3
         } else {
@@ -948,12 +978,9 @@ impl World {
     }
 
     /// ACC-7, USR-5.
-    pub(crate) fn transfer_account(
-        &mut self,
-        ctx: &Ctx,
-        key: &str,
-        new_owner: &str,
-    ) -> ActionResult<Outcome> {
+    /// The checks of a transfer that depend only on the account and the acting user: asked
+    /// before a face opens its dialog, and first by the transfer itself.
+    pub(crate) fn transfer_precheck(&self, ctx: &Ctx, key: &str) -> ActionResult<&Account> {
         let account = self.managed_account(ctx, key, "transfer ownership of")?;
         if account.parent.is_some() {
             return refuse(
@@ -997,6 +1024,16 @@ impl World {
         }
         self.require_admin(ctx, "transfer account ownership")?;
         self.refuse_closed(account, "transfer")?;
+        Ok(account)
+    }
+
+    pub(crate) fn transfer_account(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        new_owner: &str,
+    ) -> ActionResult<Outcome> {
+        let account = self.transfer_precheck(ctx, key)?;
         let target = self.find_user(new_owner)?;
         let org_name = self.org_name(&ctx.org);
         match self.membership_in(&target.sid, &ctx.org) {
@@ -1095,7 +1132,8 @@ impl World {
     }
 
     /// ACC-9.
-    pub(crate) fn upgrade_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+    /// Every check of an upgrade (it takes no input).
+    pub(crate) fn upgrade_precheck(&self, ctx: &Ctx, key: &str) -> ActionResult<&Account> {
         let account = self.managed_account(ctx, key, "upgrade")?;
         self.require_account_op(ctx, account, AccountOp::Upgrade)?;
         self.refuse_closed(account, "upgrade")?;
@@ -1113,6 +1151,11 @@ impl World {
                 "an account goes Trial -> Full only, never back",
             );
         }
+        Ok(account)
+    }
+
+    pub(crate) fn upgrade_account(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        let account = self.upgrade_precheck(ctx, key)?;
         let sid = account.sid.clone();
         self.account_mut(&sid).account_type = AccountType::Full;
         let detail = format!(
@@ -1233,7 +1276,9 @@ impl World {
     }
 
     /// HIP-1, HIP-2.
-    pub(crate) fn set_hipaa(&mut self, ctx: &Ctx, key: &str, on: bool) -> ActionResult<Outcome> {
+    /// Every check of a HIPAA change: it depends only on the account, the acting user and the
+    /// org's BAA, so a face asks it before anything opens.
+    pub(crate) fn hipaa_precheck(&self, ctx: &Ctx, key: &str, on: bool) -> ActionResult<&Account> {
         let account = self.managed_account(ctx, key, "change HIPAA on")?;
         self.require_admin(ctx, "change HIPAA designation")?;
         if on && !self.org(&ctx.org)?.settings.baa {
@@ -1263,6 +1308,11 @@ impl World {
                 "nothing to change",
             );
         }
+        Ok(account)
+    }
+
+    pub(crate) fn set_hipaa(&mut self, ctx: &Ctx, key: &str, on: bool) -> ActionResult<Outcome> {
+        let account = self.hipaa_precheck(ctx, key, on)?;
         let sid = account.sid.clone();
         self.account_mut(&sid).hipaa = on;
         let detail = format!(
@@ -1437,12 +1487,13 @@ impl World {
     }
 
     /// SUB-1, SUB-2, SUB-3, HIP-3.
-    pub(crate) fn create_subaccount(
-        &mut self,
+    /// The checks of a new subaccount that depend only on its parent and the acting user.
+    pub(crate) fn subaccount_precheck(
+        &self,
         ctx: &Ctx,
         parent_key: &str,
         name: Option<&str>,
-    ) -> ActionResult<Outcome> {
+    ) -> ActionResult<&Account> {
         let parent = self.managed_account(ctx, parent_key, "create subaccounts under")?;
         self.require_account_op(ctx, parent, AccountOp::CreateSubaccount)?;
         if parent.parent.is_some() {
@@ -1482,6 +1533,16 @@ impl World {
             }
             AccountStatus::Active => {}
         }
+        Ok(parent)
+    }
+
+    pub(crate) fn create_subaccount(
+        &mut self,
+        ctx: &Ctx,
+        parent_key: &str,
+        name: Option<&str>,
+    ) -> ActionResult<Outcome> {
+        let parent = self.subaccount_precheck(ctx, parent_key, name)?;
         let limit = match parent.account_type {
             AccountType::Trial => 1,
             AccountType::Full => self.org(&ctx.org)?.settings.subaccount_limit as usize,

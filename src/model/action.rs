@@ -131,6 +131,47 @@ impl Setting {
         )
     }
 
+    /// The key and value as `org set` takes them (`baa`, `on`).
+    pub fn key_value(&self) -> (&'static str, String) {
+        let flag = |b: &bool| if *b { "on" } else { "off" }.to_string();
+        match self {
+            Setting::AccountLimit(n) => ("account-limit", n.to_string()),
+            Setting::SubaccountLimit(n) => ("subaccount-limit", n.to_string()),
+            Setting::DomainLimit(n) => ("domain-limit", n.to_string()),
+            Setting::InviteDays(n) => ("invite-days", n.to_string()),
+            Setting::ResetLinkHours(n) => ("reset-link-hours", n.to_string()),
+            Setting::Baa(b) => ("baa", flag(b)),
+            Setting::SsoEntitlement(b) => ("sso-entitlement", flag(b)),
+            Setting::BulkImport(b) => ("bulk-import", flag(b)),
+            Setting::MultiVerified { domain, on } => {
+                ("multi-verified", format!("{domain} {}", flag(on)))
+            }
+            Setting::ScimTwilioRules(b) => ("scim-twilio-rules", flag(b)),
+        }
+    }
+
+    /// What the setting becomes, in words (`an executed BAA on record`).
+    pub fn describe(&self) -> String {
+        let on = |b: &bool| if *b { "on" } else { "off" };
+        match self {
+            Setting::AccountLimit(n) => format!("raise the account limit to {n} (Twilio Support)"),
+            Setting::SubaccountLimit(n) => format!("set the subaccount limit to {n}"),
+            Setting::DomainLimit(n) => format!("raise the domain limit to {n} (Twilio Support)"),
+            Setting::InviteDays(n) => format!("set the invitation lifetime to {n} days"),
+            Setting::ResetLinkHours(n) => format!("set the reset link lifetime to {n} hours"),
+            Setting::Baa(b) => format!("turn the executed BAA {} (Twilio Support)", on(b)),
+            Setting::SsoEntitlement(b) => {
+                format!("turn the SSO entitlement {} (Twilio Support)", on(b))
+            }
+            Setting::BulkImport(b) => format!("turn Import Users {} (Twilio Support)", on(b)),
+            Setting::MultiVerified { domain, on: o } => format!(
+                "turn verification in several organizations {} for {domain} (Twilio Support)",
+                on(o)
+            ),
+            Setting::ScimTwilioRules(b) => format!("turn Twilio's SCIM userName rules {}", on(b)),
+        }
+    }
+
     /// Parses `KEY VALUE` as typed on the command line or in the console.
     pub fn parse(key: &str, value: &str) -> Result<Setting, String> {
         let num = |v: &str| {
@@ -498,6 +539,91 @@ impl Action {
         }
     }
 
+    /// What the action does, in plain words with no command syntax (`verify the domain
+    /// owl.example`): how the SCIM and REST faces, and any face without a place for it, say a fix.
+    pub fn describe(&self) -> String {
+        use Action::*;
+        let roles = |r: &[AccountRole]| r.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
+        match self {
+            Signup { email, .. } => format!("sign up as {email}"),
+            AddWorldUser { email, .. } => format!("add the user {email} outside any organization"),
+            AddWorldAccount { name, owner, .. } => {
+                format!("add the account {name} owned by {owner}")
+            }
+            PublishDns { domain } => format!("publish the TXT record for {domain} in its DNS"),
+            UnpublishDns { domain } => format!("remove the TXT record of {domain} from its DNS"),
+            AdvanceClock { seconds } => format!("let {} pass", duration_words(*seconds)),
+            CreateAccount { name, .. } => format!("create the account {name}"),
+            ImportAccount { sid } => format!("import the account {sid}"),
+            LinkAccount { sid } => format!("link the account {sid}"),
+            ConfirmAccount { sid } => format!("confirm the request for the account {sid}"),
+            DeclineAccount { sid } => format!("decline the request for the account {sid}"),
+            CancelAccount { sid } => format!("cancel the pending request for the account {sid}"),
+            ResendAccount { sid } => format!("resend the request for the account {sid}"),
+            RenameAccount { sid, name } => format!("rename the account {sid} to {name}"),
+            TransferAccount { sid, user } => format!("transfer the account {sid} to {user}"),
+            UpgradeAccount { sid } => format!("upgrade the account {sid}"),
+            SuspendAccount { sid } => format!("suspend the account {sid}"),
+            ResumeAccount { sid } => format!("resume the account {sid}"),
+            CloseAccount { sid, .. } => format!("close the account {sid}"),
+            SetHipaa { sid, on } => format!(
+                "turn HIPAA {} for the account {sid}",
+                if *on { "on" } else { "off" }
+            ),
+            GrantAccess {
+                sid,
+                user,
+                roles: r,
+            } => {
+                format!("grant {user} {} on the account {sid}", roles(r))
+            }
+            RevokeAccess { sid, user } => {
+                format!("revoke the access of {user} to the account {sid}")
+            }
+            CreateSubaccount { parent, .. } => format!("create a subaccount under {parent}"),
+            AssignRole { user, role, scope } => format!("assign {role} to {user} on {scope}"),
+            UnassignRole { sid } => format!("remove the role assignment {sid}"),
+            AddDomain { name } => format!("add the domain {name}"),
+            VerifyDomain { name } => format!("verify the domain {name}"),
+            RecheckDomain { name } => format!("recheck the domain {name}"),
+            DeleteDomain { name, .. } => format!("delete the domain {name}"),
+            SetSignup { setting } => format!("set the sign-up setting to {}", setting.label()),
+            Invite { email, role, .. } => format!("invite {email} as {}", role.label()),
+            AcceptInvite { email } => format!("accept the invitation of {email}"),
+            DeclineInvite { email } => format!("decline the invitation of {email}"),
+            CancelInvite { email } => format!("cancel the invitation of {email}"),
+            ResendInvite { email } => format!("resend the invitation to {email}"),
+            SetRole { user, role, .. } => format!("make {user} {}", role.label()),
+            ResetPassword { user } => format!("reset the password of {user}"),
+            Reset2fa { user } => format!("reset the 2FA of {user}"),
+            Deactivate { user, .. } => format!("deactivate {user}"),
+            Reactivate { user } => format!("reactivate {user}"),
+            RemoveUser { user, .. } => format!("remove {user} from the organization"),
+            DeleteUser { user, .. } => format!("delete {user}"),
+            ImportUsers { .. } => "import users from a CSV file".into(),
+            RenameOrg { name } => format!("rename the organization to {name}"),
+            TransferOrg { user } => format!("transfer the organization's ownership to {user}"),
+            DeleteOrg => "delete the organization".into(),
+            Merge { candidate, .. } => format!("merge {candidate} into the organization"),
+            Set(s) => s.describe(),
+            SsoConfigure { .. } => "configure the SSO profile".into(),
+            SsoTest => "test the SSO profile".into(),
+            SsoEnforce { domain, .. } => format!("enforce SSO on {domain}"),
+            SsoUnenforce { domain } => format!("stop enforcing SSO on {domain}"),
+            SsoExempt { user } => format!("exempt {user} from SSO"),
+            SsoUnexempt { user, .. } => format!("remove the SSO exemption of {user}"),
+            ScimEnable { .. } => "enable SCIM".into(),
+            ScimDisable => "disable SCIM".into(),
+            ScimCreateUser { user } => format!("provision {}", user.user_name),
+            ScimReplaceUser { id, .. } => format!("update the SCIM user {id}"),
+            ScimDeleteUser { id } => format!("deprovision the SCIM user {id}"),
+            CreateOAuthApp { name, .. } => format!("create the OAuth app {name}"),
+            DeleteOAuthApp { sid } => format!("delete the OAuth app {sid}"),
+            SetAuthToken { sid, .. } => format!("mint a new auth token for the account {sid}"),
+            CreateApiKey { sid, .. } => format!("create an API key for the account {sid}"),
+        }
+    }
+
     /// The same action with the SSO-5 lock-out confirmed, for an action that can ask for that
     /// confirmation and has not given it. A face offers it when a refusal's fix is exactly this.
     pub fn with_lockout_confirmed(&self) -> Option<Action> {
@@ -567,5 +693,16 @@ impl Action {
                 | Action::UnpublishDns { .. }
                 | Action::AdvanceClock { .. }
         )
+    }
+}
+
+/// A duration in the largest whole unit: `30 days`, `36 hours`, `90 seconds`.
+pub fn duration_words(seconds: i64) -> String {
+    let unit = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    match seconds {
+        s if s != 0 && s % 86_400 == 0 => unit(s / 86_400, "day"),
+        s if s != 0 && s % 3_600 == 0 => unit(s / 3_600, "hour"),
+        s if s != 0 && s % 60 == 0 => unit(s / 60, "minute"),
+        s => unit(s, "second"),
     }
 }

@@ -28,6 +28,17 @@ pub struct Fix {
     pub by: Option<String>,
 }
 
+impl Fix {
+    /// The step in plain words, naming who takes it when that is someone else
+    /// (`verify the domain owl.example`, `olivia@owl.example: confirm …`).
+    pub fn describe(&self) -> String {
+        match &self.by {
+            Some(by) => format!("{by}: {}", self.action.describe()),
+            None => self.action.describe(),
+        }
+    }
+}
+
 impl Refusal {
     pub fn new(rule: Rule, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Refusal {

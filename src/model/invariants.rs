@@ -31,6 +31,7 @@ impl World {
     /// Every invariant; the first violation found, in a stable order.
     pub fn check_invariants(&self) -> Result<(), Violation> {
         let rest = || -> Result<(), Violation> {
+            self.check_inputs()?;
             self.check_orgs()?;
             self.check_users()?;
             self.check_accounts()?;

@@ -111,9 +111,11 @@ impl Serialize for Invitations {
 
 impl<'de> Deserialize<'de> for Invitations {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(BTreeMap::<Sid, Invitation>::deserialize(d)?
-            .into_iter()
-            .collect())
+        Ok(
+            crate::model::serde_compact::unique_map::deserialize::<Sid, Invitation, D>(d)?
+                .into_iter()
+                .collect(),
+        )
     }
 }
 

@@ -382,8 +382,41 @@ impl World {
                     self.email_of(u),
                     self.org_name(&ctx.org)
                 ),
-                "act as a member of this organization (--as)",
+                "act as a member of this organization",
             ),
+        }
+    }
+
+    /// Whether `action` on its row (an account, a user) would be refused whatever a dialog then
+    /// asks: the checks that depend only on the row and the acting user, the very ones the
+    /// action runs first. A face asks it before it opens anything; form fields in `action`
+    /// (a new owner, a new name) are not looked at. Not finding the row is no refusal here.
+    pub fn row_permission(&self, ctx: &Ctx, action: &Action) -> Result<(), Refusal> {
+        use Action::*;
+        let res: ActionResult<()> = match action {
+            TransferAccount { sid, .. } => self.transfer_precheck(ctx, sid).map(drop),
+            SetHipaa { sid, on } => self.hipaa_precheck(ctx, sid, *on).map(drop),
+            UpgradeAccount { sid } => self.upgrade_precheck(ctx, sid).map(drop),
+            RenameAccount { sid, .. } => self.rename_precheck(ctx, sid).map(drop),
+            CreateSubaccount { parent, name } => self
+                .subaccount_precheck(ctx, parent, name.as_deref())
+                .map(drop),
+            ConfirmAccount { sid } => self.pending_for_owner(ctx, sid, "confirm").map(drop),
+            DeclineAccount { sid } => self.pending_for_owner(ctx, sid, "decline").map(drop),
+            SetRole { user, .. } => self.role_precheck(ctx, user).map(drop),
+            RemoveUser { user, .. } => self.remove_precheck(ctx, user, false).map(drop),
+            DeleteUser { user, .. } => self.remove_precheck(ctx, user, true).map(drop),
+            Deactivate { user, .. } => self
+                .member_status_precheck(ctx, user, MemberStatus::Deactivated)
+                .map(drop),
+            Reactivate { user } => self
+                .member_status_precheck(ctx, user, MemberStatus::Active)
+                .map(drop),
+            _ => Ok(()),
+        };
+        match res {
+            Err(ActionError::Refused(r)) => Err(r),
+            _ => Ok(()),
         }
     }
 
@@ -452,7 +485,7 @@ impl World {
                     "{} is pending: its owner has not confirmed yet, so you cannot {what} it",
                     account.name
                 ),
-                "wait for the owner to confirm (tworg account confirm SID --as OWNER), or cancel it",
+                "wait for its owner to confirm it, or cancel it",
             ),
         }
     }
@@ -529,7 +562,7 @@ pub fn valid_email(email: &str) -> bool {
         return false;
     };
     !local.is_empty()
-        && e.len() <= 254
+        && e.chars().count() <= super::validate::EMAIL.max
         && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         && !local.contains('@')
         && super::domains::validate_host(domain).is_ok()

@@ -12,12 +12,14 @@ mod apply;
 pub mod assignments;
 pub mod credentials;
 pub mod demo;
+pub mod diff;
 pub mod domains;
 pub mod error;
 pub mod generate;
 mod history;
 pub mod invariants;
 pub mod invitations;
+pub mod lint;
 pub mod lookup;
 pub mod merge;
 pub mod names;
@@ -29,6 +31,7 @@ pub mod sid;
 pub mod sso;
 pub mod time;
 pub mod users;
+pub mod validate;
 pub mod words;
 
 use jiff::Timestamp;
@@ -41,7 +44,7 @@ pub use error::{ActionError, ActionResult, Fix, Refusal};
 pub use lookup::Capability;
 pub use sid::{Sid, SidKind};
 
-mod serde_compact;
+pub(crate) mod serde_compact;
 
 /// The current world file format.
 pub const WORLD_VERSION: u32 = 3;
@@ -77,7 +80,7 @@ pub struct World {
     #[serde(default, skip_serializing_if = "credentials::Credentials::is_empty")]
     pub credentials: credentials::Credentials,
     /// The simulated public DNS: TXT records by host name.
-    #[serde(default)]
+    #[serde(default, with = "serde_compact::unique_map")]
     pub dns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub audit: Vec<AuditEntry>,
@@ -230,7 +233,12 @@ pub struct Account {
     pub link: Option<OrgLink>,
     /// Account roles as files of version 1 kept them (USR-4, USR-5). Read only: on load each
     /// becomes a role assignment (`World::migrate_legacy_access`) and this stays empty.
-    #[serde(rename = "access", default, skip_serializing)]
+    #[serde(
+        rename = "access",
+        default,
+        skip_serializing,
+        deserialize_with = "serde_compact::unique_map::deserialize"
+    )]
     pub legacy_access: BTreeMap<Sid, BTreeSet<AccountRole>>,
 }
 
@@ -411,7 +419,11 @@ pub struct Org {
     pub sid: Sid,
     pub name: String,
     pub created_at: Timestamp,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "serde_compact::unique_map"
+    )]
     pub domains: BTreeMap<String, Domain>,
     #[serde(default, skip_serializing_if = "invitations::Invitations::is_none")]
     pub invitations: invitations::Invitations,
@@ -477,7 +489,11 @@ pub struct Invitation {
     pub sid: Sid,
     pub email: String,
     pub role: OrgRole,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "serde_compact::unique_map"
+    )]
     pub accounts: BTreeMap<Sid, BTreeSet<AccountRole>>,
     pub invited_by: Sid,
     pub sent_at: Timestamp,

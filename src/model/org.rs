@@ -18,7 +18,7 @@ pub fn check_org_name(name: &str) -> ActionResult<String> {
             "choose a name of 1 to 64 characters",
         );
     }
-    Ok(name.to_string())
+    super::validate::check_text(rules::ORG_7, super::validate::ORG_NAME, name)
 }
 
 impl World {

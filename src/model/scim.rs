@@ -157,6 +157,22 @@ struct Checked {
 }
 
 fn check_len(what: &str, value: &str, min: usize, max: usize) -> ActionResult<()> {
+    if let Some(c) = value.chars().find(|&c| super::validate::is_forbidden(c)) {
+        return refuse(
+            rules::SCIM_2,
+            format!(
+                "{what} '{}' contains the {} character U+{:04X}",
+                names::visible(value),
+                if c.is_control() {
+                    "control"
+                } else {
+                    "invisible"
+                },
+                c as u32
+            ),
+            format!("send {what} without control or invisible characters"),
+        );
+    }
     let n = value.chars().count();
     if n < min || n > max {
         return Err(ActionError::Invalid(format!(
@@ -247,7 +263,7 @@ impl World {
             return refuse(
                 rules::SCIM_1,
                 format!("SCIM is not enabled for {}", org.name),
-                "enable it first (tworg scim enable)",
+                "an Owner or Administrator enables SCIM for the organization first",
             );
         }
         Ok(org)
@@ -293,13 +309,14 @@ impl World {
         if let Some(x) = &d.external_id {
             check_len("externalId", x, 1, 255)?;
         }
-        for (what, v) in [
-            ("displayName", &d.display_name),
-            ("name.givenName", &d.given_name),
-            ("name.familyName", &d.family_name),
+        // Twilio's lengths: a first name 2 to 255 characters, the others 1 to 255
+        for (what, v, min) in [
+            ("displayName", &d.display_name, 1),
+            ("name.givenName", &d.given_name, 2),
+            ("name.familyName", &d.family_name, 1),
         ] {
             if let Some(v) = v {
-                check_len(what, v, 1, 255)?;
+                check_len(what, v, min, 255)?;
             }
         }
         for (what, v) in [("locale", &d.locale), ("timezone", &d.timezone)] {
@@ -592,7 +609,7 @@ impl World {
                     "{} is the Org Owner and cannot be changed or deactivated through SCIM",
                     user.email
                 ),
-                "change the Owner in tworg (or transfer ownership first)",
+                "change the Owner in the organization itself, or transfer the organization's ownership first",
             );
         }
         if m.status == MemberStatus::Deactivated && org.scim.twilio_rules && d.active != Some(true)
@@ -637,7 +654,7 @@ impl World {
             return refuse(
                 rules::SCIM_4,
                 format!("{email} is the Org Owner and cannot be removed through SCIM"),
-                "transfer org ownership first (tworg org transfer USER)",
+                "transfer the organization's ownership to another member first",
             );
         }
         if let Some(a) = self.managed_accounts_owned(&ctx.org, &sid).first() {
@@ -647,7 +664,7 @@ impl World {
                     "{email} owns the managed account {} ({a}) and cannot leave the organization",
                     self.accounts[a].name
                 ),
-                format!("transfer the account first (tworg account transfer {a} USER)"),
+                format!("transfer the account {a} to another member first"),
             );
         }
         self.detach_member(&ctx.org, &sid);

@@ -75,3 +75,54 @@ pub mod sid_list {
         d.deserialize_seq(Entries(std::marker::PhantomData))
     }
 }
+
+/// A map whose keys are unique in the file: a key given twice is an error naming it, not a
+/// silent "last one wins" (a doubled domain entry would otherwise turn Verified into
+/// Unverified, a doubled access entry Developer into Administrator).
+pub mod unique_map {
+    use super::*;
+    use std::fmt::Display;
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.serialize(s)
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord + Display,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        struct Entries<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K, V> serde::de::Visitor<'de> for Entries<K, V>
+        where
+            K: Deserialize<'de> + Ord + Display,
+            V: Deserialize<'de>,
+        {
+            type Value = BTreeMap<K, V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut access: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut map = BTreeMap::new();
+                while let Some(key) = access.next_key::<K>()? {
+                    if map.contains_key(&key) {
+                        return Err(A::Error::custom(format!(
+                            "the key \"{key}\" is given twice in this map; each key may appear once"
+                        )));
+                    }
+                    let value = access.next_value::<V>()?;
+                    map.insert(key, value);
+                }
+                Ok(map)
+            }
+        }
+        d.deserialize_map(Entries(std::marker::PhantomData))
+    }
+}

@@ -16,7 +16,7 @@ use super::*;
 /// A display name from an email's local part: `ada.lovelace@x` → `Ada Lovelace`.
 pub fn name_from_email(email: &str) -> String {
     let local = email.split('@').next().unwrap_or(email);
-    local
+    let name = local
         .split(['.', '_', '-', '+'])
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -26,7 +26,13 @@ pub fn name_from_email(email: &str) -> String {
                 .unwrap_or_default()
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    // a local part of separators only (`-@…`) names no one: the address stands for the name
+    if name.is_empty() {
+        email.to_string()
+    } else {
+        name
+    }
 }
 
 impl World {
@@ -223,7 +229,8 @@ impl World {
         name: Option<&str>,
     ) -> ActionResult<Outcome> {
         let email = self.check_new_email(email, rules::USR_1)?;
-        let sid = self.insert_user(&email, name);
+        let name = super::validate::check_opt(rules::USR_1, super::validate::USER_NAME, name)?;
+        let sid = self.insert_user(&email, name.as_deref());
         let detail = format!(
             "added Twilio user {} ({sid}) outside every organization",
             self.email_of(&sid)
@@ -248,6 +255,8 @@ impl World {
     /// a first Trial account and the user's own organization.
     pub(crate) fn signup(&mut self, email: &str, name: Option<&str>) -> ActionResult<Outcome> {
         let email = self.check_new_email(email, rules::SIGN_1)?;
+        let name = super::validate::check_opt(rules::SIGN_1, super::validate::USER_NAME, name)?;
+        let name = name.as_deref();
         if let Some(org_sid) = self.signup_org(&email) {
             let org = &self.orgs[&org_sid];
             let setting = org.signup;
@@ -691,13 +700,8 @@ impl World {
     }
 
     /// ORG-2, ORG-1, USR-5, SSO-5.
-    pub(crate) fn set_role(
-        &mut self,
-        ctx: &Ctx,
-        key: &str,
-        role: OrgRole,
-        confirm_lockout: bool,
-    ) -> ActionResult<Outcome> {
+    /// The checks of a role change that do not depend on the new role.
+    pub(crate) fn role_precheck(&self, ctx: &Ctx, key: &str) -> ActionResult<(&User, &Membership)> {
         self.require_admin(ctx, "change org roles")?;
         let user = self.find_user(key)?;
         let Some(m) = self.membership_in(&user.sid, &ctx.org) else {
@@ -723,6 +727,17 @@ impl World {
                 )
                 .into());
         }
+        Ok((user, m))
+    }
+
+    pub(crate) fn set_role(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        role: OrgRole,
+        confirm_lockout: bool,
+    ) -> ActionResult<Outcome> {
+        let (user, m) = self.role_precheck(ctx, key)?;
         if role == OrgRole::Owner {
             let refusal = Refusal::new(
                 rules::ORG_1,
@@ -825,13 +840,14 @@ impl World {
     }
 
     /// USR-7, SSO-5.
-    pub(crate) fn set_member_status(
-        &mut self,
+    /// The checks of a deactivation or reactivation that depend only on the user and the
+    /// acting user.
+    pub(crate) fn member_status_precheck(
+        &self,
         ctx: &Ctx,
         key: &str,
         to: MemberStatus,
-        confirm_lockout: bool,
-    ) -> ActionResult<Outcome> {
+    ) -> ActionResult<Sid> {
         let verb = if to == MemberStatus::Active {
             Verb::Reactivate
         } else {
@@ -856,6 +872,23 @@ impl World {
                 )
                 .into());
         }
+        Ok(sid)
+    }
+
+    pub(crate) fn set_member_status(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        to: MemberStatus,
+        confirm_lockout: bool,
+    ) -> ActionResult<Outcome> {
+        let verb = if to == MemberStatus::Active {
+            Verb::Reactivate
+        } else {
+            Verb::Deactivate
+        };
+        let sid = self.member_status_precheck(ctx, key, to)?;
+        let m = self.membership_in(&sid, &ctx.org).expect("member").clone();
         if m.status == to {
             return refuse(
                 rules::USR_7,
@@ -896,13 +929,8 @@ impl World {
     }
 
     /// USR-8: remove (keeps the Twilio user) or delete (removes it; never the accounts). SSO-5.
-    pub(crate) fn remove_user(
-        &mut self,
-        ctx: &Ctx,
-        key: &str,
-        delete: bool,
-        confirm_lockout: bool,
-    ) -> ActionResult<Outcome> {
+    /// The checks of a removal or deletion that depend only on the user and the acting user.
+    pub(crate) fn remove_precheck(&self, ctx: &Ctx, key: &str, delete: bool) -> ActionResult<Sid> {
         let verb = if delete { Verb::Delete } else { Verb::Remove };
         self.require_admin(ctx, &format!("{} users", verb.base()))?;
         let sid = self.managed_user(
@@ -927,6 +955,19 @@ impl World {
                 )
                 .into());
         }
+        Ok(sid)
+    }
+
+    pub(crate) fn remove_user(
+        &mut self,
+        ctx: &Ctx,
+        key: &str,
+        delete: bool,
+        confirm_lockout: bool,
+    ) -> ActionResult<Outcome> {
+        let verb = if delete { Verb::Delete } else { Verb::Remove };
+        let sid = self.remove_precheck(ctx, key, delete)?;
+        let email = self.email_of(&sid);
         let owned = self.managed_accounts_owned(&ctx.org, &sid);
         if !owned.is_empty() {
             let names: Vec<&str> = owned
@@ -1156,6 +1197,11 @@ impl World {
         }
         if !valid_email(&row.email) {
             return Some("not a valid email address".into());
+        }
+        if let Some(p) = super::validate::text_problem(super::validate::FIRST_NAME, &row.first_name)
+            .or_else(|| super::validate::text_problem(super::validate::LAST_NAME, &row.last_name))
+        {
+            return Some(p);
         }
         if seen.contains(&super::names::canonical(&row.email)) {
             return Some("appears twice in the file".into());

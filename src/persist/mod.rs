@@ -34,9 +34,22 @@ pub enum StoreError {
         message: String,
     },
     #[error(
-        "{path}: world file version {found} is not supported (this tworg reads versions 1 to {WORLD_VERSION}); upgrade tworg"
+        "{path}:{line}:{col}: world file version {found} is not supported (this tworg reads versions 1 to {WORLD_VERSION}); upgrade tworg"
     )]
-    Version { path: String, found: u32 },
+    Version {
+        path: String,
+        line: usize,
+        col: usize,
+        found: u32,
+    },
+    /// Only regular files are read: a device (`/dev/zero`), a FIFO or a folder is refused
+    /// before a byte is read from it.
+    #[error("{path}: not a regular file ({kind}); tworg reads worlds only from regular files")]
+    NotRegular { path: String, kind: &'static str },
+    #[error(
+        "{path}: the file is {size} bytes, over the limit of {limit} bytes; pass --max-file-size to raise it"
+    )]
+    TooLarge { path: String, size: u64, limit: u64 },
     #[error("{path}:{line}:{col}: the world breaks an invariant: {message}")]
     Invariant {
         path: String,
@@ -129,9 +142,14 @@ fn parse_world(text: &str, name: &str) -> Result<World, StoreError> {
             message: "the file is empty".into(),
         });
     }
-    let version_err = |found| StoreError::Version {
-        path: name.into(),
-        found,
+    let version_err = |found| {
+        let (line, col) = locate(text, "version");
+        StoreError::Version {
+            path: name.into(),
+            line,
+            col,
+            found,
+        }
     };
     let declared = declared_version(text);
     if let Some(v) = declared
@@ -230,24 +248,143 @@ pub fn print_warnings(report: &LoadReport) {
     }
 }
 
-fn read_snapshot_bytes(target: &Path, name: &str) -> Result<Vec<u8>, StoreError> {
-    fs::read(target).map_err(|source| StoreError::Read {
+/// The largest world file (snapshot or journal) read by default: 2 GiB, room for a world of a
+/// million users (about 460 MB) four times over. `--max-file-size` changes it.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 << 30;
+
+static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
+
+/// Sets the largest file read (`--max-file-size`), for the whole process.
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_SIZE.store(bytes, Ordering::Relaxed);
+}
+
+/// The largest file read.
+pub fn max_file_size() -> u64 {
+    MAX_FILE_SIZE.load(Ordering::Relaxed)
+}
+
+/// Checks an open file before reading it: a regular file no larger than the limit.
+fn check_readable(file: &File, name: &str) -> Result<(), StoreError> {
+    let meta = file.metadata().map_err(|source| StoreError::Read {
         path: name.to_string(),
         source,
-    })
+    })?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = if ft.is_dir() {
+            "a folder"
+        } else if ft.is_char_device() {
+            "a character device"
+        } else if ft.is_block_device() {
+            "a block device"
+        } else if ft.is_fifo() {
+            "a FIFO"
+        } else if ft.is_socket() {
+            "a socket"
+        } else {
+            "not a file"
+        };
+        return Err(StoreError::NotRegular {
+            path: name.to_string(),
+            kind,
+        });
+    }
+    let limit = max_file_size();
+    if meta.len() > limit {
+        return Err(StoreError::TooLarge {
+            path: name.to_string(),
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// Reads an open file checked by [`check_readable`], never past the limit (a file that grows
+/// while it is read is refused as too large).
+fn read_checked(mut file: &File, name: &str) -> Result<Vec<u8>, StoreError> {
+    check_readable(file, name)?;
+    let limit = max_file_size();
+    let mut bytes = Vec::new();
+    let read_err = |source| StoreError::Read {
+        path: name.to_string(),
+        source,
+    };
+    Read::by_ref(&mut file)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(StoreError::TooLarge {
+            path: name.to_string(),
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Opens a file for reading without blocking on a FIFO (its type is checked before any read).
+fn open_for_reading(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+}
+
+/// Reads a regular file of at most [`max_file_size`] bytes: a device, FIFO or folder is
+/// refused before a byte is read.
+pub fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, StoreError> {
+    let file = open_for_reading(path).map_err(|source| StoreError::Read {
+        path: name.to_string(),
+        source,
+    })?;
+    read_checked(&file, name)
+}
+
+/// [`read_limited`], `Ok(None)` when the file does not exist.
+fn read_limited_if_exists(path: &Path, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    match open_for_reading(path) {
+        Ok(file) => read_checked(&file, name).map(Some),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StoreError::Read {
+            path: name.to_string(),
+            source,
+        }),
+    }
+}
+
+/// An input file (a CSV, a script, a certificate) as text: a regular file within the size limit,
+/// UTF-8, its first invalid byte reported by line and column.
+pub fn read_text(path: &Path) -> Result<String, StoreError> {
+    let name = path.display().to_string();
+    let bytes = read_limited(path, &name)?;
+    String::from_utf8(bytes).map_err(|e| utf8_error(e.as_bytes(), e.utf8_error(), &name))
+}
+
+/// `file:line:col` of the first byte that is not UTF-8.
+fn utf8_error(bytes: &[u8], e: std::str::Utf8Error, name: &str) -> StoreError {
+    let text = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+    StoreError::Parse {
+        path: name.to_string(),
+        line: text.matches('\n').count() + 1,
+        col: text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+        message: format!(
+            "the file is not UTF-8 text (byte {} is not)",
+            e.valid_up_to() + 1
+        ),
+    }
+}
+
+fn read_snapshot_bytes(target: &Path, name: &str) -> Result<Vec<u8>, StoreError> {
+    read_limited(target, name)
 }
 
 /// Parses snapshot bytes in one pass, without checking invariants.
 fn parse_bytes(bytes: &[u8], name: &str) -> Result<World, StoreError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let text = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
-        StoreError::Parse {
-            path: name.to_string(),
-            line: text.matches('\n').count() + 1,
-            col: text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-            message: "the file is not UTF-8 text".into(),
-        }
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| utf8_error(bytes, e, name))?;
     parse_world(text, name)
 }
 
@@ -322,16 +459,7 @@ pub fn load_report(path: &Path) -> Result<(World, LoadReport), StoreError> {
             snapshot_bytes: bytes.len() as u64,
             ..LoadReport::default()
         };
-        let jbytes = match fs::read(&jpath) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-            Err(source) => {
-                return Err(StoreError::Read {
-                    path: jname,
-                    source,
-                });
-            }
-        };
+        let jbytes = read_limited_if_exists(&jpath, &jname)?.unwrap_or_default();
         if jbytes.is_empty() {
             // no journal: nothing to match, so no hash to compute
             return Ok((parse_snapshot(bytes, false, &target, &name)?.0, report));
@@ -462,14 +590,9 @@ impl WorldFile {
             }
         };
         let (jfile, parsed) = match existing {
-            Some(mut f) => {
+            Some(f) => {
                 journal::lock_file(&f, &jpath, &name)?;
-                let mut bytes = Vec::new();
-                f.read_to_end(&mut bytes)
-                    .map_err(|source| StoreError::Read {
-                        path: jname.clone(),
-                        source,
-                    })?;
+                let bytes = read_checked(&f, &jname)?;
                 if bytes.is_empty() {
                     drop(f);
                     new_journal(&jpath, &hash, 0, &[], &name)?

@@ -8,9 +8,17 @@
 //! briefly, on the blocking pool, never across an `.await`.
 //!
 //! A bad client cannot exhaust the process: request bodies are capped at [`MAX_BODY`] (413),
-//! headers must arrive within [`HEADER_TIMEOUT`], bodies within [`BODY_TIMEOUT`] (408), a request
+//! request targets at [`MAX_URI`] (414), headers at [`MAX_HEADERS`] lines and
+//! [`MAX_HEADER_BYTES`] (431), each with a SCIM Error body; headers must arrive within
+//! [`HEADER_TIMEOUT`] (also how long a kept-alive connection may stay idle; [`PRESSURE_TIMEOUT`]
+//! when three quarters of the slots are taken), bodies within [`BODY_TIMEOUT`] (408), a request
 //! gets [`REQUEST_TIMEOUT`] in all (503), and at most [`MAX_CONNECTIONS`] connections are served
-//! at once (the rest wait in the kernel's backlog).
+//! at once. When every slot is taken, a new connection takes the slot of the oldest connection
+//! that is idle and has never authenticated, so idle or unauthenticated connections cannot starve
+//! a client with the token; connections that authenticated are never closed for another.
+//!
+//! Absolute URLs (`Location`, `meta.location`) come from configuration only: the bound address,
+//! or `--public-url`; never from the request's `Host`.
 
 pub mod auth;
 pub mod discovery;
@@ -20,8 +28,10 @@ pub mod patch;
 pub mod rest;
 pub mod users;
 
+use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -45,6 +55,19 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const MAX_CONNECTIONS: usize = 256;
+/// The header time-out (and idle keep-alive time-out) of a connection accepted while three
+/// quarters of the slots are taken.
+pub const PRESSURE_TIMEOUT: Duration = Duration::from_secs(2);
+/// The longest request target (path and query) answered; 414 beyond.
+pub const MAX_URI: usize = 8 * 1024;
+/// The most header lines in one request; 431 beyond.
+pub const MAX_HEADERS: usize = 100;
+/// The most bytes of header names and values in one request; 431 beyond.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// hyper's own hard limits, far past the ones above so that those answer first, with a body:
+/// past these hyper closes the connection with a bare status.
+const HARD_MAX_HEADERS: usize = 1000;
+const HARD_MAX_BUF: usize = 512 * 1024;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -55,7 +78,7 @@ pub struct AppState {
 struct Inner {
     session: SharedSession,
     org: Sid,
-    /// `http://ADDR` as bound, for `Location` when a request has no `Host`.
+    /// `http://ADDR` as bound, or `--public-url`: the origin of every absolute URL.
     origin: String,
     /// One change is worked on at a time; the others wait here, asleep, instead of taking the
     /// CPU from readers (changes are one at a time under the session lock anyway, and a change
@@ -67,11 +90,21 @@ struct Inner {
 
 impl AppState {
     pub fn new(session: SharedSession, org: Sid, addr: SocketAddr) -> AppState {
+        AppState::with_origin(session, org, format!("http://{addr}"))
+    }
+
+    /// The same, with absolute URLs under `origin` (`https://scim.example.test`) instead of
+    /// the bound address (`--public-url`, behind a proxy).
+    pub fn with_public_url(session: SharedSession, org: Sid, public: &str) -> AppState {
+        AppState::with_origin(session, org, public.trim_end_matches('/').to_string())
+    }
+
+    fn with_origin(session: SharedSession, org: Sid, origin: String) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 session,
                 org,
-                origin: format!("http://{addr}"),
+                origin,
                 change_gate: Arc::new(tokio::sync::Semaphore::new(1)),
                 rest: None,
             }),
@@ -147,23 +180,14 @@ impl AppState {
         .expect("a session task panicked")
     }
 
-    /// The base URL clients use: from the `Host` header, else the bound address.
-    pub fn base_url(&self, headers: &HeaderMap) -> String {
-        if let Some(cfg) = &self.inner.rest {
-            // `tworg serve`: from --public-url or the bound address, never the Host header
-            return format!("{}/Organizations/{}/scim", cfg.public, self.inner.org);
-        }
-        let origin = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .filter(|h| {
-                !h.is_empty()
-                    && h.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-            })
-            .map(|h| format!("http://{h}"))
-            .unwrap_or_else(|| self.inner.origin.clone());
-        format!("{origin}/Organizations/{}/scim", self.inner.org)
+    /// The base URL clients use, from configuration only (the bound address or
+    /// `--public-url`): a request's `Host` header is never echoed into a URL, so a forged one
+    /// cannot point a client (or a cache) elsewhere. The headers are not read.
+    pub fn base_url(&self, _headers: &HeaderMap) -> String {
+        format!(
+            "{}/Organizations/{}/scim",
+            self.inner.origin, self.inner.org
+        )
     }
 }
 
@@ -227,6 +251,7 @@ async fn dispatch(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     body: Body,
 ) -> Response {
     let body = match rest::route(&st, &method, &uri, &headers, body).await {
@@ -244,7 +269,8 @@ async fn dispatch(
         }
         _ => uri,
     };
-    match route(st, method, uri, headers, body).await {
+    let conn = extensions.get::<ConnRef>().cloned();
+    match route(st, method, uri, headers, body, conn).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
@@ -256,6 +282,7 @@ async fn route(
     uri: Uri,
     headers: HeaderMap,
     body: Body,
+    conn: Option<ConnRef>,
 ) -> Result<Response, ScimError> {
     let segs: Vec<String> = uri
         .path()
@@ -305,6 +332,10 @@ async fn route(
         .await
     };
     token_ok?;
+    if let Some(c) = conn {
+        // this connection has shown the token: it keeps its slot under pressure
+        c.0.authenticated.store(true, Ordering::Relaxed);
+    }
     let base = st.base_url(&headers);
     let lower: Vec<String> = rest.iter().map(|s| s.to_ascii_lowercase()).collect();
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
@@ -456,39 +487,61 @@ pub fn spawn(session: SharedSession, org: Sid, addr: SocketAddr) -> anyhow::Resu
         session,
         org,
         addr,
+        None,
         None::<fn(SocketAddr) -> rest::RestConfig>,
     )
 }
 
-/// [`spawn`] with Twilio's REST faces on (`tworg serve`); `cfg` is given the bound address.
+/// [`spawn`], with absolute URLs under `public_url` when given (`--public-url`).
 pub fn spawn_with(
+    session: SharedSession,
+    org: Sid,
+    addr: SocketAddr,
+    public_url: Option<&str>,
+) -> anyhow::Result<ServerHandle> {
+    spawn_inner(
+        session,
+        org,
+        addr,
+        public_url,
+        None::<fn(SocketAddr) -> rest::RestConfig>,
+    )
+}
+
+/// [`spawn`] with Twilio's REST faces on (`tworg serve`); `cfg` is given the bound address and
+/// its `public` origin is the origin of every absolute URL.
+pub fn spawn_rest(
     session: SharedSession,
     org: Sid,
     addr: SocketAddr,
     cfg: impl FnOnce(SocketAddr) -> rest::RestConfig,
 ) -> anyhow::Result<ServerHandle> {
-    spawn_inner(session, org, addr, Some(cfg))
+    spawn_inner(session, org, addr, None, Some(cfg))
 }
 
 fn spawn_inner(
     session: SharedSession,
     org: Sid,
     addr: SocketAddr,
+    public_url: Option<&str>,
     cfg: Option<impl FnOnce(SocketAddr) -> rest::RestConfig>,
 ) -> anyhow::Result<ServerHandle> {
     let listener =
         StdListener::bind(addr).map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let mut base_url = base_url(addr, &org);
-    let mut public = format!("http://{addr}");
-    let mut state = AppState::new(session, org.clone(), addr);
+    let cfg = cfg.map(|cfg| cfg(addr));
+    let origin = match (&cfg, public_url) {
+        (Some(cfg), _) => cfg.public.clone(),
+        (None, Some(public)) => public.trim_end_matches('/').to_string(),
+        (None, None) => format!("http://{addr}"),
+    };
+    let public = origin.clone();
+    let mut state = AppState::with_origin(session, org, origin);
     if let Some(cfg) = cfg {
-        let cfg = cfg(addr);
-        public = cfg.public.clone();
-        base_url = format!("{public}/Organizations/{org}/scim");
         state = state.with_rest(cfg);
     }
+    let base_url = state.base_url(&HeaderMap::new());
     let (stop_tx, stop_rx) = watch::channel(false);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -516,8 +569,88 @@ fn spawn_inner(
     })
 }
 
+/// One connection, as the accept loop and the requests on it see it.
+struct Conn {
+    /// Accept order: the oldest idle unauthenticated connection gives up its slot first.
+    id: u64,
+    /// A request on it has shown the organization's token.
+    authenticated: AtomicBool,
+    /// Requests being answered on it (not idle while > 0).
+    in_flight: AtomicUsize,
+    /// Told to close so a new connection can have its slot.
+    evict: tokio::sync::Notify,
+}
+
+/// The connection a request came on, in the request's extensions.
+#[derive(Clone)]
+struct ConnRef(Arc<Conn>);
+
+/// The connections being served.
+#[derive(Default)]
+struct Conns(std::sync::Mutex<BTreeMap<u64, Arc<Conn>>>);
+
+impl Conns {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Arc<Conn>>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Tells the oldest connection that is idle and never authenticated to close; false if
+    /// there is none (every slot is busy or authenticated: the new connection waits).
+    fn evict_one(&self) -> bool {
+        let mut conns = self.lock();
+        let victim = conns
+            .values()
+            .find(|c| {
+                !c.authenticated.load(Ordering::Relaxed) && c.in_flight.load(Ordering::Relaxed) == 0
+            })
+            .cloned();
+        match victim {
+            Some(c) => {
+                conns.remove(&c.id);
+                c.evict.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Answers a request whose target or headers are over the limits, before routing: the SCIM
+/// Error body every other answer has (hyper's own answers to these have none).
+fn over_limits(req: &hyper::Request<hyper::body::Incoming>) -> Option<Response> {
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > MAX_URI {
+        return Some(
+            ScimError::new(
+                StatusCode::URI_TOO_LONG,
+                format!("the request target is {target} bytes, over {MAX_URI}"),
+            )
+            .into_response(),
+        );
+    }
+    let headers = req.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return Some(
+            ScimError::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                format!(
+                    "the request has {} header lines of {bytes} bytes; at most {MAX_HEADERS} lines of {MAX_HEADER_BYTES} bytes are read",
+                    headers.len()
+                ),
+            )
+            .into_response(),
+        );
+    }
+    None
+}
+
 /// Accepts connections until told to stop; each connection is served by hyper with a header
-/// time-out, under a cap on concurrent connections.
+/// time-out, under a cap on concurrent connections. When the cap is reached, the oldest idle
+/// connection that never authenticated is closed to make room (see the module's docs).
 async fn accept_loop(
     listener: StdListener,
     app: Router,
@@ -528,11 +661,9 @@ async fn accept_loop(
 
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let conns = Arc::new(Conns::default());
+    let mut next_id = 0u64;
     loop {
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => p?,
-            _ = stop.changed() => break,
-        };
         let (stream, _peer) = tokio::select! {
             r = listener.accept() => match r {
                 Ok(s) => s,
@@ -545,24 +676,73 @@ async fn accept_loop(
             },
             _ = stop.changed() => break,
         };
-        let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
-        let mut stop = stop.clone();
-        tokio::spawn(async move {
-            let _permit = permit;
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
-                .max_buf_size(MAX_BODY.max(8192) * 2)
-                .serve_connection(TokioIo::new(stream), service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = stop.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+        let permit = match slots.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                // every slot taken: an idle unauthenticated connection makes room, else wait
+                conns.evict_one();
+                tokio::select! {
+                    p = slots.clone().acquire_owned() => p?,
+                    _ = stop.changed() => break,
                 }
             }
+        };
+        let pressed = slots.available_permits() < MAX_CONNECTIONS / 4;
+        let timeout = if pressed {
+            PRESSURE_TIMEOUT
+        } else {
+            HEADER_TIMEOUT
+        };
+        let _ = stream.set_nodelay(true);
+        next_id += 1;
+        let conn = Arc::new(Conn {
+            id: next_id,
+            authenticated: AtomicBool::new(false),
+            in_flight: AtomicUsize::new(0),
+            evict: tokio::sync::Notify::new(),
+        });
+        conns.lock().insert(conn.id, conn.clone());
+        let inner = TowerToHyperService::new(app.clone());
+        let this = conn.clone();
+        let service = hyper::service::service_fn(move |mut req| {
+            let this = this.clone();
+            let refused = over_limits(&req);
+            req.extensions_mut().insert(ConnRef(this.clone()));
+            this.in_flight.fetch_add(1, Ordering::Relaxed);
+            let answer = refused
+                .is_none()
+                .then(|| hyper::service::Service::call(&inner, req));
+            async move {
+                let r = match (refused, answer) {
+                    (Some(r), _) => Ok(r),
+                    (None, Some(answer)) => answer.await,
+                    (None, None) => unreachable!("a request is refused or answered"),
+                };
+                this.in_flight.fetch_sub(1, Ordering::Relaxed);
+                r
+            }
+        });
+        let mut stop = stop.clone();
+        let conns = conns.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let served = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeout)
+                .max_headers(HARD_MAX_HEADERS)
+                .max_buf_size(HARD_MAX_BUF)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(served);
+            tokio::select! {
+                _ = served.as_mut() => {}
+                // idle and never authenticated: closed at once for a new connection
+                _ = conn.evict.notified() => {}
+                _ = stop.changed() => {
+                    served.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(Duration::from_secs(5), served).await;
+                }
+            }
+            conns.lock().remove(&conn.id);
         });
     }
     // wait (a little) for connections in flight
@@ -577,7 +757,21 @@ async fn accept_loop(
 /// `tworg scim serve`: locks and loads the world file, serves the org chosen with `--org`,
 /// prints the base URL as the first line of stdout, and stops cleanly on Ctrl-C or SIGTERM.
 /// With `--read-only` the file is read without a lock and every change is refused (403).
-pub fn serve_cli(target: &Target, listen: &str, read_only: bool) -> anyhow::Result<()> {
+pub fn serve_cli(
+    target: &Target,
+    listen: &str,
+    public_url: Option<&str>,
+    read_only: bool,
+) -> anyhow::Result<()> {
+    if public_url.is_some_and(|u| {
+        !(u.starts_with("http://") || u.starts_with("https://"))
+            || u.chars().any(|c| c.is_control() || c.is_whitespace())
+    }) {
+        anyhow::bail!(
+            "--public-url takes an origin such as https://scim.example.test, not '{}'",
+            crate::text::escape(public_url.unwrap_or_default())
+        );
+    }
     let addr = resolve_listen(listen)?;
     let (file, world) = if read_only {
         (None, target.read().map_err(anyhow::Error::from)?)
@@ -605,7 +799,7 @@ pub fn serve_cli(target: &Target, listen: &str, read_only: bool) -> anyhow::Resu
         None => Session::read_only(world),
     }
     .shared();
-    let handle = spawn(session.clone(), org.sid.clone(), addr)?;
+    let handle = spawn_with(session.clone(), org.sid.clone(), addr, public_url)?;
     {
         use std::io::Write;
         let mut out = std::io::stdout().lock();

@@ -275,6 +275,7 @@ const FILES: &[(&str, &str)] = shipped![
     "signup",
     "offboarding",
     "audit",
+    "handover",
 ];
 
 /// Parses one shipped walkthrough.
@@ -326,8 +327,8 @@ pub fn parse_file(file: &str, name: &str, text: &str) -> Result<Walkthrough, Str
 
 /// Loads a trainer's walkthrough file (`tworg demo --file my.ron`).
 pub fn load_file(path: &std::path::Path) -> Result<Walkthrough, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read it: {e}.", path.display()))?;
+    // a regular file within --max-file-size, UTF-8 (errors name the file, line and column)
+    let text = crate::persist::read_text(path).map_err(|e| format!("{e}."))?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -394,7 +395,7 @@ mod tests {
     #[test]
     fn every_shipped_walkthrough_parses() {
         let all = super::all();
-        assert_eq!(all.len(), 15);
+        assert_eq!(all.len(), 16);
         assert!(
             all.iter()
                 .all(|w| !w.title.is_empty() && !w.steps.is_empty())

@@ -67,8 +67,8 @@ impl App {
                 if path.is_empty() {
                     return Err(Problem::invalid("type the path of a CSV file"));
                 }
-                let csv = std::fs::read_to_string(&path)
-                    .map_err(|e| Problem::invalid(format!("cannot read {path}: {e}")))?;
+                let csv = crate::persist::read_text(std::path::Path::new(&path))
+                    .map_err(|e| Problem::invalid(format!("cannot read {e}")))?;
                 Action::ImportUsers { csv }
             }
             FormKind::Signup => Action::Signup {
@@ -91,8 +91,8 @@ impl App {
                     // The demo IdP's certificate, for walkthroughs and trainers without an IdP.
                     crate::model::demo::DEMO_IDP_CERT.to_string()
                 } else {
-                    std::fs::read_to_string(&cert)
-                        .map_err(|e| Problem::invalid(format!("cannot read {cert}: {e}")))?
+                    crate::persist::read_text(std::path::Path::new(&cert))
+                        .map_err(|e| Problem::invalid(format!("cannot read {e}")))?
                 };
                 Action::SsoConfigure {
                     entity_id: v(0),
@@ -173,6 +173,24 @@ impl App {
         let Some(Modal::Picker(p)) = self.modals.last() else {
             return;
         };
+        // a SID typed into the import or link picker goes to the form as typed
+        if let PickThen::AddAccount(import) = p.then {
+            let typed = p.filter.value().trim().to_string();
+            let looks_typed = typed.len() > 2
+                && typed[..2].eq_ignore_ascii_case("AC")
+                && !p
+                    .chosen()
+                    .is_some_and(|(l, _)| l.to_lowercase().contains(&typed.to_lowercase()));
+            let key = match p.chosen() {
+                // a SID being typed is not a fuzzy match for another account's
+                _ if looks_typed => typed,
+                Some((_, k)) if !k.is_empty() => k.clone(),
+                _ if typed.len() > 2 && typed[..2].eq_ignore_ascii_case("AC") => typed,
+                _ => String::new(),
+            };
+            self.close_modal();
+            return self.open_add_account(import, &key);
+        }
         let Some((label, key)) = p.chosen().cloned() else {
             return;
         };
@@ -264,6 +282,7 @@ impl App {
                     true,
                 );
             }
+            PickThen::AddAccount(_) => {}
             PickThen::Unassign(email) => {
                 self.close_modal();
                 self.confirm_unassign(&email, key);

@@ -6,16 +6,29 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Row, Table, TableState};
 
-use super::{block, draw_detail, list_title, short_sid, wrap, yes_no};
-use crate::console::app::App;
+use super::{
+    block, column_widths, draw_detail, ellipsize, list_title, position, short_sid, wrap, yes_no,
+};
+use crate::console::app::{App, Tab};
 use crate::console::roles;
 use crate::model::time::format_time;
 use crate::model::{Account, AccountKind, AccountType, Usage, World};
 
 pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
     let rows = &app.cache.accounts;
-    let l = &app.lists[0];
+    let l = &app.lists[Tab::Accounts];
     if list.height > 0 {
+        let constraints = [
+            Constraint::Min(18),
+            Constraint::Length(11),
+            Constraint::Length(11),
+            Constraint::Length(9),
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Fill(1),
+            Constraint::Length(4),
+        ];
+        let widths = column_widths(list, &constraints);
         let visible: Vec<Row> = rows
             .window(l.offset, app.page)
             .map(|r| {
@@ -35,43 +48,35 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                         .count()
                         .to_string()
                 };
-                Row::new(vec![
-                    name,
-                    short_sid(a.sid.as_str()),
-                    kind.to_string(),
-                    a.status.label().to_string(),
-                    type_label(w.main_account(a).account_type).to_string(),
-                    yes_no(a.hipaa).to_string(),
-                    w.owner_of(a).map(|o| w.email_of(&o)).unwrap_or_default(),
-                    subs,
-                ])
+                Row::new(ellipsize(
+                    vec![
+                        name,
+                        short_sid(a.sid.as_str()),
+                        kind.to_string(),
+                        a.status.label().to_string(),
+                        type_label(w.main_account(a).account_type).to_string(),
+                        yes_no(a.hipaa).to_string(),
+                        w.owner_of(a).map(|o| w.email_of(&o)).unwrap_or_default(),
+                        subs,
+                    ],
+                    &widths,
+                ))
             })
             .collect();
-        let table = Table::new(
-            visible,
-            [
-                Constraint::Min(18),
-                Constraint::Length(11),
-                Constraint::Length(11),
-                Constraint::Length(9),
-                Constraint::Length(5),
-                Constraint::Length(5),
-                Constraint::Fill(1),
-                Constraint::Length(4),
-            ],
-        )
-        .header(
-            Row::new([
-                "Name", "SID", "Kind", "Status", "Type", "HIPAA", "Owner", "Subs",
-            ])
-            .style(app.theme.header),
-        )
-        .row_highlight_style(app.theme.selected)
-        .highlight_symbol("▶ ")
-        .block(block(
-            list_title("Accounts", rows.len(), rows.total(), app),
-            app,
-        ));
+        let table = Table::new(visible, constraints)
+            .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+            .header(
+                Row::new([
+                    "Name", "SID", "Kind", "Status", "Type", "HIPAA", "Owner", "Subs",
+                ])
+                .style(app.theme.header),
+            )
+            .row_highlight_style(app.theme.selected)
+            .highlight_symbol("▶ ")
+            .block(
+                block(list_title("Accounts", rows.len(), rows.total(), app), app)
+                    .title_bottom(Line::from(position(app, rows.len())).right_aligned()),
+            );
         let mut state = TableState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(table, list, &mut state);

@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Row, Table, TableState};
 
-use super::{block, draw_detail, list_title, yes_no};
-use crate::console::app::App;
+use super::{block, draw_detail, list_title, position, yes_no};
+use crate::console::app::{App, Tab};
 use crate::model::time::{days_left, format_time};
 use crate::model::{DomainStatus, World};
 
@@ -15,7 +15,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         return;
     };
     let rows = &app.cache.domains;
-    let l = &app.lists[1];
+    let l = &app.lists[Tab::Domains];
     if list.height > 0 {
         let visible: Vec<Row> = rows
             .window(l.offset, app.page)
@@ -50,7 +50,10 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         )
         .row_highlight_style(app.theme.selected)
         .highlight_symbol("▶ ")
-        .block(block(title, app));
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+        .block(
+            block(title, app).title_bottom(Line::from(position(app, rows.len())).right_aligned()),
+        );
         let mut state = TableState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(table, list, &mut state);

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod domains;
+mod health;
 mod help;
 mod modal;
 mod settings;
@@ -192,48 +193,151 @@ fn status(frame: &mut Frame, area: Rect, app: &App) {
                 StatusKind::Unavailable => ("✗ ", t.warn),
                 StatusKind::Info => ("· ", Style::new()),
             };
-            Line::from(Span::styled(format!(" {mark}{}", s.text), style))
+            let text = format!(" {mark}{}", s.text);
+            let lines = fit_status(&text, area)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, style)))
+                .collect::<Vec<_>>();
+            return frame.render_widget(Paragraph::new(lines), area);
         }
     };
-    frame.render_widget(
-        Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: false }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The keys that work here, from the keymap: help first, then the innermost context, then the
-/// outer ones, wrapped over two lines. Unavailable ones are dimmed and marked `✗` (the help
-/// says why).
+/// The status text as it fits the status area, never cut silently: when it is longer, it
+/// ends with a pointer to the message log, which holds it whole.
+pub(crate) const MORE: &str = " …(M for more)";
+
+fn fit_status(text: &str, area: Rect) -> Vec<String> {
+    let width = area.width as usize;
+    let lines = wrap(text, width.max(1));
+    if lines.len() <= area.height as usize {
+        return lines;
+    }
+    // keep whole words of the lines that fit, then the pointer
+    let mut kept: Vec<String> = lines.into_iter().take(area.height as usize).collect();
+    if let Some(last) = kept.last_mut() {
+        let room = width.saturating_sub(MORE.chars().count());
+        let mut cut: String = last.chars().take(room).collect();
+        if let Some(i) = cut.rfind(' ').filter(|_| last.chars().count() > room) {
+            cut.truncate(i);
+        }
+        *last = format!("{cut}{MORE}");
+    }
+    kept
+}
+
+/// One item of the footer: its key, label, and whether it is unavailable here.
+struct FooterItem {
+    keys: String,
+    label: String,
+    ok: bool,
+}
+
+impl FooterItem {
+    fn width(&self) -> usize {
+        self.keys.chars().count() + 1 + self.label.chars().count() + usize::from(!self.ok) + 2
+    }
+}
+
+/// The keys that work here, from the keymap, in the style of k9s and lazygit: `?` and `q`
+/// always, then the innermost context's (the selected row's actions first), each whole, on
+/// at most the footer's lines; what does not fit is in the help, and the footer says so.
+/// Unavailable ones are dimmed and marked `✗` (the help says why).
 fn footer(frame: &mut Frame, area: Rect, app: &App, w: &World) {
     let t = &app.theme;
     let chain = app.chain();
-    let mut spans = vec![Span::raw(" ")];
-    if chain.contains(&KeyCtx::Global) {
-        spans.push(Span::styled("?", t.key));
-        spans.push(Span::raw(" help  "));
-    }
+    let mut items: Vec<FooterItem> = Vec::new();
+    let global = chain.contains(&KeyCtx::Global);
     if chain == [KeyCtx::Filter] {
-        spans.push(Span::styled("type to filter  ", t.dim));
+        items.push(FooterItem {
+            keys: String::new(),
+            label: "type to filter".into(),
+            ok: true,
+        });
     }
     for ctx in &chain {
-        for b in
-            keymap::of(*ctx).filter(|b| b.footer && b.cmd != keymap::Cmd::Help && app.offers(b))
-        {
-            let ok = match b.need {
-                keymap::Need::Any => true,
-                keymap::Need::Cap(c) => w.permission(&app.ctx, c).is_ok(),
-            };
-            let keys = keymap::keys_label(b);
-            if ok {
-                spans.push(Span::styled(keys, t.key));
-                spans.push(Span::raw(format!(" {}  ", b.label)));
-            } else {
-                spans.push(Span::styled(format!("{keys} {}✗  ", b.label), t.dim));
-            }
+        for b in keymap::of(*ctx).filter(|b| {
+            b.footer
+                && app.offers(b)
+                && !(global && matches!(b.cmd, keymap::Cmd::Help | keymap::Cmd::Quit))
+        }) {
+            items.push(FooterItem {
+                keys: keymap::keys_label(b),
+                label: app.label_of(b),
+                ok: app.availability_in(w, b).is_ok(),
+            });
         }
     }
+    let width = area.width as usize;
+    let mut lines: Vec<Vec<Span>> = vec![vec![Span::raw(" ")]];
+    let mut used = 1;
+    let push = |lines: &mut Vec<Vec<Span<'static>>>, used: &mut usize, it: &FooterItem| {
+        let line = lines.last_mut().expect("a line");
+        if !it.keys.is_empty() {
+            line.push(Span::styled(
+                it.keys.clone(),
+                if it.ok { t.key } else { t.dim },
+            ));
+            line.push(Span::raw(" "));
+        }
+        let label = if it.ok {
+            format!("{}  ", it.label)
+        } else {
+            format!("{}✗  ", it.label)
+        };
+        line.push(Span::styled(
+            label,
+            if it.ok { Style::new() } else { t.dim },
+        ));
+        *used += it.width();
+    };
+    // `?` and `q` first, always
+    let fixed: Vec<FooterItem> = if global {
+        vec![
+            FooterItem {
+                keys: "?".into(),
+                label: "help".into(),
+                ok: true,
+            },
+            FooterItem {
+                keys: "q".into(),
+                label: "quit".into(),
+                ok: true,
+            },
+        ]
+    } else {
+        Vec::new()
+    };
+    for it in &fixed {
+        push(&mut lines, &mut used, it);
+    }
+    let more = "… more in ? help";
+    let rows = area.height.max(1) as usize;
+    let mut left_out = false;
+    for (i, it) in items.iter().enumerate() {
+        let last_line = lines.len() == rows;
+        // on the last line, keep room for the pointer to the help unless this is the last item
+        let reserve = if last_line && i + 1 < items.len() {
+            more.chars().count()
+        } else {
+            0
+        };
+        if used + it.width() + reserve > width {
+            if last_line {
+                left_out = true;
+                break;
+            }
+            lines.push(vec![Span::raw(" ")]);
+            used = 1;
+        }
+        push(&mut lines, &mut used, it);
+    }
+    if left_out && let Some(l) = lines.last_mut() {
+        l.push(Span::styled(more, t.dim));
+    }
     frame.render_widget(
-        Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }),
+        Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()),
         area,
     );
 }
@@ -265,17 +369,64 @@ fn block<'a>(title: String, app: &App) -> Block<'a> {
 
 /// The list block's title: name, counts, filter.
 fn list_title(name: &str, shown: usize, total: usize, app: &App) -> String {
-    let f = app.lists[app.tab.index()].filter.value();
-    if app.filtering {
-        format!("{name} {shown}/{total} · filter: {f}▏")
-    } else if !f.is_empty() {
-        format!("{name} {shown}/{total} · filter: {f} (Esc clears)")
+    let f = app.lists[app.tab].filter.value();
+    let sort = if app.sort != crate::console::view::Sort::Name {
+        format!(" · {}", app.sort.label())
     } else {
-        format!("{name} ({total})")
+        String::new()
+    };
+    if app.filtering {
+        format!("{name} {shown}/{total} · filter: {f}▏{sort}")
+    } else if !f.is_empty() {
+        format!("{name} {shown}/{total} · filter: {f} (Esc clears){sort}")
+    } else {
+        format!("{name} ({total}){sort}")
     }
 }
 
+/// The selected row's position among the shown rows, for the list's bottom border (`3/7`), as
+/// k9s and lazygit show it.
+pub(crate) fn position(app: &App, shown: usize) -> String {
+    let at = if shown == 0 {
+        0
+    } else {
+        app.lists[app.tab].sel.min(shown - 1) + 1
+    };
+    format!(" {at}/{shown} ")
+}
+
 /// First characters of a SID, enough to tell rows apart; the detail shows it whole.
+/// The widths a table gives its columns in `list` (inside its border, after the highlight
+/// symbol), as ratatui lays them out.
+pub(crate) fn column_widths(list: Rect, constraints: &[Constraint]) -> Vec<usize> {
+    let inner = Block::bordered().inner(list);
+    let area = Rect::new(0, 0, inner.width.saturating_sub(2), 1);
+    Layout::horizontal(constraints.to_vec())
+        .flex(ratatui::layout::Flex::Start)
+        .spacing(1)
+        .split(area)
+        .iter()
+        .map(|r| r.width as usize)
+        .collect()
+}
+
+/// Cells cut to their column's width end with `…` instead of being cut silently.
+pub(crate) fn ellipsize(cells: Vec<String>, widths: &[usize]) -> Vec<String> {
+    cells
+        .into_iter()
+        .zip(widths.iter().copied().chain(std::iter::repeat(usize::MAX)))
+        .map(|(c, w)| {
+            if c.chars().count() <= w || w == 0 {
+                c
+            } else {
+                let mut s: String = c.chars().take(w.saturating_sub(1)).collect();
+                s.push('…');
+                s
+            }
+        })
+        .collect()
+}
+
 fn short_sid(s: &str) -> String {
     format!("{}…", &s[..s.len().min(10)])
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::wrap;
 use crate::console::app::App;
+use crate::console::keymap::KeyCtx;
 use crate::console::modal::*;
 use crate::model::{OrgRole, Sid, SidKind, World};
 
@@ -20,7 +21,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World, m: &Modal) {
         Modal::Confirm(c) => confirm(frame, area, app, c),
         Modal::Picker(p) => picker(frame, area, app, p),
         Modal::Message(msg) => message(frame, area, app, msg),
-        Modal::Help { scroll } => super::help::draw(frame, area, app, w, *scroll),
+        Modal::Help(h) => super::help::draw(frame, area, app, w, h),
+        Modal::Log { scroll } => log(frame, area, app, *scroll),
     }
 }
 
@@ -78,6 +80,27 @@ fn problem_lines(app: &App, p: &Option<Problem>, width: usize) -> Vec<Line<'stat
                 .map(|l| Line::from(Span::styled(l, app.theme.warn))),
         );
     }
+    // the first steps of the fix; the message log (M) keeps them all
+    const SHOWN: usize = 2;
+    let mut fixes: Vec<String> = p
+        .fixes
+        .iter()
+        .take(SHOWN)
+        .map(|f| format!("fix: {f}"))
+        .collect();
+    if p.fixes.len() > SHOWN {
+        fixes.push(format!(
+            "  and {} more steps (the message log, M, lists every step)",
+            p.fixes.len() - SHOWN
+        ));
+    }
+    for f in fixes {
+        lines.extend(
+            wrap(&f, width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, app.theme.warn))),
+        );
+    }
     lines.push(Line::from(if p.confirm.is_some() {
         // The model asks only for an explicit confirmation; yes gives it.
         "Nothing was changed yet; yes goes ahead anyway."
@@ -109,7 +132,7 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                         a.name,
                         a.owner.as_ref().map(|o| w.email_of(o)).unwrap_or_default()
                     )],
-                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e).line())],
+                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e, w).line())],
                 }
             } else {
                 match w.find_account(v) {
@@ -118,7 +141,7 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                         a.name,
                         a.owner.as_ref().map(|o| w.email_of(o)).unwrap_or_default()
                     )],
-                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e).line())],
+                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e, w).line())],
                 }
             }
         }
@@ -137,7 +160,7 @@ fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
                 })
             };
             match preview {
-                Err(e) => vec![Problem::from_action(&e).line()],
+                Err(e) => vec![Problem::from_action(&e, w).line()],
                 Ok(p) => {
                     // Refused as it stands: what is unmet and the route, before what would move.
                     if let Some(r) = p.refusal() {
@@ -336,10 +359,7 @@ fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
         );
     }
     lines.extend(problem_lines(app, &f.problem, width));
-    lines.push(key_line(
-        app,
-        "Enter submit · Esc cancel · Tab/↓ next field · Shift-Tab/↑ previous",
-    ));
+    lines.push(key_line(app, &keymap_hints(KeyCtx::Form)));
     let inner = boxed(frame, area, app, &f.title, f.danger, lines.len());
     // Keep the fields in view when the box is shorter than its content.
     let overflow = lines.len().saturating_sub(inner.height as usize);
@@ -365,7 +385,7 @@ fn confirm(frame: &mut Frame, area: Rect, app: &App, c: &Confirm) {
     }
     lines.push(Line::from(""));
     lines.extend(problem_lines(app, &c.problem, width));
-    lines.push(key_line(app, "y/Enter yes · n/Esc no"));
+    lines.push(key_line(app, &keymap_hints(KeyCtx::Confirm)));
     let inner = boxed(frame, area, app, &c.title, c.danger, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -412,11 +432,36 @@ fn picker(frame: &mut Frame, area: Rect, app: &App, p: &Picker) {
         format!("{} of {}", p.shown.len(), p.items.len()),
         app.theme.dim,
     )));
+    // who cannot be chosen, greyed, with why (as many as the box holds)
+    if !p.excluded_shown.is_empty() {
+        let room = (area.height as usize)
+            .saturating_sub(lines.len() + 10)
+            .max(2);
+        lines.push(Line::from(Span::styled(
+            format!("Not available here ({}):", p.excluded_shown.len()),
+            app.theme.dim,
+        )));
+        let mut used = 0;
+        for &i in &p.excluded_shown {
+            let (label, why) = &p.excluded[i];
+            let wrapped = wrap(&format!("  ✗ {label} — {why}"), width);
+            if used + wrapped.len() > room {
+                lines.push(Line::from(Span::styled(
+                    "  … (type to narrow)".to_string(),
+                    app.theme.dim,
+                )));
+                break;
+            }
+            used += wrapped.len();
+            lines.extend(
+                wrapped
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(l, app.theme.dim))),
+            );
+        }
+    }
     lines.extend(problem_lines(app, &p.problem, width));
-    lines.push(key_line(
-        app,
-        "type to filter · ↑/↓ move · Enter choose · Esc cancel",
-    ));
+    lines.push(key_line(app, &keymap_hints(KeyCtx::Picker)));
     let inner = boxed(frame, area, app, &p.title, false, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
     let col = p.filter.visual_cursor().saturating_sub(scroll);
@@ -440,15 +485,73 @@ fn message(frame: &mut Frame, area: Rect, app: &App, m: &Message) {
         lines.push(key_line(
             app,
             &format!(
-                "lines {}-{} of {} · j/k scroll · Esc close",
+                "lines {}-{} of {} · {}",
                 m.scroll + 1,
                 (m.scroll + max).min(wrapped.len()),
-                wrapped.len()
+                wrapped.len(),
+                keymap_hints(KeyCtx::Message)
             ),
         ));
     } else {
-        lines.push(key_line(app, "Enter/Esc close"));
+        lines.push(key_line(app, &keymap_hints(KeyCtx::Message)));
     }
     let inner = boxed(frame, area, app, &m.title, false, lines.len());
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The keys of a modal's context from the keymap, as one hint line (`j/↓ scroll down · …`).
+fn keymap_hints(ctx: KeyCtx) -> String {
+    use crate::console::keymap;
+    keymap::of(ctx)
+        .filter(|b| b.footer)
+        .map(|b| format!("{} {}", keymap::keys_label(b), b.label))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The message log: every result and refusal with the world's time, newest first, wrapped.
+fn log(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
+    use crate::console::app::StatusKind;
+    let t = &app.theme;
+    let width = inner_width(area);
+    let max = (area.height as usize).saturating_sub(5).max(1);
+    let mut wrapped: Vec<Line> = Vec::new();
+    for e in app.log.iter().rev() {
+        let (mark, style) = match e.kind {
+            StatusKind::Ok => ("✓", t.ok),
+            StatusKind::Refused => ("✗", t.bad),
+            StatusKind::Unavailable => ("✗", t.warn),
+            StatusKind::Info => ("·", Style::new()),
+        };
+        let head = format!("{} {mark} ", e.at);
+        let indent = head.chars().count();
+        for (i, l) in wrap(&e.text, width.saturating_sub(indent).max(8))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                head.clone()
+            } else {
+                " ".repeat(indent)
+            };
+            wrapped.push(Line::from(vec![
+                Span::styled(lead, t.dim),
+                Span::styled(l, style),
+            ]));
+        }
+    }
+    if wrapped.is_empty() {
+        wrapped.push(Line::from(Span::styled("no messages yet", t.dim)));
+    }
+    let total = wrapped.len();
+    let skip = scroll.min(total.saturating_sub(max));
+    let mut lines: Vec<Line> = wrapped.into_iter().skip(skip).take(max).collect();
+    // the keys are in the footer below, from the keymap
+    lines.push(key_line(
+        app,
+        &format!("lines {}-{} of {total}", skip + 1, (skip + max).min(total)),
+    ));
+    let title = format!("Message log — {} messages, newest first", app.log.len());
+    let inner = boxed(frame, area, app, &title, false, lines.len());
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{List, ListItem, ListState};
 
-use super::{block, draw_detail, list_title};
-use crate::console::app::App;
+use super::{block, draw_detail, list_title, position};
+use crate::console::app::{App, Tab};
 use crate::console::view::{SettingRow, setting_label};
 use crate::model::time::format_time;
 use crate::model::{Org, World};
@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         return;
     };
     let rows = &app.cache.settings;
-    let l = &app.lists[3];
+    let l = &app.lists[Tab::Settings];
     if list.height > 0 {
         let width = list.width.saturating_sub(4) as usize;
         let items: Vec<ListItem> = rows
@@ -33,14 +33,16 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         let widget = List::new(items)
             .highlight_symbol("▶ ")
             .highlight_style(app.theme.selected)
-            .block(block(
-                list_title("Settings", rows.len(), rows.total(), app),
-                app,
-            ));
+            .block(
+                block(list_title("Settings", rows.len(), rows.total(), app), app)
+                    .title_bottom(Line::from(position(app, rows.len())).right_aligned()),
+            );
         let mut state = ListState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(widget, list, &mut state);
     }
+    let (detail, health) = super::health::split(detail);
+    super::health::draw(frame, health, app, w);
     let lines: Vec<Line> = match rows.get(l.sel) {
         None => vec![Line::from("No setting matches.")],
         Some(r) => explain(w, org, r).into_iter().map(Line::from).collect(),

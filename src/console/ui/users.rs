@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Row, Table, TableState};
 
-use super::{block, draw_detail, list_title, wrap};
-use crate::console::app::App;
+use super::{block, column_widths, draw_detail, ellipsize, list_title, position, wrap};
+use crate::console::app::{App, Tab};
 use crate::console::roles;
 use crate::console::view::UserRow;
 use crate::model::accounts::AccountRequest;
@@ -32,8 +32,18 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
         return;
     };
     let rows = &app.cache.users;
-    let l = &app.lists[2];
+    let l = &app.lists[Tab::Users];
     if list.height > 0 {
+        let constraints = [
+            Constraint::Fill(1),
+            Constraint::Fill(2),
+            Constraint::Length(13),
+            Constraint::Length(11),
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(5),
+        ];
+        let widths = column_widths(list, &constraints);
         let visible: Vec<Row> = rows
             .window(l.offset, app.page)
             .map(|r| match r {
@@ -47,7 +57,7 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                     } else {
                         "-"
                     };
-                    Row::new(vec![
+                    vec![
                         u.name.clone(),
                         u.email.clone(),
                         m.role.label().to_string(),
@@ -64,12 +74,12 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                             .copied()
                             .unwrap_or(0)
                             .to_string(),
-                    ])
+                    ]
                 }
                 UserRow::Invitation(i) => {
                     let inv = &org.invitations[i];
                     let merge = w.merge_candidate_of(&org.sid, &inv.email).is_some();
-                    Row::new(vec![
+                    vec![
                         if merge { "(merge invite)" } else { "(invited)" }.to_string(),
                         inv.email.clone(),
                         inv.role.label().to_string(),
@@ -77,11 +87,11 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                         "-".to_string(),
                         "-".to_string(),
                         inv.accounts.len().to_string(),
-                    ])
+                    ]
                 }
                 UserRow::IncomingMerge { prime, inv } => {
                     let inv = &w.orgs[prime].invitations[inv];
-                    Row::new(vec![
+                    vec![
                         "(merge invite)".to_string(),
                         inv.email.clone(),
                         inv.role.label().to_string(),
@@ -94,23 +104,25 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                         "-".to_string(),
                         "-".to_string(),
                         "-".to_string(),
-                    ])
+                    ]
                 }
                 UserRow::Request(a) => match request_of(w, &org.sid, a) {
-                    Some(r) => Row::new(vec![
-                        format!("({}) {}", r.kind_label(), r.account_name),
-                        r.owner_email.clone(),
-                        "-".to_string(),
-                        r.status_label().to_string(),
-                        "-".to_string(),
-                        "-".to_string(),
-                        "1".to_string(),
-                    ]),
-                    None => Row::new(vec![String::new()]),
+                    Some(r) => {
+                        vec![
+                            format!("({}) {}", r.kind_label(), r.account_name),
+                            r.owner_email.clone(),
+                            "-".to_string(),
+                            r.status_label().to_string(),
+                            "-".to_string(),
+                            "-".to_string(),
+                            "1".to_string(),
+                        ]
+                    }
+                    None => vec![String::new()],
                 },
                 UserRow::External(sid) => {
                     let u = &w.users[sid];
-                    Row::new(vec![
+                    vec![
                         u.name.clone(),
                         u.email.clone(),
                         "external".to_string(),
@@ -123,32 +135,23 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
                             .copied()
                             .unwrap_or(0)
                             .to_string(),
-                    ])
+                    ]
                 }
             })
+            .map(|cells: Vec<String>| Row::new(ellipsize(cells, &widths)))
             .collect();
-        let table = Table::new(
-            visible,
-            [
-                Constraint::Fill(1),
-                Constraint::Fill(2),
-                Constraint::Length(13),
-                Constraint::Length(11),
-                Constraint::Length(8),
-                Constraint::Length(8),
-                Constraint::Length(5),
-            ],
-        )
-        .header(
-            Row::new(["Name", "Email", "Org role", "Status", "SSO", "2FA", "Accts"])
-                .style(app.theme.header),
-        )
-        .row_highlight_style(app.theme.selected)
-        .highlight_symbol("▶ ")
-        .block(block(
-            list_title("Users", rows.len(), rows.total(), app),
-            app,
-        ));
+        let table = Table::new(visible, constraints)
+            .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+            .header(
+                Row::new(["Name", "Email", "Org role", "Status", "SSO", "2FA", "Accts"])
+                    .style(app.theme.header),
+            )
+            .row_highlight_style(app.theme.selected)
+            .highlight_symbol("▶ ")
+            .block(
+                block(list_title("Users", rows.len(), rows.total(), app), app)
+                    .title_bottom(Line::from(position(app, rows.len())).right_aligned()),
+            );
         let mut state = TableState::default()
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(table, list, &mut state);

@@ -1075,7 +1075,7 @@ pub fn serve_cli(
     }
     .shared();
     let public = public_url.map(|u| u.trim_end_matches('/').to_string());
-    let handle = super::spawn_with(session.clone(), org.sid.clone(), addr, move |bound| {
+    let handle = super::spawn_rest(session.clone(), org.sid.clone(), addr, move |bound| {
         RestConfig {
             key,
             public: public.unwrap_or_else(|| format!("http://{bound}")),

@@ -1,0 +1,3 @@
+#![no_main]
+// The body is tworg::fuzz::scim_patch, replayed on the committed corpus by tests/fuzz_corpus.rs.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tworg::fuzz::scim_patch(data));

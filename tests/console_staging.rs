@@ -1,0 +1,182 @@
+//! Staging in the console (`Z`): changes go to a scratch copy and are listed, then applied all
+//! (`F`), discarded (`V`) or written as a plan (`W`); `H` writes the runbook; the Settings tab has
+//! a Health panel (the lint findings of the org).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tworg::console::app::App;
+use tworg::console::{drive, keys, screen_text};
+use tworg::model::World;
+
+const NEW: &str = "new.one@owl-industries.example";
+
+struct H {
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl H {
+    fn new() -> H {
+        H {
+            app: App::demo(),
+            term: Terminal::new(TestBackend::new(120, 40)).unwrap(),
+        }
+    }
+    fn keys(&mut self, script: &str) -> &mut H {
+        let k = keys::parse_keys(script).unwrap();
+        drive(&mut self.app, &mut self.term, &k);
+        self
+    }
+    fn screen(&self) -> String {
+        screen_text(self.term.backend())
+    }
+    fn world(&self) -> World {
+        self.app.lock().world.clone()
+    }
+    fn invited(&self) -> bool {
+        let w = self.world();
+        let home = w.home_org.clone().unwrap();
+        w.orgs[&home].invitations.for_email(NEW).is_some()
+    }
+}
+
+fn stage_an_invitation(h: &mut H) {
+    h.keys("Z");
+    assert!(h.app.handover.is_staging());
+    assert!(h.screen().contains("STAGING"), "{}", h.screen());
+    h.keys(&format!("3 i \"{NEW}\" enter"));
+    assert!(h.invited(), "the scratch copy has the invitation");
+    assert_eq!(h.app.handover.staging.as_ref().unwrap().changes.len(), 1);
+}
+
+#[test]
+fn staged_changes_are_listed_then_applied_all() {
+    let mut h = H::new();
+    let before = h.world();
+    stage_an_invitation(&mut h);
+    h.keys("Z");
+    let s = h.screen();
+    assert!(
+        s.contains("1 staged change(s)") && s.contains("user invite"),
+        "{s}"
+    );
+    assert!(s.contains("is invited as Standard"), "the difference: {s}");
+    h.keys("esc F");
+    assert!(!h.app.handover.is_staging());
+    assert!(h.invited(), "applied to the real world");
+    assert_ne!(h.world(), before);
+    assert_eq!(h.app.handover.recent.len(), 1);
+}
+
+#[test]
+fn discarding_leaves_the_world_as_it_was() {
+    let mut h = H::new();
+    let before = h.world();
+    stage_an_invitation(&mut h);
+    h.keys("V");
+    assert!(!h.app.handover.is_staging());
+    assert_eq!(h.world(), before);
+    assert!(
+        h.screen().contains("discarded 1 staged change(s)"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn staged_changes_written_as_a_plan_parse_and_a_runbook_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    tworg::persist::WorldFile::create(&path, &tworg::persist::demo_world()).unwrap();
+    let (file, world) = tworg::persist::WorldFile::open(&path).unwrap();
+    let home = world.home_org.clone().unwrap();
+    let owner = world.owner_of_org(&home).unwrap().sid.clone();
+    let mut h = H {
+        app: App::new(
+            tworg::session::Session::new(world, Some(file)).shared(),
+            tworg::model::Ctx::new(home, owner),
+            tworg::console::theme::Theme::mono(),
+        ),
+        term: Terminal::new(TestBackend::new(120, 40)).unwrap(),
+    };
+    stage_an_invitation(&mut h);
+    h.keys("W");
+    let text = std::fs::read_to_string(dir.path().join("w.ron.staged.tworg")).unwrap();
+    let lines = tworg::cli::script::parse_script(&text).expect("the plan parses");
+    assert_eq!(lines.len(), 1);
+    assert!(text.contains(&format!("user invite {NEW}")), "{text}");
+    h.keys("H");
+    let s = h.screen();
+    assert!(s.contains("Runbook") && s.contains("Invite a user"), "{s}");
+    let md = std::fs::read_to_string(dir.path().join("w.ron.runbook.md")).unwrap();
+    assert!(
+        md.contains("Settings › Organization settings › User management"),
+        "{md}"
+    );
+    // undo is off while staging: the list and the copy stay in step
+    h.keys("esc u");
+    assert!(h.invited());
+    assert!(
+        h.screen().contains("undo is off while staging"),
+        "{}",
+        h.screen()
+    );
+    // nothing reached the file while staging
+    let on_disk = tworg::persist::load(&path).unwrap();
+    assert!(
+        on_disk.orgs[&on_disk.home_org.clone().unwrap()]
+            .invitations
+            .for_email(NEW)
+            .is_none()
+    );
+    h.keys("F");
+    drop(h);
+    let on_disk = tworg::persist::load(&path).unwrap();
+    assert!(
+        on_disk.orgs[&on_disk.home_org.clone().unwrap()]
+            .invitations
+            .for_email(NEW)
+            .is_some()
+    );
+}
+
+#[test]
+fn a_scratch_world_shows_the_plan_instead_of_writing_it() {
+    let mut h = H::new();
+    stage_an_invitation(&mut h);
+    h.keys("W");
+    let s = h.screen();
+    assert!(
+        s.contains("not written to a file") && s.contains("user invite"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_settings_tab_has_a_health_panel() {
+    let mut h = H::new();
+    h.keys("4");
+    let s = h.screen();
+    assert!(s.contains("Health (0 finding(s)"), "{s}");
+    // Heron Logistics: its lone Owner is flagged, with the fix as plan lines
+    let mut h = H {
+        app: {
+            let w = tworg::persist::demo_world();
+            let heron = w.find_org("Heron Logistics").unwrap().sid.clone();
+            let owner = w.owner_of_org(&heron).unwrap().sid.clone();
+            App::new(
+                tworg::session::Session::new(w, None).shared(),
+                tworg::model::Ctx::new(heron, owner),
+                tworg::console::theme::Theme::mono(),
+            )
+        },
+        term: Terminal::new(TestBackend::new(160, 40)).unwrap(),
+    };
+    h.keys("4");
+    let s = h.screen();
+    assert!(s.contains("Health (1 finding(s)"), "{s}");
+    assert!(
+        s.contains("fix: tworg user invite second.admin@heron-logistics.example"),
+        "{s}"
+    );
+}
