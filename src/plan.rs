@@ -49,6 +49,8 @@ pub enum NoLine {
     ScimOnly,
     /// The command line cannot say it (a negative duration, an Owner role to give).
     Unsayable(&'static str),
+    /// A credential: its secret is shown once, to whoever mints it by itself.
+    OneAtATime,
 }
 
 impl std::fmt::Display for NoLine {
@@ -57,6 +59,12 @@ impl std::fmt::Display for NoLine {
             NoLine::NeedsFile(what) => write!(f, "the command reads {what} from a file"),
             NoLine::ScimOnly => f.write_str("only a SCIM client performs it"),
             NoLine::Unsayable(what) => write!(f, "the command line cannot say {what}"),
+            NoLine::OneAtATime => {
+                write!(
+                    f,
+                    "a credential is minted by itself: its secret is shown once"
+                )
+            }
         }
     }
 }
@@ -243,6 +251,11 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
         A::ScimCreateUser { .. } | A::ScimReplaceUser { .. } | A::ScimDeleteUser { .. } => {
             return Err(NoLine::ScimOnly);
         }
+        // a credential's secret is shown once, to whoever mints it: never in a script
+        A::CreateOAuthApp { .. }
+        | A::DeleteOAuthApp { .. }
+        | A::SetAuthToken { .. }
+        | A::CreateApiKey { .. } => return Err(NoLine::OneAtATime),
     })
 }
 

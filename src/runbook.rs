@@ -571,6 +571,38 @@ procedures! {
         verify: "the IdP's test connection to the SCIM endpoint succeeds",
         doc: "https://www.twilio.com/docs/iam/scim/oauth-setup",
     };
+    OAUTH_APP = Procedure {
+        actions: &["oauth.create", "oauth.delete"],
+        title: "Create or delete an organization OAuth app (client credentials)",
+        who: Who::Admin,
+        console: &[
+            "Settings › Organization settings › Organization API access",
+            "Create OAuth application (grant type Client credentials), or delete the app",
+            "on Copy secret, store the client ID (OQ…) and secret: they are shown once",
+        ],
+        legacy: &["Twilio Admin › Applications › OAuth apps"],
+        api: Some("POST https://oauth.twilio.com/v2/token (grant_type=client_credentials) gives the app's access token"),
+        prerequisites: &["you are the Owner or an Administrator of the organization"],
+        rules: &["RBAC-3"],
+        verify: "a token request with the client ID and secret returns an access token (and fails once the app is deleted)",
+        doc: "https://www.twilio.com/docs/iam/oauth-apps/org-oauth-apps",
+    };
+    ACCOUNT_CREDENTIALS = Procedure {
+        actions: &["account.auth-token", "account.api-key"],
+        title: "Mint an account's auth token or API key",
+        who: Who::Admin,
+        console: &[
+            "switch to the account, then Account › API keys & tokens",
+            "Auth tokens: request a secondary token and promote it (the old one stops working); or Create API key",
+            "store the secret: it is shown once",
+        ],
+        legacy: &[],
+        api: Some("POST https://api.twilio.com/2010-04-01/Accounts/{AC}/Keys.json (an API key)"),
+        prerequisites: &["an Administrator of the account (directly, through its parent or the organization)"],
+        rules: &["RBAC-3", "SUB-4"],
+        verify: "GET /2010-04-01/Accounts/{AC}.json with the new credentials answers 200",
+        doc: "https://www.twilio.com/docs/iam/api-keys",
+    };
     SCIM_USER = Procedure {
         actions: &["scim.create", "scim.replace", "scim.patch", "scim.delete"],
         title: "The identity provider provisions a user",
@@ -630,6 +662,8 @@ pub fn procedure(action: &Action) -> &'static Procedure {
         A::SsoEnforce { .. } | A::SsoUnenforce { .. } => &SSO_ENFORCE,
         A::SsoExempt { .. } | A::SsoUnexempt { .. } => &SSO_EXEMPT,
         A::ScimEnable { .. } | A::ScimDisable => &SCIM_ENABLE,
+        A::CreateOAuthApp { .. } | A::DeleteOAuthApp { .. } => &OAUTH_APP,
+        A::SetAuthToken { .. } | A::CreateApiKey { .. } => &ACCOUNT_CREDENTIALS,
         A::ScimCreateUser { .. } | A::ScimReplaceUser { .. } | A::ScimDeleteUser { .. } => {
             &SCIM_USER
         }

@@ -107,7 +107,7 @@ fn a_truncated_file_fails_with_line_and_column() {
 
 #[test]
 fn a_wrong_version_fails_and_names_the_version() {
-    let text = to_ron(&demo_world()).replacen("version: 2,", "version: 99,", 1);
+    let text = to_ron(&demo_world()).replacen("version: 3,", "version: 99,", 1);
     assert_bad_file(&text, |e| {
         matches!(e, StoreError::Version { found: 99, .. })
     });
@@ -149,7 +149,7 @@ fn init_refuses_to_overwrite_an_existing_file() {
 #[test]
 fn unknown_fields_are_errors_not_silently_dropped() {
     let text =
-        to_ron(&demo_world()).replacen("version: 2,", "version: 2,\n    colour: \"blue\",", 1);
+        to_ron(&demo_world()).replacen("version: 3,", "version: 3,\n    colour: \"blue\",", 1);
     let err = from_ron(&text, "x.ron").unwrap_err();
     assert!(err.to_string().contains("colour"), "{err}");
 }

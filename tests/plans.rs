@@ -548,6 +548,22 @@ fn one_of_each() -> Vec<Action> {
             patch: false,
         },
         A::ScimDeleteUser { id: "US1".into() },
+        A::CreateOAuthApp {
+            name: "Deploy bot".into(),
+            secret_sha256: "a".repeat(64),
+        },
+        A::DeleteOAuthApp {
+            sid: format!("OQ{}", "0".repeat(32)),
+        },
+        A::SetAuthToken {
+            sid: format!("AC{}", "0".repeat(32)),
+            token_sha256: "b".repeat(64),
+        },
+        A::CreateApiKey {
+            sid: format!("AC{}", "0".repeat(32)),
+            name: None,
+            secret_sha256: "c".repeat(64),
+        },
     ];
     // every variant is in the list: this match has no wildcard
     for a in &all {
@@ -610,7 +626,11 @@ fn one_of_each() -> Vec<Action> {
             | A::ScimDisable
             | A::ScimCreateUser { .. }
             | A::ScimReplaceUser { .. }
-            | A::ScimDeleteUser { .. } => {}
+            | A::ScimDeleteUser { .. }
+            | A::CreateOAuthApp { .. }
+            | A::DeleteOAuthApp { .. }
+            | A::SetAuthToken { .. }
+            | A::CreateApiKey { .. } => {}
         }
     }
     all
@@ -664,6 +684,10 @@ fn every_plan_line_parses_back_to_its_action() {
                         | Action::ScimCreateUser { .. }
                         | Action::ScimReplaceUser { .. }
                         | Action::ScimDeleteUser { .. }
+                        | Action::CreateOAuthApp { .. }
+                        | Action::DeleteOAuthApp { .. }
+                        | Action::SetAuthToken { .. }
+                        | Action::CreateApiKey { .. }
                 ),
                 "{}: {why}",
                 a.name()

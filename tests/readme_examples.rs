@@ -5,7 +5,7 @@
 //! refusal names its rule" must be what tworg prints.
 //!
 //! Not run here: the interactive walkthrough player and exercises (`tworg demo NAME` without
-//! `--headless`, `--list` or `--export`) and `scim serve`, a server that runs until stopped (the SCIM tests start one).
+//! `--headless`, `--list` or `--export`) and `scim serve` / `serve`, servers that run until stopped (the SCIM and SDK tests start them).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -73,7 +73,7 @@ fn is_skipped(args: &[String]) -> bool {
         && !["--headless", "--list", "--export"]
             .iter()
             .any(|f| a.contains(f));
-    let server = a.contains(&"scim") && a.contains(&"serve");
+    let server = a.contains(&"serve");
     interactive_demo || server
 }
 

@@ -148,9 +148,13 @@ fn variant(a: &Action) -> usize {
         AssignRole { .. } => 56,
         UnassignRole { .. } => 57,
         DeclineInvite { .. } => 58,
+        CreateOAuthApp { .. } => 59,
+        DeleteOAuthApp { .. } => 60,
+        SetAuthToken { .. } => 61,
+        CreateApiKey { .. } => 62,
     }
 }
-const VARIANTS: usize = 59;
+const VARIANTS: usize = 63;
 
 const O: Who = Who::User(OLIVIA);
 const NEW: &str = "text.check@owl-industries.example";
@@ -414,6 +418,28 @@ fn script() -> Vec<Step> {
                 .last()
                 .map(|a| a.sid.to_string())
                 .unwrap_or_default(),
+        }),
+        step(O, |_| CreateOAuthApp {
+            name: "Text App".into(),
+            secret_sha256: "a".repeat(64),
+        }),
+        step(O, |w| DeleteOAuthApp {
+            sid: w
+                .credentials
+                .oauth_apps
+                .keys()
+                .next()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| format!("OQ{}", "0".repeat(32))),
+        }),
+        step(O, |w| SetAuthToken {
+            sid: by_name(w, "Owl Production"),
+            token_sha256: "b".repeat(64),
+        }),
+        step(O, |w| CreateApiKey {
+            sid: by_name(w, "Owl Production"),
+            name: None,
+            secret_sha256: "c".repeat(64),
         }),
         step(O, |w| CreateSubaccount {
             parent: by_name(w, "Owl Production"),

@@ -136,6 +136,18 @@ pub enum Command {
     /// SCIM provisioning
     #[command(subcommand)]
     Scim(ScimCmd),
+    /// OAuth apps of the org (client credentials for `tworg serve`)
+    #[command(subcommand)]
+    Oauth(OauthCmd),
+    /// Serve Twilio's REST shapes (OAuth, Organizations API, SCIM, 2010 Accounts) on one listener
+    Serve {
+        /// HOST:PORT or PORT; loopback unless another address is named; port 0 picks a free one
+        #[arg(long, default_value = "127.0.0.1:8088")]
+        listen: String,
+        /// The URL clients reach this server at, for absolute URLs (default: http://ADDR)
+        #[arg(long)]
+        public_url: Option<String>,
+    },
     /// Render the console headless after feeding it keys, and print the screen
     Render(RenderArgs),
     /// Guided walkthroughs: play one for a class, run it as an exercise, export it
@@ -152,7 +164,10 @@ pub enum Command {
 impl Command {
     /// Commands that serve until stopped: a client going away must not end them.
     pub fn is_server(&self) -> bool {
-        matches!(self, Command::Scim(ScimCmd::Serve { .. }))
+        matches!(
+            self,
+            Command::Scim(ScimCmd::Serve { .. }) | Command::Serve { .. }
+        )
     }
 }
 
@@ -346,6 +361,36 @@ pub enum AccountCmd {
         sid: String,
         user: String,
     },
+    /// Mint the account's auth token for the 2010 REST API (shown once; only a hash is kept)
+    AuthToken {
+        sid: String,
+        /// Replace the current token (the old one stops working)
+        #[arg(long)]
+        rotate: bool,
+    },
+    /// API keys of the account for the 2010 REST API
+    #[command(subcommand)]
+    ApiKey(ApiKeyCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCmd {
+    /// Create an API key: prints `api-key SK…` and its secret once
+    Create {
+        sid: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OauthCmd {
+    /// Create an org OAuth app: prints `oauth-client OQ…` and its secret once (Owner/Admin)
+    Create { name: String },
+    /// The org's OAuth apps
+    List,
+    /// Delete an OAuth app; its tokens stop working
+    Delete { sid: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

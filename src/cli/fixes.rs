@@ -172,6 +172,15 @@ pub fn command_line(fix: &Fix) -> String {
         } => format!("sso unexempt {}{}", q(user), yes(confirm_lockout)),
         ScimEnable { .. } => "scim enable".into(),
         ScimDisable => "scim disable".into(),
+        CreateOAuthApp { name, .. } => format!("oauth create {}", q(name)),
+        DeleteOAuthApp { sid } => format!("oauth delete {sid}"),
+        SetAuthToken { sid, .. } => format!("account auth-token {sid} --rotate"),
+        CreateApiKey { sid, name, .. } => format!(
+            "account api-key create {sid}{}",
+            name.as_ref()
+                .map(|n| format!(" --name {}", q(n)))
+                .unwrap_or_default()
+        ),
         ScimCreateUser { .. } | ScimReplaceUser { .. } | ScimDeleteUser { .. } => {
             return fix.describe();
         }

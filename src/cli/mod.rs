@@ -297,6 +297,70 @@ fn run(cli: Cli) -> Result<(), Failure> {
             crate::server::serve_cli(&target, &listen, public_url.as_deref(), cli.read_only)
                 .map_err(Failure::Other)
         }
+        Command::Serve { listen, public_url } => {
+            crate::server::rest::serve_cli(&target, &listen, public_url.as_deref(), cli.read_only)
+                .map_err(Failure::Other)
+        }
+        Command::Oauth(OauthCmd::List) => {
+            let world = target.read()?;
+            let ctx = resolve_ctx(&world, target.org.as_deref(), target.as_user.as_deref())?;
+            let apps = world.oauth_apps_of(&ctx.org);
+            if json {
+                let rows: Vec<_> = apps
+                    .iter()
+                    .map(|(sid, a)| json!({"sid": sid, "name": a.name, "created_at": a.created_at.to_string(), "created_by": a.created_by}))
+                    .collect();
+                println!("{}", serde_json::Value::Array(rows));
+            } else if apps.is_empty() {
+                errln!("no OAuth apps; create one: tworg oauth create NAME");
+            } else {
+                for (sid, a) in apps {
+                    outln!(
+                        "{sid}  {}  (created {} by {})",
+                        a.name,
+                        a.created_at,
+                        a.created_by
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Oauth(OauthCmd::Create { name }) => {
+            let secret = crate::target::random_token()?;
+            let action = Action::CreateOAuthApp {
+                name,
+                secret_sha256: model::credentials::secret_hash(&secret),
+            };
+            with_secret(&target, &action, json, cli.read_only, secret)
+        }
+        Command::Account(AccountCmd::AuthToken { sid, rotate }) => {
+            if !rotate {
+                let world = target.read()?;
+                if let Ok(a) = world.find_account(&sid)
+                    && world.credentials.auth_tokens.contains_key(&a.sid)
+                {
+                    return Err(Failure::Usage(format!(
+                        "{} already has an auth token, and tworg keeps only its hash; to replace it: tworg account auth-token {} --rotate",
+                        a.sid, a.sid
+                    )));
+                }
+            }
+            let secret = crate::target::random_token()?;
+            let action = Action::SetAuthToken {
+                sid,
+                token_sha256: model::credentials::secret_hash(&secret),
+            };
+            with_secret(&target, &action, json, cli.read_only, secret)
+        }
+        Command::Account(AccountCmd::ApiKey(ApiKeyCmd::Create { sid, name })) => {
+            let secret = crate::target::random_token()?;
+            let action = Action::CreateApiKey {
+                sid,
+                name,
+                secret_sha256: model::credentials::secret_hash(&secret),
+            };
+            with_secret(&target, &action, json, cli.read_only, secret)
+        }
         Command::Render(a) => {
             let screen = crate::console::render_headless(
                 &target,
@@ -321,6 +385,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
             apply_and_save(&target, &action, json)
         }
     }
+}
+
+/// Applies an action whose secret was made here (only its hash is in the action) and shows the
+/// secret once.
+fn with_secret(
+    target: &Target,
+    action: &Action,
+    json: bool,
+    read_only: bool,
+    secret: String,
+) -> Result<(), Failure> {
+    if read_only {
+        return Err(Failure::Usage(format!(
+            "--read-only: {} would change the world",
+            action.name()
+        )));
+    }
+    apply_and_save_with(target, action, json, Some(secret))
 }
 
 fn print_view(view: &show::View, json: bool) -> Result<(), Failure> {
@@ -361,6 +443,15 @@ fn print_created(out: &model::Outcome) {
 
 /// Applies one action and saves. A refused action leaves the file byte for byte as it was.
 fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Failure> {
+    apply_and_save_with(target, action, json, None)
+}
+
+fn apply_and_save_with(
+    target: &Target,
+    action: &Action,
+    json: bool,
+    secret: Option<String>,
+) -> Result<(), Failure> {
     let (file, mut world) = target.open()?;
     let ctx = if action.needs_org()
         || target.org.is_some()
@@ -372,7 +463,12 @@ fn apply_and_save(target: &Target, action: &Action, json: bool) -> Result<(), Fa
         return Err(Failure::Usage("the world has no organization".into()));
     };
     let out = match world.apply(&ctx, action) {
-        Ok(out) => out,
+        Ok(mut out) => {
+            if secret.is_some() {
+                out.secret = secret;
+            }
+            out
+        }
         Err(e) => {
             print_preview_of_unconfirmed_merge(&world, &ctx, action, &e, json);
             return Err(in_cli_terms(action, e).into());
@@ -533,7 +629,17 @@ fn to_action(command: Command) -> Result<Action, Failure> {
                 roles: model::AccountRole::parse_list(&roles).map_err(Failure::Usage)?,
             },
             AccountCmd::Revoke { sid, user } => A::RevokeAccess { sid, user },
+            AccountCmd::AuthToken { .. } | AccountCmd::ApiKey(_) => {
+                return Err(Failure::Usage(
+                    "credentials are minted one at a time, not in a script (their secret is shown once)".into(),
+                ));
+            }
         },
+        Command::Oauth(_) => {
+            return Err(Failure::Usage(
+                "OAuth apps are managed one at a time, not in a script (their secret is shown once)".into(),
+            ));
+        }
         Command::Role(RoleCmd::Assign { user, role, scope }) => A::AssignRole { user, role, scope },
         Command::Role(RoleCmd::Unassign { sid }) => A::UnassignRole { sid },
         Command::Subaccount(SubaccountCmd::Create { parent_sid, name }) => A::CreateSubaccount {
@@ -667,6 +773,7 @@ fn to_action(command: Command) -> Result<Action, Failure> {
         | Command::Lint { .. }
         | Command::Runbook(_)
         | Command::Scim(ScimCmd::Serve { .. })
+        | Command::Serve { .. }
         | Command::Render(_)
         | Command::Demo(_) => {
             unreachable!("handled in run")

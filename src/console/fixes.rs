@@ -97,7 +97,14 @@ fn place(w: &World, action: &Action) -> Option<(Tab, Option<String>, Cmd)> {
                 return Some((Tab::Domains, Some(domain.clone()), Cmd::DomMulti));
             }
         }),
-        ScimCreateUser { .. } | ScimReplaceUser { .. } | ScimDeleteUser { .. } => return None,
+        // provisioning is the IdP's; credentials are minted where their secret can be shown once
+        ScimCreateUser { .. }
+        | ScimReplaceUser { .. }
+        | ScimDeleteUser { .. }
+        | CreateOAuthApp { .. }
+        | DeleteOAuthApp { .. }
+        | SetAuthToken { .. }
+        | CreateApiKey { .. } => return None,
     })
 }
 

@@ -351,6 +351,9 @@ impl World {
         account: &Account,
         op: AccountOp,
     ) -> ActionResult<()> {
+        if let Actor::Account(holder) = &ctx.actor {
+            return self.require_credentials_reach(holder, account, op);
+        }
         let Actor::User(u) = &ctx.actor else {
             return Ok(());
         };

@@ -160,7 +160,7 @@ impl World {
     }
 
     /// ACC-8 rev 2: a closed account keeps only its history.
-    fn refuse_closed(&self, account: &Account, what: &str) -> ActionResult<()> {
+    pub(crate) fn refuse_closed(&self, account: &Account, what: &str) -> ActionResult<()> {
         if account.status != AccountStatus::Closed {
             return Ok(());
         }

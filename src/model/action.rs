@@ -12,6 +12,11 @@ pub enum Actor {
     User(Sid),
     /// A SCIM client authenticated by the org's bearer token.
     ScimToken,
+    /// An org OAuth app (client credentials): acts as the org's management (ORG-3).
+    OAuthApp(Sid),
+    /// An account's own credentials (auth token or API key): they reach the account and its
+    /// subaccounts only (RBAC-3).
+    Account(Sid),
 }
 
 /// The organization an action is performed in, and by whom.
@@ -37,7 +42,7 @@ impl Ctx {
     pub fn acting_user(&self) -> Option<&Sid> {
         match &self.actor {
             Actor::User(u) => Some(u),
-            Actor::ScimToken => None,
+            _ => None,
         }
     }
 }
@@ -443,6 +448,23 @@ pub enum Action {
     ScimDeleteUser {
         id: String,
     },
+    // credentials of the REST faces (secrets made at the edge; only their hashes come here)
+    CreateOAuthApp {
+        name: String,
+        secret_sha256: String,
+    },
+    DeleteOAuthApp {
+        sid: String,
+    },
+    SetAuthToken {
+        sid: String,
+        token_sha256: String,
+    },
+    CreateApiKey {
+        sid: String,
+        name: Option<String>,
+        secret_sha256: String,
+    },
 }
 
 impl Action {
@@ -510,6 +532,10 @@ impl Action {
             ScimReplaceUser { patch: false, .. } => "scim.replace",
             ScimReplaceUser { patch: true, .. } => "scim.patch",
             ScimDeleteUser { .. } => "scim.delete",
+            CreateOAuthApp { .. } => "oauth.create",
+            DeleteOAuthApp { .. } => "oauth.delete",
+            SetAuthToken { .. } => "account.auth-token",
+            CreateApiKey { .. } => "account.api-key",
         }
     }
 
@@ -591,6 +617,10 @@ impl Action {
             ScimCreateUser { user } => format!("provision {}", user.user_name),
             ScimReplaceUser { id, .. } => format!("update the SCIM user {id}"),
             ScimDeleteUser { id } => format!("deprovision the SCIM user {id}"),
+            CreateOAuthApp { name, .. } => format!("create the OAuth app {name}"),
+            DeleteOAuthApp { sid } => format!("delete the OAuth app {sid}"),
+            SetAuthToken { sid, .. } => format!("mint a new auth token for the account {sid}"),
+            CreateApiKey { sid, .. } => format!("create an API key for the account {sid}"),
         }
     }
 
@@ -634,6 +664,20 @@ impl Action {
             Action::ScimCreateUser { .. }
                 | Action::ScimReplaceUser { .. }
                 | Action::ScimDeleteUser { .. }
+        )
+    }
+
+    /// The actions an account's own credentials may perform (RBAC-3): on accounts only.
+    pub fn is_account_credentials_action(&self) -> bool {
+        matches!(
+            self,
+            Action::RenameAccount { .. }
+                | Action::SuspendAccount { .. }
+                | Action::ResumeAccount { .. }
+                | Action::CloseAccount { .. }
+                | Action::CreateSubaccount { .. }
+                | Action::SetAuthToken { .. }
+                | Action::CreateApiKey { .. }
         )
     }
 

@@ -22,6 +22,18 @@ impl World {
                 "the SCIM bearer token only provisions users; act as an Administrator for anything else",
             );
         }
+        if let Actor::Account(holder) = &ctx.actor
+            && !action.is_account_credentials_action()
+        {
+            return super::error::refuse(
+                super::rules::RBAC_3,
+                format!(
+                    "the credentials of account {holder} cannot perform {}",
+                    action.name()
+                ),
+                "account credentials act on their account and its subaccounts; act as an Administrator for anything else",
+            );
+        }
         let result = match action {
             Signup { email, name } => self.signup(email, name.as_deref()),
             AddWorldUser { email, name } => self.add_world_user(email, name.as_deref()),
@@ -122,6 +134,17 @@ impl World {
             ScimCreateUser { user } => self.scim_create_user(ctx, user),
             ScimReplaceUser { id, user, patch } => self.scim_replace_user(ctx, id, user, *patch),
             ScimDeleteUser { id } => self.scim_delete_user(ctx, id),
+            CreateOAuthApp {
+                name,
+                secret_sha256,
+            } => self.create_oauth_app(ctx, name, secret_sha256),
+            DeleteOAuthApp { sid } => self.delete_oauth_app(ctx, sid),
+            SetAuthToken { sid, token_sha256 } => self.set_auth_token(ctx, sid, token_sha256),
+            CreateApiKey {
+                sid,
+                name,
+                secret_sha256,
+            } => self.create_api_key(ctx, sid, name.as_deref(), secret_sha256),
         };
         result.map_err(|e| self.delegate(ctx, action, e))
     }

@@ -21,6 +21,7 @@ impl World {
             accounts: BTreeMap::new(),
             orgs: BTreeMap::new(),
             role_assignments: Default::default(),
+            credentials: Default::default(),
             dns: BTreeMap::new(),
             audit: Vec::new(),
             index: Default::default(),
@@ -299,7 +300,7 @@ impl World {
             Actor::User(u) => self
                 .membership_in(u, &ctx.org)
                 .filter(|m| m.status == MemberStatus::Active),
-            Actor::ScimToken => None,
+            Actor::ScimToken | Actor::OAuthApp(_) | Actor::Account(_) => None,
         }
     }
 
@@ -307,7 +308,12 @@ impl World {
     pub(crate) fn require_admin(&self, ctx: &Ctx, what: &str) -> ActionResult<()> {
         self.org(&ctx.org)?;
         match &ctx.actor {
-            Actor::ScimToken => Ok(()),
+            Actor::ScimToken | Actor::OAuthApp(_) => Ok(()),
+            Actor::Account(a) => refuse(
+                rules::ORG_3,
+                format!("the credentials of account {a} cannot {what}"),
+                "an Administrator or the Owner of this organization must do it",
+            ),
             Actor::User(u) => match self.actor_membership(ctx) {
                 Some(m) if m.role.is_admin() => Ok(()),
                 Some(_) => refuse(
@@ -363,7 +369,12 @@ impl World {
     pub(crate) fn require_member(&self, ctx: &Ctx, what: &str) -> ActionResult<()> {
         self.org(&ctx.org)?;
         match (&ctx.actor, self.actor_membership(ctx)) {
-            (Actor::ScimToken, _) | (_, Some(_)) => Ok(()),
+            (Actor::ScimToken | Actor::OAuthApp(_), _) | (_, Some(_)) => Ok(()),
+            (Actor::Account(a), None) => refuse(
+                rules::ORG_3,
+                format!("the credentials of account {a} cannot {what}"),
+                "act as a member of this organization (--as)",
+            ),
             (Actor::User(u), None) => refuse(
                 rules::ORG_3,
                 format!(
@@ -498,6 +509,8 @@ impl World {
         match actor {
             Actor::User(u) => self.email_of(u),
             Actor::ScimToken => "scim-token".into(),
+            Actor::OAuthApp(sid) => format!("oauth-app {sid}"),
+            Actor::Account(sid) => format!("account-credentials {sid}"),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod action;
 mod apply;
 pub mod assignments;
+pub mod credentials;
 pub mod demo;
 pub mod diff;
 pub mod domains;
@@ -46,7 +47,7 @@ pub use sid::{Sid, SidKind};
 pub(crate) mod serde_compact;
 
 /// The current world file format.
-pub const WORLD_VERSION: u32 = 2;
+pub const WORLD_VERSION: u32 = 3;
 
 /// The whole simulated world: what one world file holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +76,9 @@ pub struct World {
     /// roles per account (`Account::legacy_access`).
     #[serde(default, skip_serializing_if = "RoleAssignments::is_empty")]
     pub role_assignments: RoleAssignments,
+    /// OAuth apps, auth tokens and API keys, as hashes (version 3 on).
+    #[serde(default, skip_serializing_if = "credentials::Credentials::is_empty")]
+    pub credentials: credentials::Credentials,
     /// The simulated public DNS: TXT records by host name.
     #[serde(default, with = "serde_compact::unique_map")]
     pub dns: BTreeMap<String, Vec<String>>,

@@ -25,6 +25,7 @@ pub mod discovery;
 pub mod filter;
 pub mod json;
 pub mod patch;
+pub mod rest;
 pub mod users;
 
 use std::collections::BTreeMap;
@@ -83,35 +84,46 @@ struct Inner {
     /// CPU from readers (changes are one at a time under the session lock anyway, and a change
     /// leaves the gate before its fsync, so concurrent changes still share one).
     change_gate: Arc<tokio::sync::Semaphore>,
+    /// Twilio's REST faces (`tworg serve`); `None` for SCIM alone.
+    rest: Option<Arc<rest::RestConfig>>,
 }
 
 impl AppState {
     pub fn new(session: SharedSession, org: Sid, addr: SocketAddr) -> AppState {
-        AppState {
-            inner: Arc::new(Inner {
-                session,
-                org,
-                origin: format!("http://{addr}"),
-                change_gate: Arc::new(tokio::sync::Semaphore::new(1)),
-            }),
-        }
+        AppState::with_origin(session, org, format!("http://{addr}"))
     }
 
-    /// The same, with absolute URLs under `public` (`https://scim.example.test`) instead of
-    /// the bound address (`tworg scim serve --public-url`, behind a proxy).
+    /// The same, with absolute URLs under `origin` (`https://scim.example.test`) instead of
+    /// the bound address (`--public-url`, behind a proxy).
     pub fn with_public_url(session: SharedSession, org: Sid, public: &str) -> AppState {
+        AppState::with_origin(session, org, public.trim_end_matches('/').to_string())
+    }
+
+    fn with_origin(session: SharedSession, org: Sid, origin: String) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 session,
                 org,
-                origin: public.trim_end_matches('/').to_string(),
+                origin,
                 change_gate: Arc::new(tokio::sync::Semaphore::new(1)),
+                rest: None,
             }),
         }
     }
 
     pub fn org(&self) -> &Sid {
         &self.inner.org
+    }
+
+    /// The same state with Twilio's REST faces on.
+    pub fn with_rest(self, cfg: rest::RestConfig) -> AppState {
+        let inner = Arc::into_inner(self.inner).expect("configured before serving");
+        AppState {
+            inner: Arc::new(Inner {
+                rest: Some(Arc::new(cfg)),
+                ..inner
+            }),
+        }
     }
 
     /// Runs `f` with the session locked, on the blocking pool: the lock is never held across an
@@ -242,6 +254,21 @@ async fn dispatch(
     extensions: axum::http::Extensions,
     body: Body,
 ) -> Response {
+    let body = match rest::route(&st, &method, &uri, &headers, body).await {
+        Ok(Ok(r)) => return r,
+        Ok(Err(body)) => body,
+        Err(e) => return e.into_response(),
+    };
+    // `/scim/v2/…` (the org from the token) is the org's SCIM path
+    let uri = match uri.path().strip_prefix("/scim/v2") {
+        Some(rest) if st.inner.rest.is_some() => {
+            let q = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            format!("/Organizations/{}/scim{rest}{q}", st.org())
+                .parse()
+                .unwrap_or(uri)
+        }
+        _ => uri,
+    };
     let conn = extensions.get::<ConnRef>().cloned();
     match route(st, method, uri, headers, body, conn).await {
         Ok(r) => r,
@@ -293,8 +320,16 @@ async fn route(
     let token_ok = {
         let headers = headers.clone();
         let org = st.org().clone();
-        st.with_session(move |s| auth::check(&headers, |t| s.world.scim_token_matches(&org, t)))
-            .await
+        let rest = st.inner.rest.clone();
+        st.with_session(move |s| {
+            auth::check(&headers, |t| {
+                s.world.scim_token_matches(&org, t)
+                    || rest
+                        .as_ref()
+                        .is_some_and(|r| rest::bearer_app(r, &s.world, &org, t).is_some())
+            })
+        })
+        .await
     };
     token_ok?;
     if let Some(c) = conn {
@@ -388,6 +423,8 @@ async fn route(
 pub struct ServerHandle {
     addr: SocketAddr,
     base_url: String,
+    /// The public URL of `tworg serve` (the bound address for SCIM alone).
+    public: String,
     stop: Option<watch::Sender<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -400,6 +437,10 @@ impl ServerHandle {
     /// `http://ADDR/Organizations/{OrgSid}/scim`
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    pub fn public(&self) -> &str {
+        &self.public
     }
 
     /// Stops accepting, lets requests in flight finish (up to 5 s), and joins the thread.
@@ -442,7 +483,13 @@ pub fn resolve_listen(listen: &str) -> anyhow::Result<SocketAddr> {
 /// [`serve_cli`]. Binding happens before this returns, so a taken port is an error here and
 /// `handle.addr()` is the real address (useful with port 0).
 pub fn spawn(session: SharedSession, org: Sid, addr: SocketAddr) -> anyhow::Result<ServerHandle> {
-    spawn_with(session, org, addr, None)
+    spawn_inner(
+        session,
+        org,
+        addr,
+        None,
+        None::<fn(SocketAddr) -> rest::RestConfig>,
+    )
 }
 
 /// [`spawn`], with absolute URLs under `public_url` when given (`--public-url`).
@@ -452,17 +499,49 @@ pub fn spawn_with(
     addr: SocketAddr,
     public_url: Option<&str>,
 ) -> anyhow::Result<ServerHandle> {
+    spawn_inner(
+        session,
+        org,
+        addr,
+        public_url,
+        None::<fn(SocketAddr) -> rest::RestConfig>,
+    )
+}
+
+/// [`spawn`] with Twilio's REST faces on (`tworg serve`); `cfg` is given the bound address and
+/// its `public` origin is the origin of every absolute URL.
+pub fn spawn_rest(
+    session: SharedSession,
+    org: Sid,
+    addr: SocketAddr,
+    cfg: impl FnOnce(SocketAddr) -> rest::RestConfig,
+) -> anyhow::Result<ServerHandle> {
+    spawn_inner(session, org, addr, None, Some(cfg))
+}
+
+fn spawn_inner(
+    session: SharedSession,
+    org: Sid,
+    addr: SocketAddr,
+    public_url: Option<&str>,
+    cfg: Option<impl FnOnce(SocketAddr) -> rest::RestConfig>,
+) -> anyhow::Result<ServerHandle> {
     let listener =
         StdListener::bind(addr).map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let (base_url, state) = match public_url {
-        Some(public) => {
-            let state = AppState::with_public_url(session, org.clone(), public);
-            (state.base_url(&HeaderMap::new()), state)
-        }
-        None => (base_url(addr, &org), AppState::new(session, org, addr)),
+    let cfg = cfg.map(|cfg| cfg(addr));
+    let origin = match (&cfg, public_url) {
+        (Some(cfg), _) => cfg.public.clone(),
+        (None, Some(public)) => public.trim_end_matches('/').to_string(),
+        (None, None) => format!("http://{addr}"),
     };
+    let public = origin.clone();
+    let mut state = AppState::with_origin(session, org, origin);
+    if let Some(cfg) = cfg {
+        state = state.with_rest(cfg);
+    }
+    let base_url = state.base_url(&HeaderMap::new());
     let (stop_tx, stop_rx) = watch::channel(false);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -484,6 +563,7 @@ pub fn spawn_with(
     Ok(ServerHandle {
         addr,
         base_url,
+        public,
         stop: Some(stop_tx),
         thread: Some(thread),
     })
