@@ -166,7 +166,7 @@ fn q_quits_but_not_while_typing_and_ctrl_c_always_quits() {
     let Some(Modal::Form(f)) = h.app.modals.last() else {
         panic!("form")
     };
-    assert_eq!(f.value(0), "q");
+    assert_eq!(f.fields[f.focus].value(), "q");
     h.keys("ctrl-c");
     assert!(h.app.quit);
     let mut h = H::new();
@@ -228,7 +228,7 @@ fn paste_goes_into_the_focused_field() {
     let Some(Modal::Form(f)) = h.app.modals.last() else {
         panic!("form")
     };
-    assert_eq!(f.value(0), "Pasted Name");
+    assert_eq!(f.fields[f.focus].value(), "Pasted Name");
 }
 
 // ---- who is acting ----
@@ -310,7 +310,7 @@ fn import_by_sid_checks_as_typed_then_imports() {
     let Some(Modal::Form(f)) = h.app.modals.last() else {
         panic!("form")
     };
-    assert_eq!(f.value(0), proto, "what was typed is kept");
+    assert_eq!(f.fields[f.focus].value(), proto, "what was typed is kept");
 }
 
 #[test]

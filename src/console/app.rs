@@ -14,14 +14,14 @@ use ratatui::layout::Rect;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::forms::{self, FormSpec};
 use super::keymap::{self, Binding, Cmd, KeyCtx, Need};
 use super::modal::*;
 use super::theme::Theme;
 use super::view::{self, AccRow, Rows, SettingRow, UserRow};
 use crate::model::action::Setting;
 use crate::model::{
-    AccountRole, Action, Actor, Ctx, MemberStatus, OrgRole, Outcome, Refusal, Sid, SignupSetting,
-    World,
+    Action, Actor, Ctx, MemberStatus, OrgRole, Outcome, Refusal, Sid, SignupSetting, World,
 };
 use crate::persist::journal::RestoreVerb;
 use crate::session::{ApplyError, Session, SharedSession};
@@ -579,6 +579,20 @@ impl App {
         self.modals.push(m);
     }
 
+    /// Opens the form `spec` describes, its fields as first shown in the world now.
+    fn open_form(&mut self, spec: impl FormSpec) {
+        let form = Form::of(spec, &self.lock().world);
+        self.open(Modal::Form(form));
+    }
+
+    /// Brings the open form's dependent fields up to date after an edit.
+    fn sync_form(&mut self) {
+        if let Some(Modal::Form(f)) = self.modals.last_mut() {
+            let s = self.session.lock().unwrap_or_else(|e| e.into_inner());
+            f.spec.clone().sync(&mut f.fields, &s.world);
+        }
+    }
+
     /// Shows a result, a refusal or a note on the status line and keeps it in the log.
     pub fn set_status(&mut self, kind: StatusKind, text: String) {
         let at = crate::model::time::format_time(self.lock().world.clock);
@@ -836,7 +850,11 @@ impl App {
         let Some(Modal::Form(f)) = self.modals.last() else {
             return;
         };
-        match self.form_action(f) {
+        let action = {
+            let s = self.lock();
+            f.spec.action(&f.fields, &s.world, &self.ctx)
+        };
+        match action {
             Ok(action) => self.act_in_modal(action),
             Err(p) => {
                 if let Some(m) = self.modals.last_mut() {
@@ -1226,19 +1244,6 @@ impl App {
             })
             .collect()
     }
-}
-
-pub(crate) fn unexempt_form(email: &str) -> Modal {
-    Modal::Form(Form::new(
-        format!("Remove the SSO exemption of {email}"),
-        FormKind::SsoUnexempt(email.to_string()),
-        vec![Field::choice(
-            "Confirm lockout",
-            vec![("no", "no"), ("yes", "yes")],
-            0,
-            "yes: even if no Owner or Administrator keeps a password (SSO-5)",
-        )],
-    ))
 }
 
 /// Gives the memory of a world rebuilt for undo back to the system (glibc keeps freed memory

@@ -2,13 +2,15 @@
 //! the shared model through the same actions as the CLI and holds no rule of its own.
 //!
 //! Layout: [`app`] (state and update, no terminal; `app/tabs.rs` what each tab's keys open,
-//! `app/submit.rs` what a submitted form or a pick means), [`keymap`] (the one key table), [`keys`]
+//! `app/submit.rs` where a pick leads), [`forms`] (each form as data: its fields, the typed input
+//! they read back as, the action it builds, its preview), [`keymap`] (the one key table), [`keys`]
 //! (key names and the `--keys` syntax), [`modal`] (forms, confirmations, pickers), [`view`] (row
 //! models), [`theme`] (colour and monochrome), `ui` (drawing). The terminal loop here and
 //! [`render_headless`] drive the same `App`.
 
 pub mod app;
 pub mod fixes;
+pub mod forms;
 pub mod keymap;
 pub mod keys;
 pub mod modal;

@@ -92,22 +92,6 @@ impl Field {
             find: String::new(),
         }
     }
-    pub fn choice(
-        label: &'static str,
-        choices: Vec<(&'static str, &'static str)>,
-        choice: usize,
-        hint: &'static str,
-    ) -> Field {
-        Field::options(
-            label,
-            choices
-                .into_iter()
-                .map(|(l, v)| (l.to_string(), v.to_string()))
-                .collect(),
-            choice,
-            hint,
-        )
-    }
     /// A choice among values made at run time (accounts, roles).
     pub fn options(
         label: &'static str,
@@ -168,69 +152,20 @@ impl Field {
     }
 }
 
-/// Which action a form builds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormKind {
-    CreateAccount,
-    ImportAccount,
-    LinkAccount,
-    RenameAccount(Sid),
-    CloseAccount(Sid),
-    Subaccount(Sid),
-    Grant(Sid),
-    AddDomain,
-    SignupSetting,
-    SsoEnforce(String),
-    Invite,
-    SetRole(String),
-    /// Assign a role to this user (email): scope, then a role assignable there (RBAC-2).
-    AssignRole(String),
-    ImportCsv,
-    Signup,
-    SsoUnexempt(String),
-    RenameOrg,
-    SetNumber(&'static str),
-    SsoConfigure,
-    Merge(String),
-    Clock,
-    WorldUser,
-    WorldAccount,
-}
-
+/// A form being filled in: its fields, and the [`FormSpec`](super::forms::FormSpec) that
+/// reads them back into an action (made with [`Form::of`]).
 #[derive(Debug, Clone)]
 pub struct Form {
     pub title: String,
     pub intro: Vec<String>,
-    pub kind: FormKind,
     pub fields: Vec<Field>,
     pub focus: usize,
     pub problem: Option<Problem>,
     pub danger: bool,
+    pub spec: std::sync::Arc<dyn super::forms::AnyForm>,
 }
 
 impl Form {
-    pub fn new(title: impl Into<String>, kind: FormKind, fields: Vec<Field>) -> Form {
-        Form {
-            title: title.into(),
-            intro: Vec::new(),
-            kind,
-            fields,
-            focus: 0,
-            problem: None,
-            danger: false,
-        }
-    }
-    pub fn intro(mut self, lines: Vec<String>) -> Form {
-        self.intro = lines;
-        self
-    }
-    pub fn danger(mut self) -> Form {
-        self.danger = true;
-        self
-    }
-    pub fn value(&self, i: usize) -> &str {
-        self.fields[i].value()
-    }
     pub fn focused(&mut self) -> &mut Field {
         &mut self.fields[self.focus]
     }

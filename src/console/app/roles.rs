@@ -1,9 +1,9 @@
-//! The role-assignment keys of the Users tab (RBAC-1..5): the assign form (a scope, then a role
-//! the catalogue allows there) and unassigning one of the user's assignments after saying what
+//! The role-assignment keys of the Users tab (RBAC-1..5): opening the assign form
+//! (`forms::users::AssignRole`) and unassigning one of the user's assignments after saying what
 //! it would take away. Whether it is allowed is the model's answer.
 
 use super::*;
-use crate::console::roles::{assignments_by_scope, role_choices, scope_choices, unassign_effects};
+use crate::console::roles::{assignments_by_scope, unassign_effects};
 
 /// Accounts an unassign confirmation describes at most; the rest are counted.
 const EFFECT_ACCOUNTS: usize = 6;
@@ -11,51 +11,8 @@ const EFFECT_ACCOUNTS: usize = 6;
 impl App {
     /// `+`: the form to assign a role to `email`.
     pub(super) fn open_assign(&mut self, email: String) {
-        let (scopes, roles) = {
-            let s = self.lock();
-            let scopes = scope_choices(&s.world, &self.ctx.org);
-            let roles = scope_roles(&s.world, scopes.first().map_or("", |c| c.1.as_str()));
-            (scopes, roles)
-        };
-        self.open(Modal::Form(
-            Form::new(
-                format!("Assign a role to {email}"),
-                FormKind::AssignRole(email),
-                vec![
-                    Field::options(
-                        "Scope",
-                        scopes,
-                        0,
-                        "the organization, a managed account or a subaccount; ←/→ or type to find",
-                    ),
-                    Field::options(
-                        "Role",
-                        roles,
-                        0,
-                        "only the roles assignable at this scope (RBAC-2); ←/→ or type to find",
-                    ),
-                ],
-            )
-            .intro(vec![
-                "A new role assignment (IY) of the role at the scope; assignments are never edited (RBAC-1).".into(),
-            ]),
-        ));
-    }
-
-    /// Keeps the assign form's role choices to the roles assignable at the chosen scope.
-    pub(super) fn sync_form(&mut self) {
-        let Some(Modal::Form(f)) = self.modals.last() else {
-            return;
-        };
-        if !matches!(f.kind, FormKind::AssignRole(_)) {
-            return;
-        }
-        let choices = scope_roles(&self.lock().world, f.value(0));
-        if let Some(Modal::Form(f)) = self.modals.last_mut()
-            && f.fields[1].choices.as_ref() != Some(&choices)
-        {
-            f.fields[1].set_choices(choices);
-        }
+        let org = self.ctx.org.clone();
+        self.open_form(forms::users::AssignRole { email, org });
     }
 
     /// `-`: a picker of the user's assignments in this org.
@@ -119,11 +76,4 @@ impl App {
             true,
         );
     }
-}
-
-/// The role choices for a scope given as typed (a SID), none for anything else.
-fn scope_roles(w: &World, scope: &str) -> Vec<(String, String)> {
-    Sid::parse_any(scope)
-        .map(|s| role_choices(w, &s))
-        .unwrap_or_default()
 }

@@ -1,174 +1,9 @@
-//! What a submitted form or a chosen picker item means: parsing what was typed into a model
-//! action (every rule stays the model's), and where a pick leads next.
+//! What a chosen picker item means: where a pick leads next (a confirmation, a form, the
+//! action itself). What a submitted form means is the form's own (`console/forms`).
 
 use super::*;
 
 impl App {
-    /// What a form's fields mean as an action. Only parsing: every rule is the model's.
-    pub(super) fn form_action(&self, f: &Form) -> Result<Action, Problem> {
-        let v = |i: usize| f.value(i).trim().to_string();
-        let opt = |i: usize| Some(v(i)).filter(|s| !s.is_empty());
-        Ok(match &f.kind {
-            FormKind::CreateAccount => Action::CreateAccount {
-                name: v(0),
-                flex: v(1) == "flex",
-                owner: opt(2),
-            },
-            FormKind::ImportAccount => Action::ImportAccount { sid: v(0) },
-            FormKind::LinkAccount => Action::LinkAccount { sid: v(0) },
-            FormKind::RenameAccount(sid) => Action::RenameAccount {
-                sid: sid.to_string(),
-                name: v(0),
-            },
-            FormKind::CloseAccount(sid) => Action::CloseAccount {
-                sid: sid.to_string(),
-                confirm_name: f.value(0).to_string(),
-            },
-            FormKind::Subaccount(parent) => Action::CreateSubaccount {
-                parent: parent.to_string(),
-                name: opt(0),
-            },
-            FormKind::Grant(sid) => Action::GrantAccess {
-                sid: sid.to_string(),
-                user: v(0),
-                roles: AccountRole::parse_list(&v(1)).map_err(Problem::invalid)?,
-            },
-            FormKind::AddDomain => Action::AddDomain { name: v(0) },
-            FormKind::SignupSetting => Action::SetSignup {
-                setting: SignupSetting::parse(&v(0))
-                    .ok_or_else(|| Problem::invalid("pick a setting"))?,
-            },
-            FormKind::SsoEnforce(domain) => Action::SsoEnforce {
-                domain: domain.clone(),
-                confirm_lockout: v(0) == "yes",
-            },
-            FormKind::Invite => Action::Invite {
-                email: v(0),
-                role: OrgRole::parse_assignable(&v(1)).unwrap_or(OrgRole::Standard),
-                accounts: self.parse_grants(&v(2))?,
-            },
-            FormKind::SetRole(user) => Action::SetRole {
-                user: user.clone(),
-                role: OrgRole::parse_assignable(&v(0)).unwrap_or(OrgRole::Standard),
-                confirm_lockout: false,
-            },
-            FormKind::AssignRole(user) => {
-                if v(1).is_empty() {
-                    return Err(Problem::invalid("choose a scope that has roles to assign"));
-                }
-                Action::AssignRole {
-                    user: user.clone(),
-                    role: v(1),
-                    scope: v(0),
-                }
-            }
-            FormKind::ImportCsv => {
-                let path = v(0);
-                if path.is_empty() {
-                    return Err(Problem::invalid("type the path of a CSV file"));
-                }
-                let csv = crate::persist::read_text(std::path::Path::new(&path))
-                    .map_err(|e| Problem::invalid(format!("cannot read {e}")))?;
-                Action::ImportUsers { csv }
-            }
-            FormKind::Signup => Action::Signup {
-                email: v(0),
-                name: opt(1),
-            },
-            FormKind::SsoUnexempt(user) => Action::SsoUnexempt {
-                user: user.clone(),
-                confirm_lockout: v(0) == "yes",
-            },
-            FormKind::RenameOrg => Action::RenameOrg { name: v(0) },
-            FormKind::SetNumber(key) => {
-                Action::Set(Setting::parse(key, &v(0)).map_err(Problem::invalid)?)
-            }
-            FormKind::SsoConfigure => {
-                let cert = v(2);
-                let cert_pem = if cert.is_empty() || cert.starts_with("-----BEGIN") {
-                    cert
-                } else if cert == "demo" {
-                    // The demo IdP's certificate, for walkthroughs and trainers without an IdP.
-                    crate::model::demo::DEMO_IDP_CERT.to_string()
-                } else {
-                    crate::persist::read_text(std::path::Path::new(&cert))
-                        .map_err(|e| Problem::invalid(format!("cannot read {e}")))?
-                };
-                Action::SsoConfigure {
-                    entity_id: v(0),
-                    url: v(1),
-                    cert_pem,
-                    confirm_lockout: false,
-                }
-            }
-            // By invitation: the invitation of the Candidate's Owner (MRG-5); by import: the
-            // merge itself (MRG-6). Which one is allowed is the model's call.
-            FormKind::Merge(candidate) if v(0) == "import" => Action::Merge {
-                candidate: candidate.clone(),
-                owner_role: OrgRole::parse_assignable(&v(1)).unwrap_or(OrgRole::Standard),
-                confirm: f.value(2).to_string(),
-            },
-            FormKind::Merge(candidate) => {
-                let s = self.lock();
-                let owner = s
-                    .world
-                    .find_org(candidate)
-                    .ok()
-                    .and_then(|o| s.world.owner_of_org(&o.sid))
-                    .map(|u| u.email.clone())
-                    .ok_or_else(|| Problem::invalid(format!("{candidate} has no Owner")))?;
-                Action::Invite {
-                    email: owner,
-                    role: OrgRole::parse_assignable(&v(1)).unwrap_or(OrgRole::Standard),
-                    accounts: vec![],
-                }
-            }
-            FormKind::Clock => Action::AdvanceClock {
-                seconds: crate::model::time::parse_duration(&v(0))
-                    .map_err(Problem::invalid)?
-                    .as_secs(),
-            },
-            FormKind::WorldUser => Action::AddWorldUser {
-                email: v(0),
-                name: opt(1),
-            },
-            FormKind::WorldAccount => Action::AddWorldAccount {
-                name: v(0),
-                owner: v(1),
-                full: v(2) == "full",
-            },
-        })
-    }
-
-    /// `ACCOUNT=ROLES; ACCOUNT=ROLES`, where ACCOUNT is a SID or an account's exact name. Only
-    /// names are resolved here; whether the grant is allowed is the model's call.
-    pub(super) fn parse_grants(
-        &self,
-        text: &str,
-    ) -> Result<Vec<(String, Vec<AccountRole>)>, Problem> {
-        let s = self.lock();
-        text.split(';')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|part| {
-                let (acc, roles) = part.split_once('=').ok_or_else(|| {
-                    Problem::invalid(format!("write ACCOUNT=ROLES, not '{part}'"))
-                })?;
-                let acc = acc.trim();
-                let sid = s
-                    .world
-                    .org_accounts(&self.ctx.org)
-                    .find(|a| a.name.eq_ignore_ascii_case(acc))
-                    .map(|a| a.sid.to_string())
-                    .unwrap_or_else(|| acc.to_string());
-                Ok((
-                    sid,
-                    AccountRole::parse_list(roles).map_err(Problem::invalid)?,
-                ))
-            })
-            .collect()
-    }
-
     pub(super) fn pick(&mut self) {
         let Some(Modal::Picker(p)) = self.modals.last() else {
             return;
@@ -242,32 +77,10 @@ impl App {
             }
             PickThen::MergeCandidate => {
                 self.close_modal();
-                self.open(Modal::Form(
-                    Form::new(
-                        format!("Merge {label} into this organization"),
-                        FormKind::Merge(key),
-                        vec![
-                            Field::choice(
-                                "Route",
-                                vec![("by invitation", "invitation"), ("by import", "import")],
-                                0,
-                                "invitation: its Owner accepts (MRG-5) · import: at once, needs Import Users (MRG-6)",
-                            ),
-                            Field::choice(
-                                "Owner's role",
-                                vec![("Standard", "standard"), ("Administrator", "admin")],
-                                0,
-                                "the role the Candidate's Owner takes here (MRG-4); by import always Standard (MRG-6); ←/→ to change",
-                            ),
-                            Field::text(
-                                "Type its name",
-                                "",
-                                "by import: the Candidate's name, exactly (MRG-3); by invitation: not needed",
-                            ),
-                        ],
-                    )
-                    .danger(),
-                ));
+                self.open_form(forms::merge::Merge {
+                    candidate: key,
+                    name: label,
+                });
             }
             PickThen::Revoke(sid) => {
                 self.close_modal();
@@ -297,7 +110,7 @@ impl App {
                     .unwrap_or(false);
                 if exempt {
                     self.close_modal();
-                    self.open(unexempt_form(&key));
+                    self.open_form(forms::users::SsoUnexempt { email: key });
                 } else {
                     self.act_in_modal(Action::SsoExempt { user: key });
                 }

@@ -11,7 +11,7 @@ use super::wrap;
 use crate::console::app::App;
 use crate::console::keymap::KeyCtx;
 use crate::console::modal::*;
-use crate::model::{OrgRole, Sid, SidKind, World};
+use crate::model::World;
 
 const LABEL_W: usize = 16;
 
@@ -114,181 +114,12 @@ fn key_line(app: &App, text: &str) -> Line<'static> {
     Line::from(Span::styled(text.to_string(), app.theme.dim))
 }
 
-/// Lines a form computes from what is typed: the import check, the merge preview.
-fn live(app: &App, w: &World, f: &Form) -> Vec<String> {
-    match &f.kind {
-        FormKind::ImportAccount | FormKind::LinkAccount => {
-            let v = f.value(0).trim();
-            if v.is_empty() {
-                return vec!["The SID is checked as you type.".into()];
-            }
-            if let Err(r) = Sid::parse(SidKind::Account, v) {
-                return vec![format!("✗ [{}] {}", r.rule, r.message)];
-            }
-            if f.kind == FormKind::ImportAccount {
-                match w.check_import(&app.ctx, v) {
-                    Ok(a) => vec![format!(
-                        "✓ {} (owner {}) can be imported",
-                        a.name,
-                        a.owner.as_ref().map(|o| w.email_of(o)).unwrap_or_default()
-                    )],
-                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e, w).line())],
-                }
-            } else {
-                match w.find_account(v) {
-                    Ok(a) => vec![format!(
-                        "found: {} (owner {})",
-                        a.name,
-                        a.owner.as_ref().map(|o| w.email_of(o)).unwrap_or_default()
-                    )],
-                    Err(e) => vec![format!("✗ {}", Problem::from_action(&e, w).line())],
-                }
-            }
-        }
-        FormKind::Merge(candidate) => {
-            let by_import = f.value(0) == "import";
-            let role = OrgRole::parse_assignable(f.value(1)).unwrap_or(OrgRole::Standard);
-            let preview = if by_import {
-                w.import_preview(&app.ctx, candidate)
-            } else {
-                w.find_org(candidate).and_then(|c| {
-                    let owner = w.owner_of_org(&c.sid).map(|u| u.email.clone());
-                    w.merge_invitation_preview(&app.ctx, &owner.unwrap_or_default(), role)
-                        .ok_or_else(|| {
-                            crate::model::ActionError::NotFound(format!("{} has no Owner", c.name))
-                        })
-                })
-            };
-            match preview {
-                Err(e) => vec![Problem::from_action(&e, w).line()],
-                Ok(p) => {
-                    // Refused as it stands: what is unmet and the route, before what would move.
-                    if let Some(r) = p.refusal() {
-                        let mut v: Vec<String> = p
-                            .requirement_lines()
-                            .into_iter()
-                            .filter(|l| l.contains("✗"))
-                            .collect();
-                        let met = p.requirements.iter().filter(|r| r.met).count();
-                        v.push(format!("  ({met} other requirements met)"));
-                        v.push(format!("Not allowed yet [{}]: {}", r.rule, r.hint));
-                        return v;
-                    }
-                    // The title names the Candidate: the preview's own heading is left out.
-                    let mut v: Vec<String> = p.lines().into_iter().skip(1).collect();
-                    v.push(if by_import {
-                        format!(
-                            "By import it merges at once; the Owner and Administrators become Standard. Type '{}' to confirm (MRG-3, MRG-6).",
-                            p.candidate_name
-                        )
-                    } else {
-                        format!(
-                            "By invitation: {} is invited as {}; the merge happens when they accept (MRG-5).",
-                            p.candidate_owner,
-                            role.label()
-                        )
-                    });
-                    v
-                }
-            }
-        }
-        FormKind::Invite => {
-            let mut v = Vec::new();
-            let role = OrgRole::parse_assignable(f.value(1)).unwrap_or(OrgRole::Standard);
-            // The Owner of another organization: inviting them is a merge invitation (MRG-5).
-            if let Some(p) = w.merge_invitation_preview(&app.ctx, f.value(0).trim(), role) {
-                v.push(format!(
-                    "{} is the Owner of {}: this is a merge invitation; accepting merges {} into {} (MRG-5).",
-                    p.candidate_owner, p.candidate_name, p.candidate_name, p.prime_name
-                ));
-                v.extend(p.lines());
-            }
-            let text = f.value(2).trim();
-            if text.is_empty() {
-                return v;
-            }
-            // Shows how each ACCOUNT=ROLES entry resolves; whether it is allowed is the model's.
-            v.extend(
-                text.split(';')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(|part| match part.split_once('=') {
-                        None => format!("✗ '{part}': write ACCOUNT=ROLES"),
-                        Some((acc, roles)) => {
-                            let acc = acc.trim();
-                            let found = w.org_accounts(&app.ctx.org).find(|a| {
-                                a.name.eq_ignore_ascii_case(acc)
-                                    || a.sid.as_str().eq_ignore_ascii_case(acc)
-                            });
-                            match (found, crate::model::AccountRole::parse_list(roles)) {
-                                (Some(a), Ok(r)) => {
-                                    let r: Vec<&str> = r.iter().map(|r| r.label()).collect();
-                                    format!("→ {} ({}): {}", a.name, a.sid, r.join(", "))
-                                }
-                                (None, _) => format!("✗ no account '{acc}' in this organization"),
-                                (_, Err(e)) => format!("✗ {e}"),
-                            }
-                        }
-                    }),
-            );
-            v
-        }
-        FormKind::AssignRole(email) => assign_live(w, email, f),
-        _ => vec![],
-    }
-}
-
-/// The assign form's chosen role: what it is, its description, what a general role permits
-/// (the RBAC-3 table), and what the user already holds at the scope.
-fn assign_live(w: &World, email: &str, f: &Form) -> Vec<String> {
-    use crate::model::access::ACCOUNT_OPS;
-    use crate::model::roles::{self, RoleKind};
-    let mut v = Vec::new();
-    let role = Sid::parse(SidKind::Role, f.value(1))
-        .ok()
-        .and_then(|s| roles::find_by_sid(&s));
-    match role {
-        None => v.push("No role of the catalogue can be assigned at this scope.".into()),
-        Some(r) => {
-            v.push(match r.kind {
-                RoleKind::General => format!(
-                    "{} · general role · assigned on a main account, reaches its subaccounts",
-                    r.name
-                ),
-                RoleKind::BuiltIn => format!(
-                    "{} · built-in role · {} · assignable down to {} scope",
-                    r.name,
-                    r.group,
-                    r.lowest_scope.label()
-                ),
-            });
-            v.push(r.description.clone());
-            if let Some(g) = r.general {
-                let ops: Vec<_> = ACCOUNT_OPS
-                    .iter()
-                    .filter(|op| op.roles.contains(&g))
-                    .map(|op| op.op)
-                    .collect();
-                v.push(format!(
-                    "Its holder may, on the account and its subaccounts (RBAC-3): {}",
-                    crate::console::roles::ops_text(&ops)
-                ));
-            }
-        }
-    }
-    if let (Some(user), Ok(scope)) = (w.user_by_email(email), Sid::parse_any(f.value(0))) {
-        let held = w.role_names_at(&user.sid, &scope);
-        if !held.is_empty() {
-            v.push(format!("Already held here: {}", held.join(", ")));
-        }
-    }
-    v
-}
-
 fn form(frame: &mut Frame, area: Rect, app: &App, w: &World, f: &Form) {
     let width = inner_width(area);
     let mut lines: Vec<Line> = Vec::new();
-    for t in f.intro.iter().chain(live(app, w, f).iter()) {
+    // what the form computes from what is typed: a check, a preview
+    let preview = f.spec.preview(&f.fields, w, &app.ctx);
+    for t in f.intro.iter().chain(preview.iter()) {
         lines.extend(wrap(t, width).into_iter().map(Line::from));
     }
     if !lines.is_empty() {

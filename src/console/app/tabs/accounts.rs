@@ -5,20 +5,7 @@ use super::super::*;
 impl App {
     pub(super) fn account_command(&mut self, cmd: Cmd) -> Result<(), String> {
         if cmd == Cmd::AccCreate {
-            self.open(Modal::Form(Form::new(
-                "Create an account",
-                FormKind::CreateAccount,
-                vec![
-                    Field::text("Name", "", "1-64 characters (ACC-1)"),
-                    Field::choice(
-                        "Usage",
-                        vec![("Twilio", "twilio"), ("Flex", "flex")],
-                        0,
-                        "←/→ to change",
-                    ),
-                    Field::text("Owner", "", "email of an active member; empty: you"),
-                ],
-            )));
+            self.open_form(forms::accounts::CreateAccount);
             return Ok(());
         }
         if cmd == Cmd::AccImport || cmd == Cmd::AccLink {
@@ -63,11 +50,7 @@ impl App {
                 Action::CancelAccount { sid: s },
                 true,
             ),
-            Cmd::AccRename => self.open(Modal::Form(Form::new(
-                format!("Rename {name}"),
-                FormKind::RenameAccount(sid),
-                vec![Field::text("Name", &name, "1-64 characters")],
-            ))),
+            Cmd::AccRename => self.open_form(forms::accounts::RenameAccount { sid, name }),
             Cmd::AccTransfer => {
                 let holder = {
                     let s = self.lock();
@@ -91,18 +74,7 @@ impl App {
                 true,
             ),
             Cmd::AccResume => self.act(Action::ResumeAccount { sid: s }),
-            Cmd::AccClose => self.open(Modal::Form(
-                Form::new(
-                    format!("Close {name}"),
-                    FormKind::CloseAccount(sid),
-                    vec![Field::text("Type its name", "", "the account's name, exactly")],
-                )
-                .intro(vec![
-                    "Closing is irreversible and closes its subaccounts too (ACC-8).".into(),
-                    format!("Type '{name}' to confirm."),
-                ])
-                .danger(),
-            )),
+            Cmd::AccClose => self.open_form(forms::accounts::CloseAccount { sid, name }),
             Cmd::AccUpgrade => self.confirm(
                 "Upgrade to Full",
                 vec![format!("Upgrade {name} from Trial to Full? There is no way back (ACC-9).")],
@@ -118,19 +90,11 @@ impl App {
                 Action::SetHipaa { sid: s, on: !hipaa },
                 hipaa,
             ),
-            Cmd::AccSub => self.open(Modal::Form(Form::new(
-                format!("New subaccount of {name}"),
-                FormKind::Subaccount(sid),
-                vec![Field::text("Name", "", "at most 64 characters; empty: a dated default (SUB-3)")],
-            ))),
-            Cmd::AccGrant => self.open(Modal::Form(Form::new(
-                format!("Grant access to {name}"),
-                FormKind::Grant(sid),
-                vec![
-                    Field::text("User", "", "email of a member or an outside user"),
-                    Field::text("Roles", "developer", "admin, developer, billing, support (comma-separated; USR-4)"),
-                ],
-            ))),
+            Cmd::AccSub => self.open_form(forms::accounts::Subaccount {
+                parent: sid,
+                parent_name: name,
+            }),
+            Cmd::AccGrant => self.open_form(forms::accounts::Grant { sid, name }),
             Cmd::AccRevoke => {
                 if access.is_empty() {
                     return Err(format!("nobody has roles on {name}"));
@@ -180,30 +144,9 @@ impl App {
 
     /// The import or link form, its SID filled in when one was chosen.
     pub(crate) fn open_add_account(&mut self, import: bool, sid: &str) {
-        let (title, kind, intro) = if import {
-            (
-                "Import an account by SID",
-                FormKind::ImportAccount,
-                "The account becomes Pending until its owner confirms (ACC-4, ACC-5).",
-            )
-        } else {
-            (
-                "Link an independent account",
-                FormKind::LinkAccount,
-                "Its outside owner is asked to share it as independent (ACC-6).",
-            )
-        };
-        self.open(Modal::Form(
-            Form::new(
-                title,
-                kind,
-                vec![Field::text(
-                    "Account SID",
-                    sid,
-                    "AC followed by 32 hex digits",
-                )],
-            )
-            .intro(vec![intro.into()]),
-        ));
+        self.open_form(forms::accounts::AddAccount {
+            import,
+            sid: sid.to_string(),
+        });
     }
 }

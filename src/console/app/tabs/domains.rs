@@ -6,15 +6,7 @@ impl App {
     pub(super) fn domain_command(&mut self, cmd: Cmd) -> Result<(), String> {
         match cmd {
             Cmd::DomAdd => {
-                self.open(Modal::Form(Form::new(
-                    "Add a domain",
-                    FormKind::AddDomain,
-                    vec![Field::text(
-                        "Domain",
-                        "",
-                        "e.g. corp.example (no www., DOM-1)",
-                    )],
-                )));
+                self.open_form(forms::domains::AddDomain);
                 return Ok(());
             }
             Cmd::DomSignup => {
@@ -25,30 +17,7 @@ impl App {
                     .get(&self.ctx.org)
                     .map(|o| o.signup)
                     .unwrap_or(SignupSetting::Restricted);
-                let idx = SignupSetting::ALL
-                    .iter()
-                    .position(|s| *s == current)
-                    .unwrap_or(0);
-                self.open(Modal::Form(
-                    Form::new(
-                        "Sign-up setting",
-                        FormKind::SignupSetting,
-                        vec![Field::choice(
-                            "Sign-up",
-                            vec![
-                                ("Restricted", "restricted"),
-                                ("Auto-enrollment", "auto-enrollment"),
-                                ("Blocked", "blocked"),
-                            ],
-                            idx,
-                            "←/→ to change",
-                        )],
-                    )
-                    .intro(vec![
-                        "What happens when someone signs up with an address on a verified domain (SIGN-1..4):".into(),
-                        "Restricted: only with an invitation · Auto-enrollment: joins as Standard · Blocked: stays outside.".into(),
-                    ]),
-                ));
+                self.open_form(forms::domains::SetSignup { current });
                 return Ok(());
             }
             _ => {}
@@ -121,21 +90,7 @@ impl App {
                 true,
             );
         } else {
-            self.open(Modal::Form(
-                Form::new(
-                    format!("Enforce SSO on {domain}"),
-                    FormKind::SsoEnforce(domain),
-                    vec![Field::choice(
-                        "Confirm lockout",
-                        vec![("no", "no"), ("yes", "yes")],
-                        0,
-                        "yes: enforce even if no Owner or Administrator keeps a password (SSO-5)",
-                    )],
-                )
-                .intro(vec![
-                    "Every managed user of the domain must sign in with SSO, except exempted users (SSO-4).".into(),
-                ]),
-            ));
+            self.open_form(forms::domains::SsoEnforce { domain });
         }
     }
 }

@@ -18,26 +18,7 @@ impl App {
                     .unwrap_or_default(),
             )
         };
-        // ORG-9: an entitlement is asked of Twilio Support; the model says which settings are.
-        let support = |s: &Setting| {
-            s.is_entitlement().then(|| {
-                "A simulated request to Twilio Support, made by you; the audit log names twilio-support (ORG-9).".to_string()
-            })
-        };
-        let number = |title: &str, key: &'static str, value: u32| {
-            let form = Form::new(
-                title.to_string(),
-                FormKind::SetNumber(key),
-                vec![Field::text("Value", &value.to_string(), "a whole number")],
-            );
-            let intro = Setting::parse(key, &value.to_string())
-                .ok()
-                .and_then(|s| support(&s));
-            Modal::Form(match intro {
-                Some(line) => form.intro(vec![line]),
-                None => form,
-            })
-        };
+        let number = |title, key, value| forms::settings::SetNumber { title, key, value };
         let toggle = |title: &str, on: bool, setting: Setting| {
             (
                 format!("{title}: turn {}", if on { "off" } else { "on" }),
@@ -69,16 +50,12 @@ impl App {
         };
         if let Some((title, setting)) = flag {
             let mut lines = vec![format!("{title}?")];
-            lines.extend(support(&setting));
+            lines.extend(forms::settings::support_note(&setting));
             self.confirm(title.clone(), lines, Action::Set(setting), false);
             return Ok(());
         }
         match row {
-            SettingRow::Name => self.open(Modal::Form(Form::new(
-                "Rename the organization",
-                FormKind::RenameOrg,
-                vec![Field::text("Name", &org_name, "1-64 characters (ORG-7)")],
-            ))),
+            SettingRow::Name => self.open_form(forms::settings::RenameOrg { name: org_name }),
             SettingRow::Owner => {
                 let (items, excluded) = self.member_choices(Some(&owner_email));
                 self.open(Modal::Picker(
@@ -90,33 +67,33 @@ impl App {
                     .with_excluded(excluded),
                 ));
             }
-            SettingRow::AccountLimit => self.open(number(
+            SettingRow::AccountLimit => self.open_form(number(
                 "Account limit",
                 "account-limit",
                 settings.account_limit,
             )),
-            SettingRow::SubaccountLimit => self.open(number(
+            SettingRow::SubaccountLimit => self.open_form(number(
                 "Subaccount limit",
                 "subaccount-limit",
                 settings.subaccount_limit,
             )),
-            SettingRow::DomainLimit => self.open(number(
+            SettingRow::DomainLimit => self.open_form(number(
                 "Domain limit",
                 "domain-limit",
                 settings.domain_limit,
             )),
-            SettingRow::InviteDays => self.open(number(
+            SettingRow::InviteDays => self.open_form(number(
                 "Invitation lifetime (days)",
                 "invite-days",
                 settings.invite_days,
             )),
-            SettingRow::ResetLinkHours => self.open(number(
+            SettingRow::ResetLinkHours => self.open_form(number(
                 "Reset link lifetime (hours)",
                 "reset-link-hours",
                 settings.reset_link_hours,
             )),
             SettingRow::SsoProfile => {
-                let (e, u) = {
+                let (entity_id, url) = {
                     let s = self.lock();
                     s.world.orgs[&self.ctx.org]
                         .sso
@@ -124,24 +101,7 @@ impl App {
                         .map(|p| (p.entity_id.clone(), p.sign_in_url.clone()))
                         .unwrap_or_default()
                 };
-                self.open(Modal::Form(
-                    Form::new(
-                        "SSO profile",
-                        FormKind::SsoConfigure,
-                        vec![
-                            Field::text("IdP entity ID", &e, "the identity provider's entity ID"),
-                            Field::text("Sign-in URL", &u, "https://… (SSO-2)"),
-                            Field::text(
-                                "Certificate",
-                                "",
-                                "path to the IdP's PEM certificate, or demo for the demo IdP's",
-                            ),
-                        ],
-                    )
-                    .intro(vec![
-                        "Needs the SSO entitlement and a verified domain (SSO-1).".into(),
-                    ]),
-                ));
+                self.open_form(forms::settings::SsoConfigure { entity_id, url });
             }
             SettingRow::SsoTest => self.act(Action::SsoTest),
             SettingRow::SsoEnforce(domain) => {
@@ -198,16 +158,7 @@ impl App {
                     PickThen::MergeCandidate,
                 )));
             }
-            SettingRow::Clock => self.open(Modal::Form(
-                Form::new(
-                    "Advance the world clock",
-                    FormKind::Clock,
-                    vec![Field::text("By", "1d", "a duration such as 36h, 7d or 30d")],
-                )
-                .intro(vec![
-                    "Every expiry that falls due is applied and logged (CLK-1).".into(),
-                ]),
-            )),
+            SettingRow::Clock => self.open_form(forms::settings::Clock),
             SettingRow::Audit => {
                 let lines = {
                     let s = self.lock();
@@ -234,38 +185,8 @@ impl App {
                     scroll: 0,
                 }));
             }
-            SettingRow::WorldUser => self.open(Modal::Form(
-                Form::new(
-                    "Add a Twilio user outside every org",
-                    FormKind::WorldUser,
-                    vec![
-                        Field::text("Email", "", "the user's address"),
-                        Field::text("Name", "", "optional"),
-                    ],
-                )
-                .intro(vec![
-                    "Simulation: someone who already has a Twilio login.".into(),
-                ]),
-            )),
-            SettingRow::WorldAccount => self.open(Modal::Form(
-                Form::new(
-                    "Add an account outside every org",
-                    FormKind::WorldAccount,
-                    vec![
-                        Field::text("Name", "", "1-64 characters"),
-                        Field::text("Owner", "", "email of an existing Twilio user"),
-                        Field::choice(
-                            "Type",
-                            vec![("Trial", "trial"), ("Full", "full")],
-                            0,
-                            "←/→ to change",
-                        ),
-                    ],
-                )
-                .intro(vec![
-                    "Simulation: an account that can later be imported or linked.".into(),
-                ]),
-            )),
+            SettingRow::WorldUser => self.open_form(forms::settings::WorldUser),
+            SettingRow::WorldAccount => self.open_form(forms::settings::WorldAccount),
             SettingRow::DeleteOrg => self.confirm(
                 "Delete the organization",
                 vec![format!("Delete {org_name}?")],

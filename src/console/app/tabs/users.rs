@@ -6,57 +6,15 @@ impl App {
     pub(super) fn user_command(&mut self, cmd: Cmd) -> Result<(), String> {
         match cmd {
             Cmd::UsrInvite => {
-                self.open(Modal::Form(Form::new(
-                    "Invite a user",
-                    FormKind::Invite,
-                    vec![
-                        Field::text("Email", "", "an address on a verified domain (USR-1)"),
-                        Field::choice(
-                            "Org role",
-                            vec![("Standard", "standard"), ("Administrator", "admin")],
-                            0,
-                            "←/→ to change",
-                        ),
-                        Field::text(
-                            "Accounts",
-                            "",
-                            "ACCOUNT=ROLES; … (name or SID; roles admin, developer, billing, support)",
-                        ),
-                    ],
-                )));
+                self.open_form(forms::users::Invite);
                 return Ok(());
             }
             Cmd::UsrImport => {
-                self.open(Modal::Form(
-                    Form::new(
-                        "Bulk import users from a CSV file",
-                        FormKind::ImportCsv,
-                        vec![Field::text(
-                            "CSV path",
-                            "",
-                            "a file with the header email,first_name,last_name",
-                        )],
-                    )
-                    .intro(vec![
-                        "Existing users of verified domains join as Standard (USR-9).".into(),
-                    ]),
-                ));
+                self.open_form(forms::users::ImportCsv);
                 return Ok(());
             }
             Cmd::UsrSignup => {
-                self.open(Modal::Form(
-                    Form::new(
-                        "Simulate a sign-up",
-                        FormKind::Signup,
-                        vec![
-                            Field::text("Email", "", "the new user's address"),
-                            Field::text("Name", "", "optional"),
-                        ],
-                    )
-                    .intro(vec![
-                        "A person signs up at twilio.com; the org's sign-up setting decides (SIGN-1..4).".into(),
-                    ]),
-                ));
+                self.open_form(forms::users::Signup);
                 return Ok(());
             }
             _ => {}
@@ -189,17 +147,10 @@ impl App {
                 }
             }
             Cmd::UsrRole => {
-                let idx = usize::from(role == Some(OrgRole::Standard));
-                self.open(Modal::Form(Form::new(
-                    format!("Org role of {email}"),
-                    FormKind::SetRole(email),
-                    vec![Field::choice(
-                        "Org role",
-                        vec![("Administrator", "admin"), ("Standard", "standard")],
-                        idx,
-                        "←/→ to change; the Owner changes by transfer (Settings)",
-                    )],
-                )));
+                self.open_form(forms::users::SetRole {
+                    email,
+                    current: role,
+                });
             }
             Cmd::UsrResetPw => self.confirm(
                 "Reset password",
@@ -249,7 +200,7 @@ impl App {
             ),
             Cmd::UsrExempt => {
                 if exempt {
-                    self.open(unexempt_form(&email));
+                    self.open_form(forms::users::SsoUnexempt { email });
                 } else {
                     self.act(Action::SsoExempt { user: email });
                 }
