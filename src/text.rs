@@ -61,9 +61,12 @@ pub fn escape_lines(s: &str) -> Cow<'_, str> {
 
 /// Takes out of a drawn screen every character [`needs_escape`] names. ratatui already drops
 /// control characters, but it keeps zero-width ones (a bidi override rides along in the cell
-/// before it); a cell is one column wide, so the console shows no escape and drops them.
-pub fn scrub(buf: &mut ratatui::buffer::Buffer) {
-    for cell in buf.content.iter_mut() {
+/// before it); a cell is one column wide, so the console shows no escape and drops them. Only
+/// the cells of `area` (where the console drew) are looked at.
+pub fn scrub(buf: &mut ratatui::buffer::Buffer, area: ratatui::layout::Rect) {
+    let area = area.intersection(buf.area);
+    for p in area.positions() {
+        let cell = &mut buf[p];
         let symbol = cell.symbol();
         if symbol.is_ascii() || !symbol.contains(needs_escape) {
             continue;
@@ -144,7 +147,8 @@ mod tests {
             "ab\u{202e}cd\u{200b}e\u{1b}[2J",
             ratatui::style::Style::new(),
         );
-        scrub(&mut buf);
+        let area = buf.area;
+        scrub(&mut buf, area);
         let line: String = buf.content.iter().map(|c| c.symbol()).collect();
         assert!(!line.contains(needs_escape), "{line:?}");
         assert!(line.starts_with("abcde[2J"), "{line:?}");

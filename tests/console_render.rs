@@ -125,3 +125,45 @@ fn a_read_only_world_refuses_changes_inside_the_modal() {
     assert!(screen_text(term.backend()).contains("read-only"));
     assert_eq!(app.lock().world, world);
 }
+
+/// `App::render_in` draws into a given area what `render` draws on a screen of that size (the
+/// walkthrough player draws the console above its caption this way), the form's cursor
+/// included, and leaves the rest of the frame alone.
+#[test]
+fn render_in_draws_the_console_into_an_area_and_nothing_outside_it() {
+    use ratatui::backend::Backend;
+    use ratatui::layout::{Position, Rect};
+    use ratatui::widgets::Paragraph;
+    let keys = tworg::console::keys::parse_keys("n \"Area\"").unwrap();
+    let mut alone = App::demo();
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    drive(&mut alone, &mut t, &keys);
+    let mut placed = App::demo();
+    for k in keys {
+        placed.handle_key(k);
+    }
+    let area = Rect::new(3, 2, 80, 24);
+    let mut big = Terminal::new(TestBackend::new(90, 30)).unwrap();
+    big.draw(|f| {
+        let full = f.area();
+        f.render_widget(Paragraph::new(vec!["x".repeat(90).into(); 30]), full);
+        placed.render_in(f, area);
+    })
+    .unwrap();
+    let (want, got) = (t.backend().buffer(), big.backend().buffer());
+    for y in 0..30u16 {
+        for x in 0..90u16 {
+            let inside = area.contains(Position::new(x, y));
+            let cell = got[(x, y)].symbol();
+            if inside {
+                assert_eq!(cell, want[(x - 3, y - 2)].symbol(), "at {x},{y}");
+            } else {
+                assert_eq!(cell, "x", "outside the area at {x},{y}");
+            }
+        }
+    }
+    let mut cursor = t.backend_mut().get_cursor_position().unwrap();
+    cursor.x += 3;
+    cursor.y += 2;
+    assert_eq!(big.backend_mut().get_cursor_position().unwrap(), cursor);
+}

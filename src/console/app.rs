@@ -270,8 +270,15 @@ impl App {
 
     /// Draws the whole screen: brings the rows up to date, keeps the selection in view, draws.
     pub fn render(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        self.render_in(frame, area);
+    }
+
+    /// Draws the console into `area` of the frame, as [`App::render`] draws it on a screen of
+    /// that size (the walkthrough player and the exercise draw their caption below it).
+    pub fn render_in(&mut self, frame: &mut Frame, screen: Rect) {
         self.refresh();
-        let area = super::ui::list_area(frame.area(), self);
+        let area = super::ui::list_area(screen, self);
         self.list_area = area;
         self.page = (area.height as usize).max(1);
         let len = self.cache.len(self.tab);
@@ -288,9 +295,10 @@ impl App {
             self.detail_of = shown;
             self.detail_scroll = 0;
         }
-        super::ui::draw(frame, self);
+        frame.render_widget(ratatui::widgets::Clear, screen);
+        super::ui::draw(frame, screen, self);
         // names from a file or a SCIM client may hold bidi and invisible characters
-        crate::text::scrub(frame.buffer_mut());
+        crate::text::scrub(frame.buffer_mut(), screen);
     }
 
     /// Rebuilds rows after a change (also one made by the SCIM server) and re-applies filters.

@@ -214,10 +214,16 @@ fn parse_size(size: &str) -> anyhow::Result<(u16, u16)> {
 /// The screen as plain text: one line per row, trailing spaces trimmed.
 pub fn screen_text(backend: &TestBackend) -> String {
     let buf = backend.buffer();
+    area_text(buf, buf.area)
+}
+
+/// The text of `area` of a drawn buffer, as [`screen_text`] gives a whole screen.
+pub fn area_text(buf: &ratatui::buffer::Buffer, area: ratatui::layout::Rect) -> String {
+    let area = area.intersection(buf.area);
     let mut out = String::new();
-    for y in 0..buf.area.height {
+    for y in area.top()..area.bottom() {
         let mut line = String::new();
-        for x in 0..buf.area.width {
+        for x in area.left()..area.right() {
             line.push_str(buf[(x, y)].symbol());
         }
         out.push_str(line.trim_end());

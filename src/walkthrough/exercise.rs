@@ -227,18 +227,9 @@ impl Exercise {
             Layout::vertical([Constraint::Min(1), Constraint::Length(CAPTION_ROWS)])
                 .areas(frame.area());
         self.size = (console_area.width.max(1), console_area.height.max(1));
-        let mut inner =
-            Terminal::new(TestBackend::new(self.size.0, self.size.1)).expect("test backend");
-        let _ = inner.draw(|f| self.app.render(f));
-        let screen = screen_text(inner.backend());
+        self.app.render_in(frame, console_area);
+        let screen = crate::console::area_text(frame.buffer_mut(), console_area);
         self.observe(&screen);
-        let src = inner.backend().buffer();
-        let buf = frame.buffer_mut();
-        for y in 0..console_area.height {
-            for x in 0..console_area.width {
-                buf[(console_area.x + x, console_area.y + y)] = src[(x, y)].clone();
-            }
-        }
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let dim = Style::new().add_modifier(Modifier::DIM);
         let n = self.w.steps.len();

@@ -636,16 +636,7 @@ impl Player {
         if size != self.size {
             self.size = size;
         }
-        // The console draws into an off-screen buffer of its own size, copied in place.
-        let mut inner = Terminal::new(TestBackend::new(size.0, size.1)).expect("test backend");
-        let _ = inner.draw(|f| self.app.render(f));
-        let src = inner.backend().buffer();
-        let buf = frame.buffer_mut();
-        for y in 0..console_area.height {
-            for x in 0..console_area.width {
-                buf[(console_area.x + x, console_area.y + y)] = src[(x, y)].clone();
-            }
-        }
+        self.app.render_in(frame, console_area);
         if self.exploring {
             let line = format!(
                 " Exploring step {}'s world: the full console, nothing is saved. e returns to the walkthrough (ctrl-e is the console's e).",

@@ -86,8 +86,8 @@ pub fn list_area(area: Rect, app: &App) -> Rect {
     )
 }
 
-pub fn draw(frame: &mut Frame, app: &App) {
-    let area = frame.area();
+/// Draws the console into `area` (the whole frame, or the player's console above its caption).
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return too_small(frame, area);
     }
