@@ -597,7 +597,7 @@ impl App {
     fn sync_form(&mut self) {
         if let Some(Modal::Form(f)) = self.modals.last_mut() {
             let s = self.session.lock().unwrap_or_else(|e| e.into_inner());
-            f.spec.clone().sync(&mut f.fields, &s.world);
+            f.spec.sync(&mut f.fields, &s.world);
         }
     }
 

@@ -243,3 +243,74 @@ fn read_file(path: &str) -> Result<String, Problem> {
     crate::persist::read_text(std::path::Path::new(path))
         .map_err(|e| Problem::invalid(format!("cannot read {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::accounts::{CreateAccount, Usage};
+    use super::merge::{Merge, Route};
+    use super::users::{GrantEntry, parse_grants};
+    use super::*;
+    use crate::model::{AccountRole, OrgRole};
+
+    fn demo() -> (World, Ctx) {
+        let app = crate::console::App::demo();
+        let w = app.lock().world.clone();
+        (w, app.ctx.clone())
+    }
+
+    /// A field is read by its key, whatever its place: reordering fields changes no reading.
+    #[test]
+    fn fields_are_read_by_key_and_choices_as_their_type() {
+        let (w, ctx) = demo();
+        let spec = CreateAccount;
+        let mut fields = spec.fields(&w);
+        fields[0].input = "  Acme Labs ".into();
+        fields[1].cycle(true);
+        fields.reverse();
+        let i = spec.read(&Values(&fields));
+        assert_eq!(i.name, "Acme Labs");
+        assert_eq!(i.usage, Usage::Flex);
+        assert_eq!(i.owner, None);
+        let Ok(Action::CreateAccount { flex: true, .. }) = FormSpec::action(&spec, i, &w, &ctx)
+        else {
+            panic!("a Flex account")
+        };
+    }
+
+    #[test]
+    fn a_choice_is_found_by_its_key_and_shown_by_its_label() {
+        let (w, _) = demo();
+        let spec = Merge {
+            candidate: "OR0".into(),
+            name: "Other".into(),
+        };
+        let mut fields = spec.fields(&w);
+        assert_eq!(fields[0].choices.as_ref().unwrap()[1].0, "by import");
+        fields[0].cycle(true);
+        fields[1].cycle(true);
+        fields[2].input = " Other".into();
+        let i = spec.read(&Values(&fields));
+        assert_eq!(i.route, Route::Import);
+        assert_eq!(i.owner_role, OrgRole::Administrator);
+        assert_eq!(
+            i.confirm, " Other",
+            "a name typed to confirm keeps its spaces"
+        );
+    }
+
+    /// `ACCOUNT=ROLES` is parsed once: the preview and the action read the same entries.
+    #[test]
+    fn grants_are_parsed_once_into_entries_with_their_errors() {
+        let e = parse_grants(" Owl Production=developer,billing ; nope ; X=wizard;");
+        assert_eq!(
+            e[0],
+            Ok(GrantEntry {
+                account: "Owl Production".into(),
+                roles: Ok(vec![AccountRole::Developer, AccountRole::BillingManager]),
+            })
+        );
+        assert_eq!(e[1], Err("nope".into()));
+        assert!(matches!(&e[2], Ok(g) if g.account == "X" && g.roles.is_err()));
+        assert_eq!(e.len(), 3);
+    }
+}
