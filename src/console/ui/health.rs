@@ -27,14 +27,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World) {
     if area.height == 0 {
         return;
     }
-    let findings = lint::lint_org(w, &app.ctx.org);
+    // linted once per change (the cache is emptied when the world or the context changes)
+    let mut cached = app.cache.health.borrow_mut();
+    let findings = cached.get_or_insert_with(|| {
+        lint::lint_org(w, &app.ctx.org)
+            .into_iter()
+            .map(|f| {
+                let steps = f.fixes.iter().map(|fix| in_console(w, fix)).collect();
+                (f, steps)
+            })
+            .collect()
+    });
     let mut lines: Vec<Line> = Vec::new();
     if findings.is_empty() {
         lines.push(Line::from(
             "No findings: nothing a careful administrator would flag.",
         ));
     }
-    for f in &findings {
+    for (f, steps) in findings.iter() {
         let style = match f.severity {
             Severity::Critical | Severity::Warning => app.theme.title,
             Severity::Notice => app.theme.dim,
@@ -44,9 +54,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, w: &World) {
             Span::raw(format!("[{}] {}", f.source, f.message)),
         ]));
         // the steps in order, each as the place to go and the key to press
-        let numbered = f.fixes.len() > 1;
-        for (i, fix) in f.fixes.iter().enumerate() {
-            let step = in_console(w, fix);
+        let numbered = steps.len() > 1;
+        for (i, step) in steps.iter().enumerate() {
             let label = if numbered {
                 format!("  fix {}: ", i + 1)
             } else {
