@@ -701,6 +701,51 @@ fn every_plan_line_parses_back_to_its_action() {
     }
 }
 
+/// One renderer of actions as command lines (`tworg::plan`): the command a person types (the CLI's
+/// `fix:` lines) is the plan line where there is one; a credential or a file-reading command is
+/// still a command the CLI knows (run by itself, the file a placeholder); only SCIM provisioning
+/// and what the command line cannot say have no line, and the CLI says them in prose.
+#[test]
+fn every_typed_line_is_a_command_the_cli_knows() {
+    use clap::Parser;
+    for a in one_of_each() {
+        let fix = Fix {
+            action: a.clone(),
+            by: Some("sam.standard@owl-industries.example".into()),
+        };
+        let said = tworg::cli::fixes::command_line(&fix);
+        match (tworg::plan::command(&a), tworg::plan::typed(&a)) {
+            (Ok(plan), Ok(typed)) => {
+                assert_eq!(plan, typed);
+                assert_eq!(
+                    said,
+                    format!("tworg {plan} --as sam.standard@owl-industries.example")
+                );
+            }
+            (Err(_), Ok(typed)) => {
+                let words = shlex::split(&said).expect("one shell line");
+                tworg::cli::args::Cli::try_parse_from(&words)
+                    .unwrap_or_else(|e| panic!("{said}: {e}"));
+                assert!(said.starts_with(&format!("tworg {typed}")), "{said}");
+            }
+            (Err(_), Err(_)) => {
+                assert!(
+                    matches!(
+                        a,
+                        Action::ScimCreateUser { .. }
+                            | Action::ScimReplaceUser { .. }
+                            | Action::ScimDeleteUser { .. }
+                    ),
+                    "{}",
+                    a.name()
+                );
+                assert_eq!(said, fix.describe());
+            }
+            (Ok(_), Err(_)) => unreachable!("a plan line is typed as it is"),
+        }
+    }
+}
+
 #[test]
 fn the_diff_names_people_access_paths_and_expiries() {
     let before = demo();
