@@ -20,8 +20,8 @@ use super::theme::Theme;
 use super::view::{self, AccRow, Rows, SettingRow, UserRow};
 use crate::model::action::Setting;
 use crate::model::{
-    AccountRole, Action, Actor, Ctx, MemberStatus, OrgRole, Outcome, Refusal, Sid, SignupSetting,
-    World,
+    AccountRole, Action, Actor, Ctx, MemberStatus, OrgRole, Outcome, Refusal, Sid, SidKind,
+    SignupSetting, World,
 };
 use crate::persist::journal::RestoreVerb;
 use crate::session::{ApplyError, Session, SharedSession};
@@ -207,6 +207,8 @@ pub struct App {
     redo: Vec<(RedoPoint, String)>,
     /// The last action applied (the result's title, the row to select after a create).
     last_applied: Option<Action>,
+    /// A secret made for a form (an OAuth app's), until the change that uses it is made.
+    minted: Option<String>,
     /// An undo or redo waiting for its world to be rebuilt (the terminal console rebuilds on
     /// another thread so keys keep working; headless, it is rebuilt at once).
     pending: Option<PendingRestore>,
@@ -245,6 +247,7 @@ impl App {
             undo: Vec::new(),
             redo: Vec::new(),
             last_applied: None,
+            minted: None,
             pending: None,
             background_restore: false,
             token: Box::new(|| crate::target::random_token().unwrap_or_default()),
@@ -668,6 +671,21 @@ impl App {
     fn finish(&mut self, out: Outcome) {
         self.set_status(StatusKind::Ok, out.message.clone());
         self.select_created(&out);
+        if let Some(secret) = self.minted.take()
+            && let Some((_, client)) = out.created.iter().find(|(k, _)| *k == SidKind::OAuthClient)
+        {
+            self.open(Modal::Message(Message {
+                title: "OAuth app — client secret shown once".into(),
+                lines: vec![
+                    "Copy these into the client that will call the organization's APIs now.".into(),
+                    "tworg keeps only the secret's hash and cannot show it again.".into(),
+                    String::new(),
+                    format!("client id      {client}"),
+                    format!("client secret  {secret}"),
+                ],
+                scroll: 0,
+            }));
+        }
         if let Some(secret) = &out.secret {
             self.open(Modal::Message(Message {
                 title: "SCIM bearer token — shown once".into(),
@@ -849,6 +867,11 @@ impl App {
     fn submit_form(&mut self) {
         let Some(Modal::Form(f)) = self.modals.last() else {
             return;
+        };
+        // an OAuth app's secret, made when its form opened: shown once if it is created
+        self.minted = match &f.kind {
+            FormKind::CreateOAuthApp { secret } => Some(secret.clone()),
+            _ => None,
         };
         match self.form_action(f) {
             Ok(action) => self.act_in_modal(action),

@@ -195,6 +195,10 @@ pub enum FormKind {
     Clock,
     WorldUser,
     WorldAccount,
+    /// An OAuth app; its secret is made when the form opens, shown once when it is created.
+    CreateOAuthApp {
+        secret: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -328,6 +332,8 @@ pub enum PickThen {
     AddAccount(bool),
     /// Unassign the chosen role assignment (`IY`) of this user (email).
     Unassign(String),
+    /// Delete the chosen OAuth app (`OQ`), or create one (empty key).
+    OAuthApp,
 }
 
 /// A filterable list to choose from (members, orgs, …). Items are `(label, key)`.

@@ -137,6 +137,10 @@ impl App {
                 owner: v(1),
                 full: v(2) == "full",
             },
+            FormKind::CreateOAuthApp { secret } => Action::CreateOAuthApp {
+                name: v(0),
+                secret_sha256: crate::model::credentials::secret_hash(secret),
+            },
         })
     }
 
@@ -286,6 +290,31 @@ impl App {
             PickThen::Unassign(email) => {
                 self.close_modal();
                 self.confirm_unassign(&email, key);
+            }
+            PickThen::OAuthApp if key.is_empty() => {
+                self.close_modal();
+                let secret = (self.token)();
+                self.open(Modal::Form(
+                    Form::new(
+                        "Create an OAuth app (client credentials)",
+                        FormKind::CreateOAuthApp { secret },
+                        vec![Field::text("Name", "", "1-64 characters, e.g. Provisioning bot")],
+                    )
+                    .intro(vec![
+                        "Its client ID (OQ…) and secret are shown once; tworg keeps only a hash of the secret.".into(),
+                    ]),
+                ));
+            }
+            PickThen::OAuthApp => {
+                self.close_modal();
+                self.confirm(
+                    "Delete the OAuth app",
+                    vec![format!(
+                        "Delete the OAuth app {key}? Its tokens stop working."
+                    )],
+                    Action::DeleteOAuthApp { sid: key },
+                    true,
+                );
             }
             PickThen::Exempt => {
                 let exempt = self
