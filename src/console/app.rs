@@ -133,9 +133,22 @@ pub struct Cache {
     /// The zoomed account detail's "who can" lines, by account: asking the model for every
     /// administrator of a large org takes milliseconds, so it is asked once per change.
     pub who_can: std::cell::RefCell<Option<(Sid, Vec<String>)>>,
+    /// The Health panel's findings, each with its fixes in the console's words: linting an org
+    /// of 100,000 users takes tens of milliseconds, so it is done once per change (and only when
+    /// the panel is drawn), not once per frame.
+    pub health: std::cell::RefCell<Option<HealthFindings>>,
 }
 
+/// The lint findings of the org, each with its fixes said as tabs, rows and keys.
+pub type HealthFindings = Vec<(crate::model::lint::Finding, Vec<String>)>;
+
 impl Cache {
+    /// Forgets every row, so the next refresh rebuilds them: for a new session (staging swaps
+    /// the real one for a scratch copy and back), whose change count says nothing of the last.
+    pub fn invalidate(&mut self) {
+        self.generation = None;
+    }
+
     pub fn len(&self, tab: Tab) -> usize {
         match tab {
             Tab::Accounts => self.accounts.len(),
@@ -328,6 +341,7 @@ impl App {
             self.cache.settings = view::setting_rows(w, &self.ctx.org);
             self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
             self.cache.who_can = Default::default();
+            self.cache.health = Default::default();
             self.cache.generation = Some(s.generation());
             self.cache.sort = self.sort;
             self.cache.ctx = Some(self.ctx.clone());
