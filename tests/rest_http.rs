@@ -271,6 +271,18 @@ fn rule_rbac_5_role_assignments_list_needs_identity_or_scope_and_unknown_roles_a
     assert!(iy.starts_with("IY"));
     let listed = t.bearer("GET", &format!("{path}?Identity={sam}"), None);
     assert!(listed.body.contains(&iy), "{}", listed.body);
+    // the newer path takes the org from the token
+    let listed = t.bearer(
+        "GET",
+        &format!("/v2/Organizations/RoleAssignments?Identity={sam}"),
+        None,
+    );
+    assert!(listed.body.contains(&iy), "{}", listed.body);
+    assert_twilio_error(
+        &t.bearer("GET", "/v2/Organizations/RoleAssignments", None),
+        400,
+        25203,
+    );
     // durable before the answer, and audited as the OAuth app
     let saved = t.saved();
     assert!(saved.role_assignments.iter().any(|a| a.sid.as_str() == iy));

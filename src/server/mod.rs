@@ -821,6 +821,16 @@ pub fn serve_cli(
             "tworg scim: Twilio's userName/domain rules are OFF for this org (scim-twilio-rules off)"
         );
     }
+    run_until_stopped("tworg scim", handle, &session)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then stops the server and, on a clean stop, folds the
+/// journal into the snapshot. `who` names the command in the stop message.
+pub fn run_until_stopped(
+    who: &str,
+    handle: ServerHandle,
+    session: &SharedSession,
+) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -832,9 +842,8 @@ pub fn serve_cli(
         }
         anyhow::Ok(())
     })?;
-    eprintln!("tworg scim: stopping");
+    eprintln!("{who}: stopping");
     handle.shutdown();
-    // a clean stop folds the journal into the snapshot
     session
         .lock()
         .unwrap_or_else(|p| p.into_inner())
