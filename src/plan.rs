@@ -2,13 +2,26 @@
 //! grammar), so that every face can hand over a change as a plan — the lint's fixes, the console's
 //! staged changes, a refusal's fixes. Parsing stays with the CLI (`cli::script`); this is the
 //! other direction, and a test parses every line written here back to the same action.
+//!
+//! This is the one renderer of an action as a `tworg` command line: plan lines ([`command`],
+//! [`line`], [`fix_line`]) and the command a person types at a prompt ([`typed`], the CLI's
+//! `fix:` lines), which also says the commands a plan cannot hold (a credential, minted by
+//! itself; a command reading a file, the file a placeholder). An action no command line says
+//! (SCIM provisioning) has neither; faces say it in prose (`Action::describe`).
 
 use crate::model::action::Setting;
 use crate::model::error::Fix;
 use crate::model::{Action, OrgRole, SignupSetting};
 
-/// Quotes one word for a plan line as a shell would read it.
+/// Quotes one word for a plan line as a shell would read it. Words of characters no POSIX shell
+/// treats specially stay bare, commas and `=` included (`developer,billing`, `AC…=admin`), which
+/// shlex would quote.
 fn q(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    // `=word` at the start of a word is a path lookup in zsh
+    if !word.is_empty() && !word.starts_with('=') && word.chars().all(plain) {
+        return word.to_string();
+    }
     shlex::try_quote(word)
         .map(|c| c.into_owned())
         .unwrap_or_else(|_| format!("'{}'", word.replace('\0', "")))
@@ -69,11 +82,32 @@ impl std::fmt::Display for NoLine {
     }
 }
 
-/// The action as a `tworg` command line (without `tworg`, `--org` or `--as`).
-pub fn command(action: &Action) -> Result<String, NoLine> {
+/// How an action is said on a command line (without `tworg`, `--org` or `--as`).
+enum Said {
+    /// A plan line: `tworg apply` reads it back to the very action.
+    Plan(String),
+    /// A command a person runs by itself and no plan holds, with why: a credential (its secret
+    /// is shown once, to whoever mints it) or a command that reads a file (named by a
+    /// placeholder such as `CERT.pem`).
+    Alone(String, NoLine),
+    /// No command line says it.
+    Not(NoLine),
+}
+
+/// The one `match` from an action to its words on a command line.
+fn say(action: &Action) -> Said {
     use Action as A;
     let yes = |b: bool| if b { " --yes" } else { "" };
-    Ok(match action {
+    // a role the command line cannot give (the Owner's) makes the whole action unsayable
+    macro_rules! role {
+        ($r:expr) => {
+            match role_key($r) {
+                Ok(k) => k,
+                Err(why) => return Said::Not(why),
+            }
+        };
+    }
+    Said::Plan(match action {
         A::Signup { email, name } => match name {
             Some(n) => format!("signup {} --name {}", q(email), q(n)),
             None => format!("signup {}", q(email)),
@@ -91,7 +125,7 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
         A::PublishDns { domain } => format!("dns publish {}", q(domain)),
         A::UnpublishDns { domain } => format!("dns unpublish {}", q(domain)),
         A::AdvanceClock { seconds } if *seconds < 0 => {
-            return Err(NoLine::Unsayable("a clock going back"));
+            return Said::Not(NoLine::Unsayable("a clock going back"));
         }
         A::AdvanceClock { seconds } => format!("clock advance {}", duration(*seconds)),
         A::CreateAccount { name, flex, owner } => {
@@ -155,7 +189,7 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
         } => {
             let mut s = format!("user invite {}", q(email));
             if *role != OrgRole::Standard {
-                s.push_str(&format!(" --role {}", role_key(*role)?));
+                s.push_str(&format!(" --role {}", role!(*role)));
             }
             for (sid, roles) in accounts {
                 s.push_str(&format!(
@@ -176,7 +210,7 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
         } => format!(
             "user role {} {}{}",
             q(user),
-            role_key(*role)?,
+            role!(*role),
             yes(*confirm_lockout)
         ),
         A::ResetPassword { user } => format!("user reset-password {}", q(user)),
@@ -194,7 +228,12 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
             user,
             confirm_lockout,
         } => format!("user delete {}{}", q(user), yes(*confirm_lockout)),
-        A::ImportUsers { .. } => return Err(NoLine::NeedsFile("the CSV of users")),
+        A::ImportUsers { .. } => {
+            return Said::Alone(
+                "user import FILE.csv".to_string(),
+                NoLine::NeedsFile("the CSV of users"),
+            );
+        }
         A::RenameOrg { name } => format!("org rename {}", q(name)),
         A::TransferOrg { user } => format!("org transfer {}", q(user)),
         A::DeleteOrg => "org delete".to_string(),
@@ -208,32 +247,38 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
                 s.push_str(&format!(" --confirm {}", q(confirm)));
             }
             if *owner_role != OrgRole::Standard {
-                s.push_str(&format!(" --owner-role {}", role_key(*owner_role)?));
+                s.push_str(&format!(" --owner-role {}", role!(*owner_role)));
             }
             s
         }
         A::Set(setting) => {
-            let (key, value) = match setting {
-                Setting::AccountLimit(n) => ("account-limit", n.to_string()),
-                Setting::SubaccountLimit(n) => ("subaccount-limit", n.to_string()),
-                Setting::DomainLimit(n) => ("domain-limit", n.to_string()),
-                Setting::InviteDays(n) => ("invite-days", n.to_string()),
-                Setting::ResetLinkHours(n) => ("reset-link-hours", n.to_string()),
-                Setting::Baa(b) => ("baa", on_off(*b).to_string()),
-                Setting::SsoEntitlement(b) => ("sso-entitlement", on_off(*b).to_string()),
-                Setting::BulkImport(b) => ("bulk-import", on_off(*b).to_string()),
-                Setting::ScimTwilioRules(b) => ("scim-twilio-rules", on_off(*b).to_string()),
-                Setting::MultiVerified { domain, on } => {
-                    // the value is split at white space: a domain must be one word
-                    if domain.is_empty() || domain.contains(char::is_whitespace) {
-                        return Err(NoLine::Unsayable("a domain that is not one word"));
-                    }
-                    ("multi-verified", format!("{} {}", q(domain), on_off(*on)))
+            // the key and value as the model reads them (`Setting::parse`)
+            let (key, mut value) = setting.key_value();
+            if let Setting::MultiVerified { domain, on } = setting {
+                // the value is split at white space: a domain must be one word
+                if domain.is_empty() || domain.contains(char::is_whitespace) {
+                    return Said::Not(NoLine::Unsayable("a domain that is not one word"));
                 }
-            };
+                value = format!("{} {}", q(domain), on_off(*on));
+            }
             format!("org set {key} {value}")
         }
-        A::SsoConfigure { .. } => return Err(NoLine::NeedsFile("the IdP certificate")),
+        A::SsoConfigure {
+            entity_id,
+            url,
+            confirm_lockout,
+            ..
+        } => {
+            return Said::Alone(
+                format!(
+                    "sso configure --entity-id {} --url {} --cert CERT.pem{}",
+                    q(entity_id),
+                    q(url),
+                    yes(*confirm_lockout)
+                ),
+                NoLine::NeedsFile("the IdP certificate"),
+            );
+        }
         A::SsoTest => "sso test".to_string(),
         A::SsoEnforce {
             domain,
@@ -249,26 +294,68 @@ pub fn command(action: &Action) -> Result<String, NoLine> {
         A::ScimEnable { .. } => "scim enable".to_string(),
         A::ScimDisable => "scim disable".to_string(),
         A::ScimCreateUser { .. } | A::ScimReplaceUser { .. } | A::ScimDeleteUser { .. } => {
-            return Err(NoLine::ScimOnly);
+            return Said::Not(NoLine::ScimOnly);
         }
         // a credential's secret is shown once, to whoever mints it: never in a script
-        A::CreateOAuthApp { .. }
-        | A::DeleteOAuthApp { .. }
-        | A::SetAuthToken { .. }
-        | A::CreateApiKey { .. } => return Err(NoLine::OneAtATime),
+        A::CreateOAuthApp { name, .. } => {
+            return Said::Alone(format!("oauth create {}", q(name)), NoLine::OneAtATime);
+        }
+        A::DeleteOAuthApp { sid } => {
+            return Said::Alone(format!("oauth delete {}", q(sid)), NoLine::OneAtATime);
+        }
+        A::SetAuthToken { sid, .. } => {
+            return Said::Alone(
+                format!("account auth-token {} --rotate", q(sid)),
+                NoLine::OneAtATime,
+            );
+        }
+        A::CreateApiKey { sid, name, .. } => {
+            let mut s = format!("account api-key create {}", q(sid));
+            if let Some(n) = name {
+                s.push_str(&format!(" --name {}", q(n)));
+            }
+            return Said::Alone(s, NoLine::OneAtATime);
+        }
     })
 }
 
-/// A whole plan line: the command with `--org` (when `org` is given) and `--as` (when `by` is).
-pub fn line(action: &Action, org: Option<&str>, by: Option<&str>) -> Result<String, NoLine> {
-    let mut s = command(action)?;
+/// The action as a plan line (without `tworg`, `--org` or `--as`): `tworg apply` reads it back
+/// to the very action.
+pub fn command(action: &Action) -> Result<String, NoLine> {
+    match say(action) {
+        Said::Plan(s) => Ok(s),
+        Said::Alone(_, why) | Said::Not(why) => Err(why),
+    }
+}
+
+/// The command a person types to take the action (without `tworg`, `--org` or `--as`): its plan
+/// line, or the command run by itself for a credential or a file (the file a placeholder).
+pub fn typed(action: &Action) -> Result<String, NoLine> {
+    match say(action) {
+        Said::Plan(s) | Said::Alone(s, _) => Ok(s),
+        Said::Not(why) => Err(why),
+    }
+}
+
+/// `--org` (when `org` is given) and `--as` (when `by` is) after a command.
+fn with_target(mut s: String, org: Option<&str>, by: Option<&str>) -> String {
     if let Some(o) = org {
         s.push_str(&format!(" --org {}", q(o)));
     }
     if let Some(b) = by {
         s.push_str(&format!(" --as {}", q(b)));
     }
-    Ok(s)
+    s
+}
+
+/// A whole plan line: the command with `--org` (when `org` is given) and `--as` (when `by` is).
+pub fn line(action: &Action, org: Option<&str>, by: Option<&str>) -> Result<String, NoLine> {
+    Ok(with_target(command(action)?, org, by))
+}
+
+/// A refusal's fix step as the command a person types ([`typed`]), with `--org` and `--as`.
+pub fn typed_fix_line(fix: &Fix, org: Option<&str>) -> Result<String, NoLine> {
+    Ok(with_target(typed(&fix.action)?, org, fix.by.as_deref()))
 }
 
 /// A refusal's or a finding's fix step as a plan line.

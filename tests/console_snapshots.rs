@@ -464,3 +464,22 @@ fn a_refused_row_action_opens_no_dialog_and_says_why_at_once() {
         assert!(help.contains(&format!("✗ [{rule}]")), "{script}:\n{help}");
     }
 }
+
+/// The Health panel where it shows (120x35 and 200x50): Heron Logistics' lone Owner, its fix as
+/// tabs, rows and keys (the console's words; tests/hints.rs checks no CLI syntax shows).
+#[test]
+fn the_health_panel_with_a_finding() {
+    for (w, h) in [(120, 35), (200, 50)] {
+        snap(
+            &format!("health_heron_{w}x{h}"),
+            w,
+            h,
+            "O \"heron\" enter 4",
+            &[
+                "Health (1 finding(s))",
+                "warning [ORG-1, SSO-5]",
+                "fix 1: Settings tab (4) →",
+            ],
+        );
+    }
+}

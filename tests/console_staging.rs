@@ -83,6 +83,24 @@ fn discarding_leaves_the_world_as_it_was() {
     );
 }
 
+/// The console's cached rows (and Health findings) belong to one session: after a discard the real
+/// world's rows show even when its change count equals the scratch copy's.
+#[test]
+fn after_a_discard_the_lists_show_the_real_world() {
+    let mut h = H::new();
+    // one real change, then one staged change: both sessions have made one change
+    h.keys("3 i \"first.one@owl-industries.example\" enter");
+    stage_an_invitation(&mut h);
+    h.keys("V 3");
+    assert!(!h.invited());
+    let s = h.screen();
+    assert!(s.contains("first.one@"), "{s}");
+    assert!(
+        !s.contains("new.one@"),
+        "a discarded change still listed:\n{s}"
+    );
+}
+
 #[test]
 fn staged_changes_written_as_a_plan_parse_and_a_runbook_is_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -158,7 +176,7 @@ fn the_settings_tab_has_a_health_panel() {
     h.keys("4");
     let s = h.screen();
     assert!(s.contains("Health (0 finding(s)"), "{s}");
-    // Heron Logistics: its lone Owner is flagged, with the fix as plan lines
+    // Heron Logistics: its lone Owner is flagged, with the fix as keys and places
     let mut h = H {
         app: {
             let w = tworg::persist::demo_world();
@@ -175,8 +193,59 @@ fn the_settings_tab_has_a_health_panel() {
     h.keys("4");
     let s = h.screen();
     assert!(s.contains("Health (1 finding(s)"), "{s}");
+    // the fix said the console's way: where to go and which key to press, no command line
+    assert!(!s.contains("tworg "), "{s}");
+    assert!(s.contains("Users tab (3) → i invite"), "{s}");
+}
+
+/// The Health panel lints once per change: a frame without a change draws the cached findings;
+/// a change, an undo and a redo each bring them up to date.
+#[test]
+fn the_health_panel_lints_once_per_change() {
+    let mut h = H::new();
+    h.keys("4");
     assert!(
-        s.contains("fix: tworg user invite second.admin@heron-logistics.example"),
-        "{s}"
+        h.screen().contains("Health (0 finding(s))"),
+        "{}",
+        h.screen()
+    );
+    let cached = |h: &H| {
+        h.app
+            .cache
+            .health
+            .borrow()
+            .as_ref()
+            .map(|v| v.as_ptr() as usize)
+    };
+    // a change flags the account limit (4 of 5 used) ...
+    h.app.act(tworg::model::Action::Set(
+        tworg::model::action::Setting::AccountLimit(5),
+    ));
+    h.keys("esc");
+    assert!(
+        h.screen().contains("Health (1 finding(s))"),
+        "{}",
+        h.screen()
+    );
+    let first = cached(&h);
+    assert!(first.is_some(), "drawn from the cache");
+    h.keys("j k J K");
+    assert_eq!(
+        cached(&h),
+        first,
+        "no change: the same findings, not linted again"
+    );
+    // ... undo clears it, redo brings it back
+    h.keys("u");
+    assert!(
+        h.screen().contains("Health (0 finding(s))"),
+        "{}",
+        h.screen()
+    );
+    h.keys("ctrl-r");
+    assert!(
+        h.screen().contains("Health (1 finding(s))"),
+        "{}",
+        h.screen()
     );
 }

@@ -1229,6 +1229,111 @@ fn every_refusing_rule_has_a_case() {
     assert!(missing.is_empty(), "rules with no hint case: {missing:?}");
 }
 
+/// Owl Industries with much to flag (on top of the demo world, where only Heron Logistics' lone
+/// Owner is): SSO configured with a certificate about to expire and not enforced, a domain in its
+/// grace, an external Administrator, a full Trial parent, an account limit nearly reached, a
+/// deactivated owner of an account and HIPAA without a BAA.
+fn world_with_findings() -> World {
+    let mut w = demo();
+    let c = ctx_in(&w, OWL, OLIVIA);
+    let short = std::fs::read_to_string("tests/fixtures/short-lived-idp-cert.pem").unwrap();
+    let staging = acc(&w, "Owl Staging");
+    for a in [
+        Action::SsoConfigure {
+            entity_id: "https://idp.owl-industries.example".into(),
+            url: "https://idp.owl-industries.example/sso".into(),
+            cert_pem: short,
+            confirm_lockout: false,
+        },
+        Action::AdvanceClock { seconds: days(18) },
+        Action::UnpublishDns {
+            domain: "owl-industries.example".into(),
+        },
+        Action::AdvanceClock { seconds: days(2) },
+        Action::GrantAccess {
+            sid: staging.clone(),
+            user: EVE.into(),
+            roles: vec![AccountRole::Administrator],
+        },
+        Action::CreateSubaccount {
+            parent: staging,
+            name: Some("Staging EU".into()),
+        },
+        Action::Set(Setting::AccountLimit(6)),
+        Action::Deactivate {
+            user: SAM.into(),
+            confirm_lockout: false,
+        },
+    ] {
+        apply_ok(&mut w, &c, a);
+    }
+    // the BAA cannot be switched off while HIPAA accounts exist (ORG-9): a file could hold it
+    let owl = org_sid(&w, OWL);
+    w.orgs.get_mut(&owl).unwrap().settings.baa = false;
+    w
+}
+
+/// Issue 13 meets issue 15: the Health panel of the Settings tab says each finding's fix the
+/// console's way (the tab, the row and the key), never as a command line, at every size where it
+/// shows; and so do the findings' messages and hints.
+#[test]
+fn the_health_panel_shows_no_cli_syntax() {
+    use ratatui::{Terminal, backend::TestBackend};
+    use tworg::console::app::App;
+    use tworg::console::theme::Theme;
+    use tworg::session::Session;
+    let w = world_with_findings();
+    let owl_checks: std::collections::BTreeSet<_> = lint::lint_org(&w, &org_sid(&w, OWL))
+        .iter()
+        .map(|f| f.check)
+        .collect();
+    assert!(owl_checks.len() >= 8, "{owl_checks:?}");
+    let mut problems = Vec::new();
+    for f in lint::lint(&w) {
+        for text in [&f.message, &f.hint] {
+            if let Some(what) = cli_syntax(text) {
+                problems.push(format!("{:?}: the finding holds {what}: {text}", f.check));
+            }
+        }
+        for fix in &f.fixes {
+            let said = tworg::console::fixes::in_console(&w, fix);
+            if let Some(what) = cli_syntax(&said) {
+                problems.push(format!(
+                    "{:?}: the console's fix holds {what}: {said}",
+                    f.check
+                ));
+            }
+        }
+    }
+    for org in [HERON, OWL] {
+        let owner = w.owner_of_org(&org_sid(&w, org)).unwrap().email.clone();
+        for (width, height) in [(80, 24), (120, 35), (200, 50)] {
+            let mut app = App::new(
+                Session::new(w.clone(), None).shared(),
+                ctx_in(&w, org, &owner),
+                Theme::mono(),
+            );
+            app.handle_key(tworg::console::keys::parse_key("4").unwrap());
+            let mut term = Terminal::new(TestBackend::new(width, height)).unwrap();
+            term.draw(|f| app.render(f)).unwrap();
+            let screen = tworg::console::screen_text(term.backend());
+            if width >= 120 {
+                // the panel shows, with its findings and their first fix as a place and a key
+                assert!(
+                    screen.contains("Health (") && screen.contains(" tab ("),
+                    "{org} at {width}x{height}:\n{screen}"
+                );
+            }
+            if let Some(what) = cli_syntax(&screen) {
+                problems.push(format!(
+                    "{org} at {width}x{height}: the console shows {what}:\n{screen}"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn no_fix_entries_are_still_needed() {
     for (rule, why) in NO_FIX {
@@ -1261,6 +1366,10 @@ fn cli_syntax(text: &str) -> Option<&'static str> {
         "rules",
         "access",
         "demo",
+        "lint",
+        "runbook",
+        "oauth",
+        "serve",
     ];
     if let Some(i) = text.find("tworg ") {
         let next = text[i + 6..].split_whitespace().next().unwrap_or("");

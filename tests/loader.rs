@@ -196,7 +196,9 @@ fn bytes_that_are_not_utf8_are_reported_by_line_and_column() {
 
 #[test]
 fn an_unsupported_version_is_reported_by_line_and_column() {
-    let text = demo_text().replacen("version: 2,", "version: 99,", 1);
+    let current = format!("version: {},", tworg::model::WORLD_VERSION);
+    assert!(demo_text().contains(&current));
+    let text = demo_text().replacen(&current, "version: 99,", 1);
     let (line, col) = position(&text, "version", 0);
     let (err, _, _) = refused(text.as_bytes(), &[]);
     assert!(

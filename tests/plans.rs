@@ -140,9 +140,14 @@ fn lint_certificate_expiring() {
     ok(&mut w, &c, Action::AdvanceClock { seconds: days(20) });
     let list = found(&w, OWL, Check::CertificateExpiring);
     assert_eq!(list.len(), 1);
-    // a new certificate is a file from the IdP: the hint says what to run
+    // a new certificate is a file from the IdP: the hint says what to do, in words every face
+    // can show (no command line)
     assert!(list[0].fixes.is_empty());
-    assert!(list[0].hint.contains("sso configure"), "{}", list[0].hint);
+    assert!(
+        list[0].hint.contains("new certificate") && !list[0].hint.contains("--"),
+        "{}",
+        list[0].hint
+    );
     configure_sso(&mut w, DEMO_IDP_CERT);
     assert!(found(&w, OWL, Check::CertificateExpiring).is_empty());
 }
@@ -692,6 +697,51 @@ fn every_plan_line_parses_back_to_its_action() {
                 "{}: {why}",
                 a.name()
             ),
+        }
+    }
+}
+
+/// One renderer of actions as command lines (`tworg::plan`): the command a person types (the CLI's
+/// `fix:` lines) is the plan line where there is one; a credential or a file-reading command is
+/// still a command the CLI knows (run by itself, the file a placeholder); only SCIM provisioning
+/// and what the command line cannot say have no line, and the CLI says them in prose.
+#[test]
+fn every_typed_line_is_a_command_the_cli_knows() {
+    use clap::Parser;
+    for a in one_of_each() {
+        let fix = Fix {
+            action: a.clone(),
+            by: Some("sam.standard@owl-industries.example".into()),
+        };
+        let said = tworg::cli::fixes::command_line(&fix);
+        match (tworg::plan::command(&a), tworg::plan::typed(&a)) {
+            (Ok(plan), Ok(typed)) => {
+                assert_eq!(plan, typed);
+                assert_eq!(
+                    said,
+                    format!("tworg {plan} --as sam.standard@owl-industries.example")
+                );
+            }
+            (Err(_), Ok(typed)) => {
+                let words = shlex::split(&said).expect("one shell line");
+                tworg::cli::args::Cli::try_parse_from(&words)
+                    .unwrap_or_else(|e| panic!("{said}: {e}"));
+                assert!(said.starts_with(&format!("tworg {typed}")), "{said}");
+            }
+            (Err(_), Err(_)) => {
+                assert!(
+                    matches!(
+                        a,
+                        Action::ScimCreateUser { .. }
+                            | Action::ScimReplaceUser { .. }
+                            | Action::ScimDeleteUser { .. }
+                    ),
+                    "{}",
+                    a.name()
+                );
+                assert_eq!(said, fix.describe());
+            }
+            (Ok(_), Err(_)) => unreachable!("a plan line is typed as it is"),
         }
     }
 }

@@ -21,7 +21,7 @@ use super::theme::Theme;
 use super::view::{self, AccRow, Rows, SettingRow, UserRow};
 use crate::model::action::Setting;
 use crate::model::{
-    Action, Actor, Ctx, MemberStatus, OrgRole, Outcome, Refusal, Sid, SignupSetting, World,
+    Action, Actor, Ctx, MemberStatus, OrgRole, Outcome, Refusal, Sid, SidKind, SignupSetting, World,
 };
 use crate::persist::journal::RestoreVerb;
 use crate::session::{ApplyError, Session, SharedSession};
@@ -133,9 +133,22 @@ pub struct Cache {
     /// The zoomed account detail's "who can" lines, by account: asking the model for every
     /// administrator of a large org takes milliseconds, so it is asked once per change.
     pub who_can: std::cell::RefCell<Option<(Sid, Vec<String>)>>,
+    /// The Health panel's findings, each with its fixes in the console's words: linting an org
+    /// of 100,000 users takes tens of milliseconds, so it is done once per change (and only when
+    /// the panel is drawn), not once per frame.
+    pub health: std::cell::RefCell<Option<HealthFindings>>,
 }
 
+/// The lint findings of the org, each with its fixes said as tabs, rows and keys.
+pub type HealthFindings = Vec<(crate::model::lint::Finding, Vec<String>)>;
+
 impl Cache {
+    /// Forgets every row, so the next refresh rebuilds them: for a new session (staging swaps
+    /// the real one for a scratch copy and back), whose change count says nothing of the last.
+    pub fn invalidate(&mut self) {
+        self.generation = None;
+    }
+
     pub fn len(&self, tab: Tab) -> usize {
         match tab {
             Tab::Accounts => self.accounts.len(),
@@ -194,6 +207,8 @@ pub struct App {
     redo: Vec<(RedoPoint, String)>,
     /// The last action applied (the result's title, the row to select after a create).
     last_applied: Option<Action>,
+    /// A secret made for a form (an OAuth app's), until the change that uses it is made.
+    minted: Option<String>,
     /// An undo or redo waiting for its world to be rebuilt (the terminal console rebuilds on
     /// another thread so keys keep working; headless, it is rebuilt at once).
     pending: Option<PendingRestore>,
@@ -232,6 +247,7 @@ impl App {
             undo: Vec::new(),
             redo: Vec::new(),
             last_applied: None,
+            minted: None,
             pending: None,
             background_restore: false,
             token: Box::new(|| crate::target::random_token().unwrap_or_default()),
@@ -333,6 +349,7 @@ impl App {
             self.cache.settings = view::setting_rows(w, &self.ctx.org);
             self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
             self.cache.who_can = Default::default();
+            self.cache.health = Default::default();
             self.cache.generation = Some(s.generation());
             self.cache.sort = self.sort;
             self.cache.ctx = Some(self.ctx.clone());
@@ -676,6 +693,21 @@ impl App {
     fn finish(&mut self, out: Outcome) {
         self.set_status(StatusKind::Ok, out.message.clone());
         self.select_created(&out);
+        if let Some(secret) = self.minted.take()
+            && let Some((_, client)) = out.created.iter().find(|(k, _)| *k == SidKind::OAuthClient)
+        {
+            self.open(Modal::Message(Message {
+                title: "OAuth app — client secret shown once".into(),
+                lines: vec![
+                    "Copy these into the client that will call the organization's APIs now.".into(),
+                    "tworg keeps only the secret's hash and cannot show it again.".into(),
+                    String::new(),
+                    format!("client id      {client}"),
+                    format!("client secret  {secret}"),
+                ],
+                scroll: 0,
+            }));
+        }
         if let Some(secret) = &out.secret {
             self.open(Modal::Message(Message {
                 title: "SCIM bearer token — shown once".into(),
@@ -858,6 +890,8 @@ impl App {
         let Some(Modal::Form(f)) = self.modals.last() else {
             return;
         };
+        // a secret the form made when it opened (an OAuth app's): shown once if it is created
+        self.minted = f.spec.minted().map(str::to_string);
         let action = {
             let s = self.lock();
             f.spec.action(&f.fields, &s.world, &self.ctx)

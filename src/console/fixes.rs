@@ -83,6 +83,7 @@ fn place(w: &World, action: &Action) -> Option<(Tab, Option<String>, Cmd)> {
         SsoConfigure { .. } => setting(SettingRow::SsoProfile),
         SsoTest => setting(SettingRow::SsoTest),
         ScimEnable { .. } | ScimDisable => setting(SettingRow::Scim),
+        CreateOAuthApp { .. } | DeleteOAuthApp { .. } => setting(SettingRow::OAuthApps),
         Set(s) => setting(match s {
             Setting::AccountLimit(_) => SettingRow::AccountLimit,
             Setting::SubaccountLimit(_) => SettingRow::SubaccountLimit,
@@ -97,12 +98,10 @@ fn place(w: &World, action: &Action) -> Option<(Tab, Option<String>, Cmd)> {
                 return Some((Tab::Domains, Some(domain.clone()), Cmd::DomMulti));
             }
         }),
-        // provisioning is the IdP's; credentials are minted where their secret can be shown once
+        // provisioning is the IdP's; an account's credentials are minted by the CLI, by themselves
         ScimCreateUser { .. }
         | ScimReplaceUser { .. }
         | ScimDeleteUser { .. }
-        | CreateOAuthApp { .. }
-        | DeleteOAuthApp { .. }
         | SetAuthToken { .. }
         | CreateApiKey { .. } => return None,
     })

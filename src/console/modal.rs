@@ -263,6 +263,8 @@ pub enum PickThen {
     AddAccount(bool),
     /// Unassign the chosen role assignment (`IY`) of this user (email).
     Unassign(String),
+    /// Delete the chosen OAuth app (`OQ`), or create one (empty key).
+    OAuthApp,
 }
 
 /// A filterable list to choose from (members, orgs, …). Items are `(label, key)`.

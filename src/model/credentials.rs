@@ -103,12 +103,8 @@ impl World {
     ) -> ActionResult<Outcome> {
         self.require_admin(ctx, "create OAuth apps")?;
         check_hash(secret_sha256)?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 64 {
-            return Err(ActionError::Invalid(
-                "an OAuth app's name is 1 to 64 characters".into(),
-            ));
-        }
+        let name = checked_name(name)?;
+        let name = name.as_str();
         let sid = self.new_sid(SidKind::OAuthClient);
         let created_by = self.actor_label(&ctx.actor);
         self.credentials.oauth_apps.insert(
@@ -196,11 +192,7 @@ impl World {
         self.require_account_op(ctx, account, AccountOp::Credentials)?;
         self.refuse_closed(account, "manage the credentials of")?;
         let account_sid = account.sid.clone();
-        let name = name
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .unwrap_or("API key")
-            .to_string();
+        let name = checked_name(name.filter(|n| !n.trim().is_empty()).unwrap_or("API key"))?;
         let sid = self.new_sid(SidKind::ApiKey);
         self.credentials.api_keys.insert(
             sid.clone(),
@@ -246,5 +238,14 @@ impl Actor {
             Actor::Account(a) => Some(a),
             _ => None,
         }
+    }
+}
+
+/// A credential's name as the validation layer accepts it (no control or invisible characters,
+/// 1 to 64 characters), trimmed.
+fn checked_name(name: &str) -> ActionResult<String> {
+    match super::validate::text_problem(super::validate::CREDENTIAL_NAME, name) {
+        Some(problem) => Err(ActionError::Invalid(problem)),
+        None => Ok(name.trim().to_string()),
     }
 }

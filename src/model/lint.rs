@@ -417,7 +417,7 @@ fn certificate_expiring(l: &mut Lint) {
         message,
         vec![],
         format!(
-            "get a new certificate from the IdP, then: sso configure --entity-id {} --url {} --cert NEW.pem, and sso test",
+            "get a new certificate from the IdP, configure SSO again with it (entity ID {}, sign-in URL {}), then test the connection",
             p.entity_id, p.sign_in_url
         ),
     );
@@ -636,7 +636,7 @@ fn built_in_roles(l: &mut Lint) {
                     .take(excess)
                     .map(|s| Action::UnassignRole { sid: s.to_string() })
                     .collect(),
-                "review the assignments; the plan lines remove the last ones by SID".into(),
+                "review the assignments; the fixes unassign the ones with the highest SIDs".into(),
             );
         }
     }

@@ -65,6 +65,13 @@ pub const ORG_NAME: Field = Field {
     max: 64,
 };
 
+/// A credential's friendly name: an OAuth app's or an API key's.
+pub const CREDENTIAL_NAME: Field = Field {
+    label: "the credential's name",
+    min: 1,
+    max: 64,
+};
+
 /// A character that must not be in a name: a control character (C0, C1, DEL, line breaks,
 /// tab) or an invisible one (zero-width, bidi marks, overrides and isolates).
 pub fn is_forbidden(c: char) -> bool {
@@ -205,6 +212,13 @@ impl World {
                     ),
                     a.sid.as_str(),
                 ));
+            }
+        }
+        let c = &self.credentials;
+        let names = c.oauth_apps.iter().map(|(sid, a)| (sid, &a.name));
+        for (sid, name) in names.chain(c.api_keys.iter().map(|(sid, k)| (sid, &k.name))) {
+            if let Some(p) = text_problem(CREDENTIAL_NAME, name) {
+                return Err(at(format!("credential {sid}: {p}"), sid.as_str()));
             }
         }
         for o in self.orgs.values() {

@@ -20,16 +20,19 @@ pub fn unauthorized(detail: &str) -> ScimError {
 }
 
 /// Checks the request's token against the org (through the model's constant-time compare).
-pub fn check(headers: &HeaderMap, matches: impl FnOnce(&str) -> bool) -> Result<(), ScimError> {
+/// The bearer token's holder, as `holder` finds it (`None`: no such token here).
+pub fn check<A>(
+    headers: &HeaderMap,
+    holder: impl FnOnce(&str) -> Option<A>,
+) -> Result<A, ScimError> {
     match bearer(headers) {
         None => Err(unauthorized(
             "SCIM-1: a bearer token is required (Authorization: Bearer TOKEN)",
         )),
         Some(t) if t.len() > 512 => Err(unauthorized("SCIM-1: the bearer token is not valid")),
-        Some(t) if matches(t) => Ok(()),
-        Some(_) => Err(unauthorized(
-            "SCIM-1: the bearer token is not valid for this organization",
-        )),
+        Some(t) => holder(t).ok_or_else(|| {
+            unauthorized("SCIM-1: the bearer token is not valid for this organization")
+        }),
     }
 }
 

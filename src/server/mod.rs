@@ -1,7 +1,9 @@
 //! The SCIM 2.0 server: Users only, at `http://ADDR/Organizations/{OrgSid}/scim` (Twilio's path
 //! shape; `/scim/v2` is an alias). Protocol only — JSON shapes, filters, PATCH paths, ETags,
 //! status codes; every change is a model [`Action`](crate::model::Action) applied through the
-//! shared [`Session`], so it is checked by the rules, audited as `scim-token` and saved at once.
+//! shared [`Session`], so it is checked by the rules, audited as `scim-token` (or as the OAuth
+//! app whose token was shown, under `tworg serve`, which adds Twilio's REST faces: [`rest`]) and
+//! journalled before the answer.
 //!
 //! The server runs on its own tokio runtime in its own thread ([`spawn`]), so the synchronous
 //! console can run it too: both share one `Arc<Mutex<Session>>`, which the server locks only
@@ -317,21 +319,23 @@ async fn route(
         rest.remove(0);
     }
     // authenticate before saying anything about the organization's resources
-    let token_ok = {
+    // the SCIM token, or (under `tworg serve`) an OAuth app's access token: the changes are
+    // audited as made by whichever was shown
+    let actor = {
         let headers = headers.clone();
         let org = st.org().clone();
         let rest = st.inner.rest.clone();
         st.with_session(move |s| {
             auth::check(&headers, |t| {
-                s.world.scim_token_matches(&org, t)
-                    || rest
-                        .as_ref()
-                        .is_some_and(|r| rest::bearer_app(r, &s.world, &org, t).is_some())
+                if s.world.scim_token_matches(&org, t) {
+                    return Some(crate::model::Actor::ScimToken);
+                }
+                let r = rest.as_ref()?;
+                rest::bearer_app(r, &s.world, &org, t).map(crate::model::Actor::OAuthApp)
             })
         })
         .await
-    };
-    token_ok?;
+    }?;
     if let Some(c) = conn {
         // this connection has shown the token: it keeps its slot under pressure
         c.0.authenticated.store(true, Ordering::Relaxed);
@@ -394,7 +398,7 @@ async fn route(
         },
         ["users"] => match method {
             Method::GET => users::list(&st, &base, uri.query()).await,
-            Method::POST => users::create(&st, &base, &headers, body).await,
+            Method::POST => users::create(&st, &actor, &base, &headers, body).await,
             _ => Ok(method_not_allowed("GET, POST")),
         },
         ["users", ".search"] => match method {
@@ -405,9 +409,9 @@ async fn route(
             let id = rest[1].to_string();
             match method {
                 Method::GET => users::get(&st, &base, &id, uri.query(), &headers).await,
-                Method::PUT => users::replace(&st, &base, &id, &headers, body).await,
-                Method::PATCH => users::patch(&st, &base, &id, &headers, body).await,
-                Method::DELETE => users::delete(&st, &id, &headers).await,
+                Method::PUT => users::replace(&st, &actor, &base, &id, &headers, body).await,
+                Method::PATCH => users::patch(&st, &actor, &base, &id, &headers, body).await,
+                Method::DELETE => users::delete(&st, &actor, &id, &headers).await,
                 _ => Ok(method_not_allowed("GET, PUT, PATCH, DELETE")),
             }
         }
@@ -817,6 +821,16 @@ pub fn serve_cli(
             "tworg scim: Twilio's userName/domain rules are OFF for this org (scim-twilio-rules off)"
         );
     }
+    run_until_stopped("tworg scim", handle, &session)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then stops the server and, on a clean stop, folds the
+/// journal into the snapshot. `who` names the command in the stop message.
+pub fn run_until_stopped(
+    who: &str,
+    handle: ServerHandle,
+    session: &SharedSession,
+) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -828,9 +842,8 @@ pub fn serve_cli(
         }
         anyhow::Ok(())
     })?;
-    eprintln!("tworg scim: stopping");
+    eprintln!("{who}: stopping");
     handle.shutdown();
-    // a clean stop folds the journal into the snapshot
     session
         .lock()
         .unwrap_or_else(|p| p.into_inner())

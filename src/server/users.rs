@@ -14,10 +14,12 @@ use super::filter::{self, Filter, KeyAttr};
 use super::json::{self, LIST_URN, Projection, ScimError};
 use super::{AppState, BODY_TIMEOUT, MAX_BODY, MAX_RESULTS, patch};
 
-fn scim_ctx(org: &Sid) -> Ctx {
+/// Who a SCIM change is made by: the org's SCIM token, or the OAuth app whose token was shown
+/// (`tworg serve`); the audit names it.
+fn scim_ctx(org: &Sid, actor: &Actor) -> Ctx {
     Ctx {
         org: org.clone(),
-        actor: Actor::ScimToken,
+        actor: actor.clone(),
     }
 }
 
@@ -390,7 +392,7 @@ pub async fn get(
 /// PUT and PATCH end alike: one replace through the model, then the user as it is now.
 fn replace_and_render(
     s: &mut Session,
-    org: &Sid,
+    ctx: &Ctx,
     sid: &Sid,
     data: crate::model::scim::ScimUserData,
     patch: bool,
@@ -401,7 +403,7 @@ fn replace_and_render(
         user: data,
         patch,
     };
-    let pending = apply(s, org, &action)?;
+    let pending = apply(s, ctx, &action)?;
     let u = s.world.user(sid).map_err(|e| json::from_action_error(&e))?;
     Ok((rendered(&s.world, u, base), pending))
 }
@@ -416,8 +418,8 @@ fn rendered(world: &World, user: &User, base: &str) -> (Value, String) {
 
 /// Applies a change and appends it to the journal; the caller answers only after waiting on the
 /// returned [`Pending`] outside the session's lock ([`AppState::change_session`]).
-fn apply(s: &mut Session, org: &Sid, action: &Action) -> Result<Pending, ScimError> {
-    s.apply_pending(&scim_ctx(org), action)
+fn apply(s: &mut Session, ctx: &Ctx, action: &Action) -> Result<Pending, ScimError> {
+    s.apply_pending(ctx, action)
         .map(|(_, pending)| pending)
         .map_err(|e| json::from_apply_error(&e))
 }
@@ -425,25 +427,26 @@ fn apply(s: &mut Session, org: &Sid, action: &Action) -> Result<Pending, ScimErr
 /// [`apply`], with what the action did.
 fn apply_outcome(
     s: &mut Session,
-    org: &Sid,
+    ctx: &Ctx,
     action: &Action,
 ) -> Result<(crate::model::Outcome, Pending), ScimError> {
-    s.apply_pending(&scim_ctx(org), action)
+    s.apply_pending(ctx, action)
         .map_err(|e| json::from_apply_error(&e))
 }
 
 pub async fn create(
     st: &AppState,
+    actor: &Actor,
     base: &str,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, ScimError> {
     let body = read_json(headers, body).await?;
     let data = json::parse_user(&body)?;
-    let (org, base2) = (st.org().clone(), base.to_string());
+    let (ctx, base2) = (scim_ctx(st.org(), actor), base.to_string());
     let (resource, etag) = st
         .change_session(move |s| {
-            let (out, pending) = apply_outcome(s, &org, &Action::ScimCreateUser { user: data })?;
+            let (out, pending) = apply_outcome(s, &ctx, &Action::ScimCreateUser { user: data })?;
             let sid = out
                 .created
                 .last()
@@ -467,17 +470,19 @@ pub async fn create(
 
 pub async fn replace(
     st: &AppState,
+    actor: &Actor,
     base: &str,
     id: &str,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, ScimError> {
     let data = json::parse_user(&read_json(headers, body).await?)?;
-    update(st, base, id, headers, false, move |_| Ok(data)).await
+    update(st, actor, base, id, headers, false, move |_| Ok(data)).await
 }
 
 pub async fn patch(
     st: &AppState,
+    actor: &Actor,
     base: &str,
     id: &str,
     headers: &HeaderMap,
@@ -485,7 +490,7 @@ pub async fn patch(
 ) -> Result<Response, ScimError> {
     let body = read_json(headers, body).await?;
     // The operations apply to the user as SCIM shows it, then the result replaces the user.
-    update(st, base, id, headers, true, move |mut resource| {
+    update(st, actor, base, id, headers, true, move |mut resource| {
         patch::apply(&mut resource, &body)?;
         json::parse_user(&resource)
     })
@@ -496,34 +501,42 @@ pub async fn patch(
 /// resource, replace it through the model under one lock, answer with the user as it is now.
 async fn update(
     st: &AppState,
+    actor: &Actor,
     base: &str,
     id: &str,
     headers: &HeaderMap,
     patch: bool,
     make: impl FnOnce(Value) -> Result<crate::model::scim::ScimUserData, ScimError> + Send + 'static,
 ) -> Result<Response, ScimError> {
-    let (org, id, base, hdrs) = (
-        st.org().clone(),
+    let (ctx, id, base, hdrs) = (
+        scim_ctx(st.org(), actor),
         id.to_string(),
         base.to_string(),
         headers.clone(),
     );
     let (resource, etag) = st
         .change_session(move |s| {
-            let u = user_for_update(&s.world, &org, &id, &hdrs)?;
+            let u = user_for_update(&s.world, &ctx.org, &id, &hdrs)?;
             let sid = u.sid.clone();
             let data = make(json::user_resource(&s.world, u, &base))?;
-            replace_and_render(s, &org, &sid, data, patch, &base)
+            replace_and_render(s, &ctx, &sid, data, patch, &base)
         })
         .await?;
     Ok(user_response(StatusCode::OK, resource, &etag))
 }
 
-pub async fn delete(st: &AppState, id: &str, headers: &HeaderMap) -> Result<Response, ScimError> {
-    let (org, id, hdrs) = (st.org().clone(), id.to_string(), headers.clone());
+pub async fn delete(
+    st: &AppState,
+    actor: &Actor,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<Response, ScimError> {
+    let (ctx, id, hdrs) = (scim_ctx(st.org(), actor), id.to_string(), headers.clone());
     st.change_session(move |s| {
-        let sid = user_for_update(&s.world, &org, &id, &hdrs)?.sid.to_string();
-        let pending = apply(s, &org, &Action::ScimDeleteUser { id: sid })?;
+        let sid = user_for_update(&s.world, &ctx.org, &id, &hdrs)?
+            .sid
+            .to_string();
+        let pending = apply(s, &ctx, &Action::ScimDeleteUser { id: sid })?;
         Ok(((), pending))
     })
     .await?;

@@ -83,6 +83,7 @@ impl App {
         let world = self.lock().world.clone();
         let scratch = Session::new(world.clone(), None).shared();
         let real = std::mem::replace(&mut self.session, scratch);
+        self.cache.invalidate();
         let label = std::mem::replace(
             &mut self.file_label,
             "STAGING: changes go to a scratch copy (Z lists them, F applies, V discards)".into(),
@@ -103,6 +104,7 @@ impl App {
     fn unstage(&mut self) -> Option<Staged> {
         let mut s = self.handover.staging.take()?;
         self.session = s.real.clone();
+        self.cache.invalidate();
         self.file_label = std::mem::take(&mut s.real_label);
         self.undo.clear();
         self.redo.clear();

@@ -100,6 +100,22 @@ impl App {
                 self.close_modal();
                 self.confirm_unassign(&email, key);
             }
+            PickThen::OAuthApp if key.is_empty() => {
+                self.close_modal();
+                let secret = (self.token)();
+                self.open_form(forms::settings::CreateOAuthApp { secret });
+            }
+            PickThen::OAuthApp => {
+                self.close_modal();
+                self.confirm(
+                    "Delete the OAuth app",
+                    vec![format!(
+                        "Delete the OAuth app {key}? Its tokens stop working."
+                    )],
+                    Action::DeleteOAuthApp { sid: key },
+                    true,
+                );
+            }
             PickThen::Exempt => {
                 let exempt = self
                     .lock()

@@ -9,8 +9,8 @@
 //!
 //! Families: [`accounts`] (create, import and link, rename, close, subaccount, grant),
 //! [`domains`] (add, sign-up setting, enforce SSO), [`users`] (invite, org role, CSV import,
-//! sign-up, SSO un-exemption, role assignment), [`settings`] (the organization's settings, the
-//! clock and the simulated world outside it), [`merge`] (merging an organization in).
+//! sign-up, SSO un-exemption, role assignment), [`settings`] (the organization's settings, OAuth
+//! apps, the clock and the simulated world outside it), [`merge`] (merging an organization in).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -53,6 +53,10 @@ pub trait FormSpec: fmt::Debug + Send + Sync + Sized + 'static {
     /// Brings fields that depend on others up to date after an edit (the choices of one
     /// field following another's value).
     fn sync(&self, _fields: &mut [Field], _w: &World) {}
+    /// A secret the form made when it opened (an OAuth app's), shown once after its change.
+    fn minted(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A [`FormSpec`] with its input type erased, as a [`Form`] keeps it.
@@ -60,6 +64,7 @@ pub trait AnyForm: fmt::Debug + Send + Sync {
     fn action(&self, fields: &[Field], w: &World, ctx: &Ctx) -> Result<Action, Problem>;
     fn preview(&self, fields: &[Field], w: &World, ctx: &Ctx) -> Vec<String>;
     fn sync(&self, fields: &mut [Field], w: &World);
+    fn minted(&self) -> Option<&str>;
 }
 
 impl<F: FormSpec> AnyForm for F {
@@ -71,6 +76,9 @@ impl<F: FormSpec> AnyForm for F {
     }
     fn sync(&self, fields: &mut [Field], w: &World) {
         FormSpec::sync(self, fields, w)
+    }
+    fn minted(&self) -> Option<&str> {
+        FormSpec::minted(self)
     }
 }
 

@@ -1,5 +1,5 @@
 //! The Settings tab's forms: the organization's name, its numeric settings, the SSO profile,
-//! the world clock, and the simulated world outside every organization (a user, an account).
+//! an OAuth app, the world clock, and the simulated world outside every organization (a user, an account).
 
 use super::users::{Person, person_fields, read_person};
 use super::{Choice, FormSpec, Pick, Text, Values};
@@ -258,5 +258,40 @@ impl FormSpec for WorldAccount {
             owner: a.owner,
             full: a.kind == AccountType::Full,
         })
+    }
+}
+
+/// An OAuth app (client credentials); its secret is made when the form opens and shown once
+/// when the app is created: the model keeps only its hash.
+#[derive(Debug)]
+pub struct CreateOAuthApp {
+    pub secret: String,
+}
+
+impl FormSpec for CreateOAuthApp {
+    type Input = String;
+    fn title(&self) -> String {
+        "Create an OAuth app (client credentials)".into()
+    }
+    fn intro(&self) -> Vec<String> {
+        vec![
+            "Its client ID (OQ…) and secret are shown once; tworg keeps only a hash of the secret."
+                .into(),
+        ]
+    }
+    fn fields(&self, _: &World) -> Vec<Field> {
+        vec![NAME.field("", "1-64 characters, e.g. Provisioning bot")]
+    }
+    fn read(&self, v: &Values) -> String {
+        v.text(NAME)
+    }
+    fn action(&self, name: String, _: &World, _: &Ctx) -> Result<Action, Problem> {
+        Ok(Action::CreateOAuthApp {
+            name,
+            secret_sha256: crate::model::credentials::secret_hash(&self.secret),
+        })
+    }
+    fn minted(&self) -> Option<&str> {
+        Some(&self.secret)
     }
 }

@@ -116,6 +116,10 @@ fn value(w: &World, org: &Org, r: &SettingRow) -> String {
             }
         }
         SettingRow::ScimTwilioRules => on(org.scim.twilio_rules),
+        SettingRow::OAuthApps => match w.oauth_apps_of(&org.sid).len() {
+            1 => "1 app".into(),
+            n => format!("{n} apps"),
+        },
         SettingRow::Merge => "pick a candidate…".into(),
         SettingRow::Clock => format_time(w.clock),
         SettingRow::Audit => format!(
@@ -172,6 +176,15 @@ fn explain(w: &World, org: &Org, r: &SettingRow) -> Vec<String> {
             "Enabling makes a bearer token, shown once and stored only as a hash (SCIM-1). Enter again disables.".into(),
         ],
         SettingRow::ScimTwilioRules => vec!["userName must be the primary email on a verified domain (SCIM-2).".into()],
+        SettingRow::OAuthApps => {
+            let mut v = vec![
+                "Client-credentials apps for the organization's APIs (Organizations, SCIM, role assignments); the secret is shown once and only its hash is kept. Enter creates one or deletes one.".to_string(),
+            ];
+            v.extend(w.oauth_apps_of(&org.sid).into_iter().map(|(sid, a)| {
+                format!("{}  {sid}  created {} by {}", a.name, format_time(a.created_at), a.created_by)
+            }));
+            v
+        }
         SettingRow::Merge => vec![
             "Merge a Candidate organization into this one, Twilio's two ways: by invitation (its Owner is invited and the merge happens when they accept, MRG-5) or by import (at once, with Import Users, MRG-6). The dialog lists each requirement (MRG-1, MRG-2), what moves and which roles change (MRG-3).".into(),
         ],

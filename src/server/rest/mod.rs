@@ -187,8 +187,12 @@ pub async fn route(
                 _ => Err(method_not_allowed()),
             }
         }
-        [o, org, "RoleAssignments"] if o.eq_ignore_ascii_case("Organizations") => {
-            let (org, actor) = org_actor(st, headers, &cfg, Some(org)).await?;
+        // `/Organizations/{OR}/RoleAssignments`, or `/v2/…` with the org taken from the token
+        [o, org, "RoleAssignments"]
+            if o.eq_ignore_ascii_case("Organizations") || [*o, *org] == ["v2", "Organizations"] =>
+        {
+            let path_org = (*o != "v2").then_some(*org);
+            let (org, actor) = org_actor(st, headers, &cfg, path_org).await?;
             role_assignments(
                 st,
                 &cfg,
@@ -202,27 +206,11 @@ pub async fn route(
             )
             .await
         }
-        ["v2", "Organizations", "RoleAssignments"] => {
-            let (org, actor) = org_actor(st, headers, &cfg, None).await?;
-            role_assignments(
-                st,
-                &cfg,
-                &org,
-                actor,
-                method,
-                uri.path(),
-                &query,
-                headers,
-                body,
-            )
-            .await
-        }
-        [o, org, "RoleAssignments", iy] if o.eq_ignore_ascii_case("Organizations") => {
-            let (org, actor) = org_actor(st, headers, &cfg, Some(org)).await?;
-            role_assignment_delete(st, &org, actor, method, iy).await
-        }
-        ["v2", "Organizations", "RoleAssignments", iy] => {
-            let (org, actor) = org_actor(st, headers, &cfg, None).await?;
+        [o, org, "RoleAssignments", iy]
+            if o.eq_ignore_ascii_case("Organizations") || [*o, *org] == ["v2", "Organizations"] =>
+        {
+            let path_org = (*o != "v2").then_some(*org);
+            let (org, actor) = org_actor(st, headers, &cfg, path_org).await?;
             role_assignment_delete(st, &org, actor, method, iy).await
         }
         _ => return Ok(Err(body)),
@@ -1094,23 +1082,5 @@ pub fn serve_cli(
         org.sid,
         org.sid
     );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r?,
-            _ = term.recv() => {}
-        }
-        anyhow::Ok(())
-    })?;
-    eprintln!("tworg serve: stopping");
-    handle.shutdown();
-    session
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .flush()
-        .map_err(|e| anyhow::anyhow!("the world could not be compacted: {e}"))?;
-    Ok(())
+    super::run_until_stopped("tworg serve", handle, &session)
 }

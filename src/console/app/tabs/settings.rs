@@ -142,6 +142,21 @@ impl App {
                     }));
                 }
             }
+            SettingRow::OAuthApps => {
+                let mut items = vec![("+ create an OAuth app…".to_string(), String::new())];
+                items.extend(
+                    self.lock()
+                        .world
+                        .oauth_apps_of(&self.ctx.org)
+                        .into_iter()
+                        .map(|(sid, a)| (format!("delete {}  {sid}", a.name), sid.to_string())),
+                );
+                self.open(Modal::Picker(Picker::new(
+                    "Organization API access: create an OAuth app, or pick one to delete",
+                    items,
+                    PickThen::OAuthApp,
+                )));
+            }
             SettingRow::Merge => {
                 let items = {
                     let s = self.lock();
