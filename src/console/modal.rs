@@ -82,7 +82,8 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn text(label: &'static str, value: &str, hint: &'static str) -> Field {
+    /// Made through a form's typed key ([`Text`](super::forms::Text)).
+    pub(in crate::console) fn text(label: &'static str, value: &str, hint: &'static str) -> Field {
         Field {
             label,
             input: Input::new(value.to_string()),
@@ -92,8 +93,9 @@ impl Field {
             find: String::new(),
         }
     }
-    /// A choice among values made at run time (accounts, roles).
-    pub fn options(
+    /// A choice; made through a form's typed key ([`Pick`](super::forms::Pick),
+    /// [`Options`](super::forms::Options)).
+    pub(in crate::console) fn options(
         label: &'static str,
         choices: Vec<(String, String)>,
         choice: usize,

@@ -1,6 +1,6 @@
-//! What each tab's keys do: open the form, confirmation or picker for the selected row, or
-//! apply at once when nothing is destructive. Only parsing and wording here; the rules are the
-//! model's.
+//! What each tab's keys do: open the form (`console/forms`), confirmation or picker for the
+//! selected row, or apply at once when nothing is destructive. Only wording here; the rules are
+//! the model's.
 
 use super::*;
 

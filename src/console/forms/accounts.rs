@@ -1,30 +1,16 @@
 //! The Accounts tab's forms: create, import or link by SID, rename, close, subaccount, grant.
 
-use super::{Choice, FormSpec, Pick, Text, Values};
+use super::{FormSpec, Pick, Text, Values};
 use crate::console::modal::{Field, Problem};
 use crate::model::{AccountRole, Action, Ctx, Sid, SidKind, World};
 
 const NAME: Text = Text("Name");
 
-/// What a new account is used for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Usage {
-    Twilio,
-    Flex,
-}
-
-impl Choice for Usage {
-    fn label(self) -> &'static str {
-        match self {
-            Usage::Twilio => "Twilio",
-            Usage::Flex => "Flex",
-        }
-    }
-    fn key(self) -> &'static str {
-        match self {
-            Usage::Twilio => "twilio",
-            Usage::Flex => "flex",
-        }
+choice! {
+    /// What a new account is used for.
+    pub enum Usage {
+        Twilio => ("Twilio", "twilio"),
+        Flex => ("Flex", "flex"),
     }
 }
 
@@ -39,7 +25,7 @@ pub struct NewAccount {
 }
 
 impl CreateAccount {
-    const USAGE: Pick<Usage> = Pick::new("Usage", &[Usage::Twilio, Usage::Flex]);
+    const USAGE: Pick<Usage> = Pick::new("Usage", Usage::ALL);
     const OWNER: Text = Text("Owner");
 }
 

@@ -2,29 +2,15 @@
 //! (MRG-5) or at once by import (MRG-6), previewed as it is filled in. Which route is allowed is
 //! the model's call.
 
-use super::{Choice, FormSpec, Pick, Text, Values};
+use super::{FormSpec, Pick, Text, Values};
 use crate::console::modal::{Field, Problem};
 use crate::model::{Action, ActionError, Ctx, OrgRole, World};
 
-/// How the Candidate comes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    Invitation,
-    Import,
-}
-
-impl Choice for Route {
-    fn label(self) -> &'static str {
-        match self {
-            Route::Invitation => "by invitation",
-            Route::Import => "by import",
-        }
-    }
-    fn key(self) -> &'static str {
-        match self {
-            Route::Invitation => "invitation",
-            Route::Import => "import",
-        }
+choice! {
+    /// How the Candidate comes in.
+    pub enum Route {
+        Invitation => ("by invitation", "invitation"),
+        Import => ("by import", "import"),
     }
 }
 
@@ -43,7 +29,7 @@ pub struct MergeInput {
 }
 
 impl Merge {
-    const ROUTE: Pick<Route> = Pick::new("Route", &[Route::Invitation, Route::Import]);
+    const ROUTE: Pick<Route> = Pick::new("Route", Route::ALL);
     const ROLE: Pick<OrgRole> =
         Pick::new("Owner's role", &[OrgRole::Standard, OrgRole::Administrator]);
     const CONFIRM: Text = Text("Type its name");

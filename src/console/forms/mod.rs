@@ -19,6 +19,36 @@ use std::sync::Arc;
 use super::modal::{Field, Form, Problem};
 use crate::model::{Action, Ctx, World};
 
+/// Declares a typed choice: an enum whose variants each say the label a form shows and the key
+/// its field keeps, with `ALL` in the order shown.
+macro_rules! choice {
+    ($(#[$m:meta])* $vis:vis enum $name:ident {
+        $($(#[$vm:meta])* $v:ident => ($label:literal, $key:literal)),+ $(,)?
+    }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis enum $name {
+            $($(#[$vm])* $v),+
+        }
+        impl $name {
+            /// Every choice, in the order shown.
+            pub const ALL: &[$name] = &[$($name::$v),+];
+        }
+        impl $crate::console::forms::Choice for $name {
+            fn label(self) -> &'static str {
+                match self {
+                    $($name::$v => $label),+
+                }
+            }
+            fn key(self) -> &'static str {
+                match self {
+                    $($name::$v => $key),+
+                }
+            }
+        }
+    };
+}
+
 pub mod accounts;
 pub mod domains;
 pub mod merge;
@@ -210,27 +240,15 @@ impl Values<'_> {
     }
 }
 
-/// `no` or `yes`: an explicit confirmation asked in a form (SSO-5's lock-out).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum YesNo {
-    No,
-    Yes,
-}
-
-impl Choice for YesNo {
-    fn label(self) -> &'static str {
-        self.key()
-    }
-    fn key(self) -> &'static str {
-        match self {
-            YesNo::No => "no",
-            YesNo::Yes => "yes",
-        }
+choice! {
+    /// `no` or `yes`: an explicit confirmation asked in a form (SSO-5's lock-out).
+    pub enum YesNo {
+        No => ("no", "no"),
+        Yes => ("yes", "yes"),
     }
 }
 
 impl YesNo {
-    pub const ALL: &[YesNo] = &[YesNo::No, YesNo::Yes];
     pub fn yes(self) -> bool {
         self == YesNo::Yes
     }

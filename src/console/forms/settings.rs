@@ -2,7 +2,7 @@
 //! an OAuth app, the world clock, and the simulated world outside every organization (a user, an account).
 
 use super::users::{Person, person_fields, read_person};
-use super::{Choice, FormSpec, Pick, Text, Values};
+use super::{FormSpec, Pick, Text, Values};
 use crate::console::modal::{Field, Problem};
 use crate::model::action::Setting;
 use crate::model::{Action, Ctx, World};
@@ -193,25 +193,11 @@ impl FormSpec for WorldUser {
     }
 }
 
-/// An account's type: Trial, or Full (upgraded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountType {
-    Trial,
-    Full,
-}
-
-impl Choice for AccountType {
-    fn label(self) -> &'static str {
-        match self {
-            AccountType::Trial => "Trial",
-            AccountType::Full => "Full",
-        }
-    }
-    fn key(self) -> &'static str {
-        match self {
-            AccountType::Trial => "trial",
-            AccountType::Full => "full",
-        }
+choice! {
+    /// An account's type: Trial, or Full (upgraded).
+    pub enum AccountType {
+        Trial => ("Trial", "trial"),
+        Full => ("Full", "full"),
     }
 }
 
@@ -227,7 +213,7 @@ pub struct OutsideAccount {
 
 impl WorldAccount {
     const OWNER: Text = Text("Owner");
-    const TYPE: Pick<AccountType> = Pick::new("Type", &[AccountType::Trial, AccountType::Full]);
+    const TYPE: Pick<AccountType> = Pick::new("Type", AccountType::ALL);
 }
 
 impl FormSpec for WorldAccount {
