@@ -1,8 +1,9 @@
 //! Forms as data. Each form is a struct (what it acts on: an account's SID, a user's email)
 //! implementing [`FormSpec`]: its title and fields, how the fields read back as a typed input
 //! (fields named by typed keys, choices as enums), the [`Action`] the input builds, and what the
-//! form previews while it is filled in. Adding a form is one struct in its family's file and
-//! the keymap entry that opens it; the modal ([`Form`]), its keys and its drawing are shared.
+//! form previews while it is filled in. Adding a form is one struct in its family's file, plus
+//! the keymap's row for its key and that command's arm in `app/tabs` (`self.open_form(…)` with
+//! the selected row); the modal ([`Form`]), its keys, submit and drawing are shared.
 //!
 //! A form only parses: whether the action is allowed is the model's answer when it is applied
 //! (a refusal is shown inside the form, everything typed kept).
