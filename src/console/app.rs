@@ -117,12 +117,17 @@ impl std::ops::IndexMut<Tab> for Lists {
     }
 }
 
-/// Rows of every tab, rebuilt when the world's generation or the context changes.
+/// Rows of the tabs, rebuilt when the world's generation or the context changes — each tab's
+/// only when it is shown: at 1,000,000 users the Users tab's sorted rows are a sizeable part of
+/// the first frame, which shows the Accounts tab.
 #[derive(Debug, Default)]
 pub struct Cache {
     generation: Option<u64>,
     sort: view::Sort,
     ctx: Option<Ctx>,
+    /// Which tabs' rows are up to date with (generation, sort, ctx); the others are rebuilt
+    /// when their tab is shown.
+    fresh: [bool; 4],
     pub accounts: Rows<AccRow>,
     pub users: Rows<UserRow>,
     pub domains: Rows<String>,
@@ -343,16 +348,24 @@ impl App {
             || self.cache.ctx.as_ref() != Some(&self.ctx)
             || self.cache.sort != self.sort
         {
-            self.cache.accounts = view::account_rows(w, &self.ctx, self.sort);
-            self.cache.users = view::user_rows(w, &self.ctx.org, self.sort);
-            self.cache.domains = view::domain_rows(w, &self.ctx.org);
-            self.cache.settings = view::setting_rows(w, &self.ctx.org);
-            self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
+            self.cache.fresh = [false; 4];
             self.cache.who_can = Default::default();
             self.cache.health = Default::default();
             self.cache.generation = Some(s.generation());
             self.cache.sort = self.sort;
             self.cache.ctx = Some(self.ctx.clone());
+        }
+        if !self.cache.fresh[self.tab.index()] {
+            match self.tab {
+                Tab::Accounts => self.cache.accounts = view::account_rows(w, &self.ctx, self.sort),
+                Tab::Users => {
+                    self.cache.users = view::user_rows(w, &self.ctx.org, self.sort);
+                    self.cache.user_accounts = view::user_account_counts(w, &self.ctx.org);
+                }
+                Tab::Domains => self.cache.domains = view::domain_rows(w, &self.ctx.org),
+                Tab::Settings => self.cache.settings = view::setting_rows(w, &self.ctx.org),
+            }
+            self.cache.fresh[self.tab.index()] = true;
         }
         drop(s);
         self.cache
@@ -367,7 +380,8 @@ impl App {
         self.cache
             .settings
             .set_filter(self.lists[Tab::Settings].filter.value());
-        for t in Tab::ALL {
+        // a tab not shown since the last change keeps its selection until it is rebuilt
+        for t in Tab::ALL.into_iter().filter(|t| self.cache.fresh[t.index()]) {
             let len = self.cache.len(t);
             let l = &mut self.lists[t];
             l.sel = l.sel.min(len.saturating_sub(1));
