@@ -146,6 +146,23 @@ impl AppState {
         .expect("a session task panicked")
     }
 
+    /// [`with_session`](Self::with_session) for a read that takes microseconds (checking a
+    /// token, fetching one user by id): done at once on this worker when the session is free,
+    /// saving the hand-off to the blocking pool that, with many changes in flight, made such a
+    /// read wait behind them; on the blocking pool as before when the session is busy.
+    pub async fn with_session_quick<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Session) -> T + Send + 'static,
+    ) -> T {
+        // the guard must be gone before the `.await` (a future holding it could not be sent)
+        let f = match self.inner.session.try_lock() {
+            Ok(mut guard) => return f(&mut guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return f(&mut p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => f,
+        };
+        self.with_session(f).await
+    }
+
     /// Runs a change `f` with the session locked, then — the lock released, so concurrent
     /// changes share one fsync and readers are not held — waits until it is on disk. Only then
     /// is the answer given: a change is never acknowledged before it is durable. If the wait
@@ -325,7 +342,7 @@ async fn route(
         let headers = headers.clone();
         let org = st.org().clone();
         let rest = st.inner.rest.clone();
-        st.with_session(move |s| {
+        st.with_session_quick(move |s| {
             auth::check(&headers, |t| {
                 if s.world.scim_token_matches(&org, t) {
                     return Some(crate::model::Actor::ScimToken);

@@ -364,7 +364,7 @@ pub async fn get(
     );
     let (org, id, base2) = (st.org().clone(), id.to_string(), base.to_string());
     let (resource, etag) = st
-        .with_session(move |s| {
+        .with_session_quick(move |s| {
             let u = s
                 .world
                 .scim_user(&org, &id)
