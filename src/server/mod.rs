@@ -171,6 +171,16 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Session) -> Result<(T, Pending), ScimError> + Send + 'static,
     ) -> Result<T, ScimError> {
+        self.change_durably(f, |e| json::from_apply_error(&e)).await
+    }
+
+    /// [`change_session`](Self::change_session) for any face's error type: `save_error` says a
+    /// failed save in that face's words (SCIM's error body, Twilio's REST error).
+    pub async fn change_durably<T: Send + 'static, E: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Session) -> Result<(T, Pending), E> + Send + 'static,
+        save_error: impl FnOnce(ApplyError) -> E + Send + 'static,
+    ) -> Result<T, E> {
         let inner = self.inner.clone();
         let permit = inner
             .change_gate
@@ -191,7 +201,7 @@ impl AppState {
                 Ok(()) => Ok(value),
                 Err(e) => {
                     lock().recover_if_failed();
-                    Err(json::from_apply_error(&ApplyError::Save(e)))
+                    Err(save_error(ApplyError::Save(e)))
                 }
             }
         })

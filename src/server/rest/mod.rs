@@ -671,43 +671,17 @@ async fn apply_durably<T: Send + 'static>(
     role_unknown: bool,
     view: impl FnOnce(&World, &crate::model::Outcome) -> T + Send + 'static,
 ) -> Result<(crate::model::Outcome, T), RestError> {
-    let inner = st.inner.clone();
-    let permit = inner
-        .change_gate
-        .clone()
-        .acquire_owned()
-        .await
-        .expect("the change gate is never closed");
-    tokio::task::spawn_blocking(move || {
-        let lock = || {
-            inner
-                .session
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-        };
-        let (out, value, pending) = {
-            let mut s = lock();
+    st.change_durably(
+        move |s| {
             let (out, pending) = s
                 .apply_pending(&ctx, &action)
                 .map_err(|e| RestError::from_apply(&e, family, role_unknown))?;
             let value = view(&s.world, &out);
-            (out, value, pending)
-        };
-        drop(permit);
-        match pending.wait() {
-            Ok(()) => Ok((out, value)),
-            Err(e) => {
-                lock().recover_if_failed();
-                Err(RestError::from_apply(
-                    &ApplyError::Save(e),
-                    family,
-                    role_unknown,
-                ))
-            }
-        }
-    })
+            Ok(((out, value), pending))
+        },
+        move |e| RestError::from_apply(&e, family, role_unknown),
+    )
     .await
-    .expect("a session task panicked")
 }
 
 async fn role_assignment_delete(
