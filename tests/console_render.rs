@@ -167,3 +167,16 @@ fn render_in_draws_the_console_into_an_area_and_nothing_outside_it() {
     cursor.y += 2;
     assert_eq!(big.backend_mut().get_cursor_position().unwrap(), cursor);
 }
+
+/// Each tab's rows are built when it is shown (the first frame does not sort every user): a tab
+/// chosen by a key has its rows before the next key, whether or not a frame was drawn between.
+#[test]
+fn a_chosen_tab_has_its_rows_before_any_frame() {
+    let mut app = App::demo();
+    for k in tworg::console::keys::parse_keys("3 j").unwrap() {
+        app.handle_key(k);
+    }
+    let users = app.lock().world.members(&app.ctx.org).count();
+    assert!(app.cache.users.len() >= users, "{}", app.cache.users.len());
+    assert!(app.selected_user().is_some());
+}

@@ -942,6 +942,8 @@ impl App {
     fn set_tab(&mut self, tab: Tab) {
         self.tab = tab;
         self.zoom = false;
+        // a tab's rows are built when it is shown: have them before the next key, drawn or not
+        self.refresh();
     }
 
     pub fn selected_account(&self) -> Option<Sid> {
