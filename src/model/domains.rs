@@ -46,13 +46,12 @@ pub fn validate_host(domain: &str) -> Result<(), String> {
     if domain.len() > 253 {
         return Err(format!("'{domain}' is longer than 253 characters"));
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    if !domain.contains('.') {
         return Err(format!(
             "'{domain}' needs at least two labels, such as corp.com"
         ));
     }
-    for label in &labels {
+    for label in domain.split('.') {
         let ok = !label.is_empty()
             && label.len() <= 63
             && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -62,8 +61,9 @@ pub fn validate_host(domain: &str) -> Result<(), String> {
             return Err(format!("'{label}' is not a valid label of a host name"));
         }
     }
-    if labels
-        .last()
+    if domain
+        .rsplit('.')
+        .next()
         .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
     {
         return Err(format!(

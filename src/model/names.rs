@@ -79,34 +79,36 @@ pub fn nfc_trimmed(s: &str) -> String {
 /// characters (zero-width spaces and joiners, bidi marks and controls, the soft hyphen,
 /// variation selectors, tags, fillers).
 pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c as u32,
-        0x00AD
-            | 0x034F
-            | 0x061C
-            | 0x0600..=0x0605
-            | 0x06DD
-            | 0x070F
-            | 0x0890..=0x0891
-            | 0x08E2
-            | 0x115F..=0x1160
-            | 0x17B4..=0x17B5
-            | 0x180B..=0x180F
-            | 0x200B..=0x200F
-            | 0x202A..=0x202E
-            | 0x2060..=0x206F
-            | 0x3164
-            | 0xFE00..=0xFE0F
-            | 0xFEFF
-            | 0xFFA0
-            | 0xFFF0..=0xFFFB
-            | 0x110BD
-            | 0x110CD
-            | 0x13430..=0x1343F
-            | 0x1BCA0..=0x1BCA3
-            | 0x1D173..=0x1D17A
-            | 0xE0000..=0xE0FFF
-    )
+    // the first is U+00AD: most text (every ASCII name and email) is answered here
+    (c as u32) >= 0x00AD
+        && matches!(
+            c as u32,
+            0x00AD
+                | 0x034F
+                | 0x061C
+                | 0x0600..=0x0605
+                | 0x06DD
+                | 0x070F
+                | 0x0890..=0x0891
+                | 0x08E2
+                | 0x115F..=0x1160
+                | 0x17B4..=0x17B5
+                | 0x180B..=0x180F
+                | 0x200B..=0x200F
+                | 0x202A..=0x202E
+                | 0x2060..=0x206F
+                | 0x3164
+                | 0xFE00..=0xFE0F
+                | 0xFEFF
+                | 0xFFA0
+                | 0xFFF0..=0xFFFB
+                | 0x110BD
+                | 0x110CD
+                | 0x13430..=0x1343F
+                | 0x1BCA0..=0x1BCA3
+                | 0x1D173..=0x1D17A
+                | 0xE0000..=0xE0FFF
+        )
 }
 
 /// `U+200B`
@@ -130,6 +132,11 @@ pub fn visible(s: &str) -> String {
 /// What keeps `s` (trimmed) from being one name, in words; `None` when nothing does.
 pub fn name_problem(s: &str) -> Option<String> {
     let t = s.trim();
+    if t.is_ascii() {
+        // no invisible character or compatibility form is ASCII: only a control can be wrong
+        let c = t.chars().find(char::is_ascii_control)?;
+        return Some(format!("contains the control character {}", code(c)));
+    }
     if let Some(c) = t.chars().find(|c| c.is_control()) {
         return Some(format!("contains the control character {}", code(c)));
     }
@@ -138,9 +145,6 @@ pub fn name_problem(s: &str) -> Option<String> {
             "contains the invisible character {}, which would make it look like another name",
             code(c)
         ));
-    }
-    if t.is_ascii() {
-        return None;
     }
     for c in t.chars() {
         let nfc: String = std::iter::once(c).nfc().collect();
@@ -190,6 +194,11 @@ impl Built {
         self.email
             .entry(canonical(&u.email))
             .or_insert(u.sid.clone());
+        self.add_scim_names(u);
+    }
+
+    /// The user's SCIM userName and externalId, if any.
+    fn add_scim_names(&mut self, u: &User) {
         if let Some(n) = &u.scim.user_name {
             self.user_name
                 .entry(canonical(n))
@@ -230,12 +239,18 @@ impl Built {
         };
         let mut clash = None;
         for u in users.values() {
-            if let Some(other) = b.email.get(&canonical(&u.email))
-                && clash.is_none()
-            {
-                clash = Some((other.clone(), u.sid.clone()));
+            // each email folded once: the key that finds a clash is the key inserted
+            match b.email.entry(canonical(&u.email)) {
+                std::collections::hash_map::Entry::Occupied(other) => {
+                    if clash.is_none() {
+                        clash = Some((other.get().clone(), u.sid.clone()));
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(u.sid.clone());
+                }
             }
-            b.add(u);
+            b.add_scim_names(u);
         }
         (b, clash)
     }
@@ -420,6 +435,7 @@ mod tests {
             "\u{202e}anna@x.example",
             "an\u{ad}na@x.example",
             "an\u{7}na@x.example",
+            "an\u{7f}na@x.example",
             "an\u{feff}na@x.example",
             "\u{ff41}nna@x.example",
             "\u{fb01}nn@x.example",

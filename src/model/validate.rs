@@ -81,7 +81,14 @@ pub fn is_forbidden(c: char) -> bool {
 /// What is wrong with `value` as `field`, in a sentence naming the field; `None` if nothing.
 pub fn text_problem(field: Field, value: &str) -> Option<String> {
     let t = value.trim();
-    if let Some(c) = t.chars().find(|&c| is_forbidden(c)) {
+    let ascii = t.is_ascii();
+    // in ASCII only a control character is forbidden (no invisible character is ASCII)
+    let forbidden = if ascii {
+        t.chars().find(char::is_ascii_control)
+    } else {
+        t.chars().find(|&c| is_forbidden(c))
+    };
+    if let Some(c) = forbidden {
         let kind = if c.is_control() {
             "the control character"
         } else {
@@ -94,11 +101,7 @@ pub fn text_problem(field: Field, value: &str) -> Option<String> {
             c as u32
         ));
     }
-    let n = if t.is_ascii() {
-        t.len()
-    } else {
-        t.chars().count()
-    };
+    let n = if ascii { t.len() } else { t.chars().count() };
     if n < field.min || n > field.max {
         let shown: String = names::visible(t).chars().take(40).collect();
         let more = if n > 40 { "…" } else { "" };
