@@ -232,14 +232,14 @@ static BIG_FILE: LazyLock<std::path::PathBuf> = LazyLock::new(|| {
 });
 
 /// Loading a world of 100,000 users: read, one parse, migrations, every invariant.
-#[divan::bench(sample_count = 10)]
+#[divan::bench(sample_count = 40)]
 fn load_100k(b: divan::Bencher) {
     let path = &*BIG_FILE;
     b.bench_local(|| load(path).unwrap());
 }
 
 /// A typed RON parse of the same file's text, and nothing else (the floor for a load).
-#[divan::bench(sample_count = 10)]
+#[divan::bench(sample_count = 40)]
 fn typed_parse_100k(b: divan::Bencher) {
     let text = std::fs::read_to_string(&*BIG_FILE).unwrap();
     b.bench_local(|| ron::from_str::<World>(&text).unwrap());
