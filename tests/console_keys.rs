@@ -1,48 +1,22 @@
 //! Key-driven tests of the console without a terminal: every action of the CLI, done with keys,
 //! and refusals (the model unchanged, the modal still open with what was typed).
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tworg::console::app::{App, StatusKind, Tab};
 use tworg::console::modal::Modal;
-use tworg::console::{drive, keys, screen_text};
-use tworg::model::{
-    AccountKind, AccountStatus, AccountType, DomainStatus, MemberStatus, OrgRole, World,
-};
+use tworg::model::{AccountKind, AccountStatus, AccountType, DomainStatus, MemberStatus, OrgRole};
 
 const TOKEN: &str = "tworg_test_token_0123456789abcdef0123456789abcdef";
 
-struct H {
-    app: App,
-    term: Terminal<TestBackend>,
+mod console_harness;
+use console_harness::Harness as H;
+
+/// The demo console, with SCIM tokens that are always this one.
+fn demo(w: u16, h: u16) -> H {
+    H::with_app(App::demo().with_token_source(|| TOKEN.to_string()), w, h)
 }
 
 impl H {
-    fn new() -> H {
-        H::sized(100, 30)
-    }
-    fn sized(w: u16, h: u16) -> H {
-        let app = App::demo().with_token_source(|| TOKEN.to_string());
-        H {
-            app,
-            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
-        }
-    }
-    fn keys(&mut self, script: &str) -> &mut H {
-        let k = keys::parse_keys(script).unwrap();
-        drive(&mut self.app, &mut self.term, &k);
-        self
-    }
-    fn screen(&self) -> String {
-        screen_text(self.term.backend())
-    }
-    fn w<R>(&self, f: impl FnOnce(&World) -> R) -> R {
-        f(&self.app.lock().world)
-    }
-    fn world(&self) -> World {
-        self.app.lock().world.clone()
-    }
     fn sid(&self, name: &str) -> String {
         self.w(|w| {
             w.accounts
@@ -72,20 +46,6 @@ impl H {
     /// Selects the account row with this name (filter, keep, then clears nothing).
     fn select(&mut self, text: &str) -> &mut H {
         self.keys(&format!("/ \"{text}\" enter"))
-    }
-    fn status(&self) -> String {
-        self.app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default()
-    }
-    fn top_problem(&self) -> Option<String> {
-        self.app
-            .modals
-            .last()
-            .and_then(|m| m.problem())
-            .map(|p| p.line())
     }
     /// A row key the model refuses on the selected row: no dialog opens, the status shows
     /// the refusal at once, nothing changes.
@@ -126,7 +86,7 @@ fn backspaces(n: usize) -> String {
 
 #[test]
 fn tabs_switch_with_tab_shift_tab_and_digits() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("tab");
     assert_eq!(h.app.tab, Tab::Domains);
     h.keys("shift-tab shift-tab");
@@ -139,7 +99,7 @@ fn tabs_switch_with_tab_shift_tab_and_digits() {
 
 #[test]
 fn navigation_keys_move_the_selection() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("j j");
     assert_eq!(h.app.lists[Tab::Accounts].sel, 2);
     h.keys("k");
@@ -160,7 +120,7 @@ fn navigation_keys_move_the_selection() {
 
 #[test]
 fn q_quits_but_not_while_typing_and_ctrl_c_always_quits() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("n \"q\"");
     assert!(!h.app.quit);
     let Some(Modal::Form(f)) = h.app.modals.last() else {
@@ -169,7 +129,7 @@ fn q_quits_but_not_while_typing_and_ctrl_c_always_quits() {
     assert_eq!(f.fields[f.focus].value(), "q");
     h.keys("ctrl-c");
     assert!(h.app.quit);
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("/ \"q\"");
     assert!(!h.app.quit, "q types into the filter");
     h.keys("enter q");
@@ -178,7 +138,7 @@ fn q_quits_but_not_while_typing_and_ctrl_c_always_quits() {
 
 #[test]
 fn release_events_are_ignored() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     let mut ev = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
     ev.kind = KeyEventKind::Release;
     h.app.handle_key(ev);
@@ -187,7 +147,7 @@ fn release_events_are_ignored() {
 
 #[test]
 fn filter_narrows_any_list_and_esc_clears_it() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("3 / \"admin\"");
     assert_eq!(h.app.cache.users.len(), 2);
     h.keys("enter");
@@ -200,7 +160,7 @@ fn filter_narrows_any_list_and_esc_clears_it() {
 
 #[test]
 fn help_lists_the_keys_of_the_context() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("?");
     let s = h.screen();
     assert!(s.contains("Accounts tab"));
@@ -211,7 +171,7 @@ fn help_lists_the_keys_of_the_context() {
 
 #[test]
 fn undo_and_redo_applied_changes() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("n \"Undo Me\" enter");
     assert!(h.w(|w| w.accounts.values().any(|a| a.name == "Undo Me")));
     h.keys("u");
@@ -222,7 +182,7 @@ fn undo_and_redo_applied_changes() {
 
 #[test]
 fn paste_goes_into_the_focused_field() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("n");
     h.app.paste("Pasted Name");
     let Some(Modal::Form(f)) = h.app.modals.last() else {
@@ -235,7 +195,7 @@ fn paste_goes_into_the_focused_field() {
 
 #[test]
 fn a_standard_user_sees_only_their_accounts_and_admin_actions_are_unavailable() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("A \"sam.standard\" enter");
     assert_eq!(h.app.cache.accounts.len(), 2);
     let before = h.world();
@@ -251,7 +211,7 @@ fn a_standard_user_sees_only_their_accounts_and_admin_actions_are_unavailable() 
 
 #[test]
 fn organization_switcher_changes_the_org_and_actor() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("O \"heron\" enter");
     assert!(h.screen().contains("Heron Logistics"));
     assert!(
@@ -264,7 +224,7 @@ fn organization_switcher_changes_the_org_and_actor() {
 
 #[test]
 fn create_account_and_refusal_keeps_the_modal() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("n");
     h.refused_in_modal("enter", "ACC-1");
     h.keys("\"Owl Research\" tab right tab \"sam.standard@owl-industries.example\" enter");
@@ -279,7 +239,7 @@ fn create_account_and_refusal_keeps_the_modal() {
 
 #[test]
 fn import_by_sid_checks_as_typed_then_imports() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     let legacy = h.sid("Owl Legacy Billing");
     let proto = h.sid("Owl Labs Prototype");
     // the picker lists the accounts outside the org: importable ones to choose, the others
@@ -315,7 +275,7 @@ fn import_by_sid_checks_as_typed_then_imports() {
 
 #[test]
 fn link_confirm_and_decline_as_the_owner() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     let proto = h.sid("Owl Labs Prototype");
     h.keys(&format!("L \"{proto}\" enter enter"));
     assert_eq!(h.kind("Owl Labs Prototype"), Some(AccountKind::Pending));
@@ -334,14 +294,14 @@ fn link_confirm_and_decline_as_the_owner() {
 
 #[test]
 fn cancel_a_pending_import() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.select("Sandbox").keys("X y");
     assert!(h.account("Owl Marketing Sandbox").link.is_none());
 }
 
 #[test]
 fn rename_transfer_suspend_resume_close_upgrade_hipaa() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.select("Staging")
         .keys(&format!("r {} \"Owl QA\" enter", backspaces(20)));
     assert_eq!(h.account("Owl QA").status, AccountStatus::Active);
@@ -367,7 +327,7 @@ fn rename_transfer_suspend_resume_close_upgrade_hipaa() {
 
 #[test]
 fn subaccounts_and_access() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.select("Owl Production").keys("b \"Owl Prod APAC\" enter");
     assert_eq!(
         h.account("Owl Prod APAC").parent.map(|p| p.to_string()),
@@ -417,7 +377,7 @@ fn domain(h: &H, name: &str) -> Option<tworg::model::Domain> {
 
 #[test]
 fn add_publish_verify_recheck_unpublish_delete() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("2 n \"www.corp.example\"");
     h.refused_in_modal("enter", "DOM-1");
     h.keys(&format!("{} \"owl-new.example\" enter", backspaces(30)));
@@ -442,7 +402,7 @@ fn add_publish_verify_recheck_unpublish_delete() {
 
 #[test]
 fn signup_setting_multi_verified_and_enforcement_refusal() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("2 S right enter");
     assert_eq!(
         h.w(|w| w.orgs[&h.app.ctx.org].signup),
@@ -459,7 +419,7 @@ fn signup_setting_multi_verified_and_enforcement_refusal() {
 
 #[test]
 fn invite_with_accounts_accept_resend_cancel() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("3 i \"x@gmail.com\"");
     h.refused_in_modal("enter", "USR-1");
     h.keys(&format!(
@@ -490,7 +450,7 @@ fn invite_with_accounts_accept_resend_cancel() {
 
 #[test]
 fn role_resets_deactivate_reactivate_remove_delete() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("3").select("sara.standard").keys("r right enter");
     assert_eq!(
         h.member("sara.standard@owl-industries.example")
@@ -541,7 +501,7 @@ fn bulk_import_shows_what_was_imported_and_rejected() {
         "email,first_name,last_name\nnora.newhire@owl-industries.example,Nora,Newhire\nzed@nowhere.example,Zed,Z\n",
     )
     .unwrap();
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys(&format!("3 I \"{}\"", csv.display()));
     h.refused_in_modal("enter", "USR-9");
     h.keys("esc 4").select("bulk").keys("enter y 3");
@@ -555,7 +515,7 @@ fn bulk_import_shows_what_was_imported_and_rejected() {
 
 #[test]
 fn simulated_signup_and_sso_exemption() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("3 n \"zoe@owl-industries.example\"");
     h.refused_in_modal("enter", "SIGN-2");
     h.keys(&format!(
@@ -581,7 +541,7 @@ fn simulated_signup_and_sso_exemption() {
 
 #[test]
 fn org_name_transfer_and_limits() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys(&format!(
         "4 enter {} \"Owl Holdings\" enter",
         backspaces(20)
@@ -609,7 +569,7 @@ fn org_name_transfer_and_limits() {
 
 #[test]
 fn baa_sso_profile_test_enforce_and_scim() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     // ORG-9: the BAA stays on record while Owl Production and its subaccounts have HIPAA on.
     h.keys("4").select("BAA");
     h.refused_in_modal("enter y", "ORG-9");
@@ -644,7 +604,7 @@ fn baa_sso_profile_test_enforce_and_scim() {
 
 #[test]
 fn merge_lists_requirements_and_merges_by_invitation() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("4").select("Merge").keys("enter \"heron\" enter");
     assert!(h.screen().contains("✗ NOT met"));
     // By invitation (the default route): Heron's Owner cannot be invited (MRG-1).
@@ -690,7 +650,7 @@ fn merge_lists_requirements_and_merges_by_invitation() {
 
 #[test]
 fn a_merge_invitation_shows_in_the_candidate_and_can_be_declined_there() {
-    let mut h = H::sized(100, 48);
+    let mut h = demo(100, 48);
     // The invite form recognises Finch's Owner and shows the merge preview (MRG-3, MRG-5).
     h.keys("3 i \"felix.finch@owl-industries.example\"");
     let s = h.screen();
@@ -712,7 +672,7 @@ fn a_merge_invitation_shows_in_the_candidate_and_can_be_declined_there() {
 
 #[test]
 fn merge_by_import_needs_import_users_and_the_name_typed() {
-    let mut h = H::sized(100, 48);
+    let mut h = demo(100, 48);
     h.app
         .apply(&tworg::model::Action::Set(
             tworg::model::action::Setting::BulkImport(true),
@@ -743,7 +703,7 @@ fn merge_by_import_needs_import_users_and_the_name_typed() {
 
 #[test]
 fn clock_audit_world_simulation_and_delete_org() {
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     let before = h.w(|w| w.clock);
     h.keys("4")
         .select("clock")
@@ -771,7 +731,7 @@ fn clock_audit_world_simulation_and_delete_org() {
 #[test]
 fn mouse_wheel_scrolls_and_click_selects() {
     use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-    let mut h = H::new();
+    let mut h = demo(100, 30);
     h.keys("");
     let ev = |kind, column, row| MouseEvent {
         kind,

@@ -3,44 +3,18 @@
 //! was chosen), unassigning with a confirmation that says what would be lost, the Users filter
 //! on role and scope names, and the user and account details. Screens are insta snapshots.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use tworg::console::app::App;
 use tworg::console::modal::Modal;
-use tworg::console::{drive, keys, screen_text};
+use tworg::model::Sid;
 use tworg::model::roles::{self, RoleKind};
-use tworg::model::{Sid, World};
 
 const SARA: &str = "sara.standard@owl-industries.example";
 const SAM: &str = "sam.standard@owl-industries.example";
 const EVE: &str = "eve.external@kestrel-partners.example";
 
-struct H {
-    app: App,
-    term: Terminal<TestBackend>,
-}
+mod console_harness;
+use console_harness::Harness as H;
 
 impl H {
-    fn new() -> H {
-        H {
-            app: App::demo(),
-            term: Terminal::new(TestBackend::new(100, 30)).unwrap(),
-        }
-    }
-    fn keys(&mut self, script: &str) -> &mut H {
-        let k = keys::parse_keys(script).unwrap();
-        drive(&mut self.app, &mut self.term, &k);
-        self
-    }
-    fn screen(&self) -> String {
-        screen_text(self.term.backend())
-    }
-    fn w<R>(&self, f: impl FnOnce(&World) -> R) -> R {
-        f(&self.app.lock().world)
-    }
-    fn world(&self) -> World {
-        self.app.lock().world.clone()
-    }
     fn user(&self, email: &str) -> Sid {
         self.w(|w| w.user_by_email(email).unwrap().sid.clone())
     }
@@ -66,20 +40,6 @@ impl H {
                 .map(String::from)
                 .collect()
         })
-    }
-    fn status(&self) -> String {
-        self.app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default()
-    }
-    fn top_problem(&self) -> Option<String> {
-        self.app
-            .modals
-            .last()
-            .and_then(|m| m.problem())
-            .map(|p| p.line())
     }
     /// The open form's field `i`: (chosen label, value, every choice's label).
     fn field(&self, i: usize) -> (String, String, Vec<String>) {

@@ -5,34 +5,13 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tworg::console::app::App;
-use tworg::console::{drive, keys, screen_text};
-use tworg::model::World;
 
 const NEW: &str = "new.one@owl-industries.example";
 
-struct H {
-    app: App,
-    term: Terminal<TestBackend>,
-}
+mod console_harness;
+use console_harness::Harness as H;
 
 impl H {
-    fn new() -> H {
-        H {
-            app: App::demo(),
-            term: Terminal::new(TestBackend::new(120, 40)).unwrap(),
-        }
-    }
-    fn keys(&mut self, script: &str) -> &mut H {
-        let k = keys::parse_keys(script).unwrap();
-        drive(&mut self.app, &mut self.term, &k);
-        self
-    }
-    fn screen(&self) -> String {
-        screen_text(self.term.backend())
-    }
-    fn world(&self) -> World {
-        self.app.lock().world.clone()
-    }
     fn invited(&self) -> bool {
         let w = self.world();
         let home = w.home_org.clone().unwrap();
@@ -51,7 +30,7 @@ fn stage_an_invitation(h: &mut H) {
 
 #[test]
 fn staged_changes_are_listed_then_applied_all() {
-    let mut h = H::new();
+    let mut h = H::sized(120, 40);
     let before = h.world();
     stage_an_invitation(&mut h);
     h.keys("Z");
@@ -70,7 +49,7 @@ fn staged_changes_are_listed_then_applied_all() {
 
 #[test]
 fn discarding_leaves_the_world_as_it_was() {
-    let mut h = H::new();
+    let mut h = H::sized(120, 40);
     let before = h.world();
     stage_an_invitation(&mut h);
     h.keys("V");
@@ -87,7 +66,7 @@ fn discarding_leaves_the_world_as_it_was() {
 /// world's rows show even when its change count equals the scratch copy's.
 #[test]
 fn after_a_discard_the_lists_show_the_real_world() {
-    let mut h = H::new();
+    let mut h = H::sized(120, 40);
     // one real change, then one staged change: both sessions have made one change
     h.keys("3 i \"first.one@owl-industries.example\" enter");
     stage_an_invitation(&mut h);
@@ -160,7 +139,7 @@ fn staged_changes_written_as_a_plan_parse_and_a_runbook_is_written() {
 
 #[test]
 fn a_scratch_world_shows_the_plan_instead_of_writing_it() {
-    let mut h = H::new();
+    let mut h = H::sized(120, 40);
     stage_an_invitation(&mut h);
     h.keys("W");
     let s = h.screen();
@@ -172,7 +151,7 @@ fn a_scratch_world_shows_the_plan_instead_of_writing_it() {
 
 #[test]
 fn the_settings_tab_has_a_health_panel() {
-    let mut h = H::new();
+    let mut h = H::sized(120, 40);
     h.keys("4");
     let s = h.screen();
     assert!(s.contains("Health (0 finding(s)"), "{s}");
@@ -202,7 +181,7 @@ fn the_settings_tab_has_a_health_panel() {
 /// a change, an undo and a redo each bring them up to date.
 #[test]
 fn the_health_panel_lints_once_per_change() {
-    let mut h = H::new();
+    let mut h = H::sized(120, 40);
     h.keys("4");
     assert!(
         h.screen().contains("Health (0 finding(s))"),

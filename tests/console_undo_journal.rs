@@ -5,19 +5,19 @@
 
 use std::path::PathBuf;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tworg::console::app::App;
-use tworg::console::{drive, keys};
 use tworg::model::{Action, Ctx, World};
 use tworg::persist::{WorldFile, demo_world, journal_path, load};
 use tworg::session::Session;
 
+mod console_harness;
+use console_harness::Harness;
+
+/// The console on a world with a file in a temporary folder.
 struct H {
     _dir: tempfile::TempDir,
     path: PathBuf,
-    app: App,
-    term: Terminal<TestBackend>,
+    console: Harness,
 }
 
 fn owner_ctx(w: &World) -> Ctx {
@@ -41,35 +41,24 @@ impl H {
         H {
             _dir: dir,
             path,
-            app,
-            term: Terminal::new(TestBackend::new(100, 30)).unwrap(),
+            console: Harness::with_app(app, 100, 30),
         }
     }
-    fn keys(&mut self, script: &str) -> &mut H {
-        drive(
-            &mut self.app,
-            &mut self.term,
-            &keys::parse_keys(script).unwrap(),
-        );
-        self
-    }
     fn has(&self, name: &str) -> bool {
-        self.app
-            .lock()
-            .world
-            .accounts
-            .values()
-            .any(|a| a.name == name)
+        self.w(|w| w.accounts.values().any(|a| a.name == name))
     }
-    fn world(&self) -> World {
-        self.app.lock().world.clone()
+}
+
+impl std::ops::Deref for H {
+    type Target = Harness;
+    fn deref(&self) -> &Harness {
+        &self.console
     }
-    fn status(&self) -> String {
-        self.app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default()
+}
+
+impl std::ops::DerefMut for H {
+    fn deref_mut(&mut self) -> &mut Harness {
+        &mut self.console
     }
 }
 
