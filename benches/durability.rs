@@ -53,6 +53,7 @@ static SEQ: AtomicUsize = AtomicUsize::new(0);
 /// A world of `users` in a new file, opened for writing.
 fn session(users: usize) -> Session {
     let w = world(users);
+    w.check_invariants().unwrap(); // as a load does: this also builds the email index
     let path = DIR.path().join(format!(
         "w{users}-{}.ron",
         SEQ.fetch_add(1, Ordering::Relaxed)
