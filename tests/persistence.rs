@@ -4,7 +4,7 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use tworg::model::{Action, Ctx, World};
+use tworg::model::{Action, Ctx, WORLD_VERSION, World};
 use tworg::persist::{
     self, StoreError, WorldFile, backup_path, demo_world, from_ron, load, to_ron,
 };
@@ -107,7 +107,9 @@ fn a_truncated_file_fails_with_line_and_column() {
 
 #[test]
 fn a_wrong_version_fails_and_names_the_version() {
-    let text = to_ron(&demo_world()).replacen("version: 3,", "version: 99,", 1);
+    let current = format!("version: {WORLD_VERSION},");
+    let text = to_ron(&demo_world()).replacen(&current, "version: 99,", 1);
+    assert!(text.contains("version: 99,"));
     assert_bad_file(&text, |e| {
         matches!(e, StoreError::Version { found: 99, .. })
     });
@@ -120,6 +122,17 @@ fn a_world_breaking_an_invariant_is_refused_with_its_location() {
     assert_bad_file(
         &text,
         |e| matches!(e, StoreError::Invariant { message, line, .. } if message.contains("ORG-1") && *line > 1),
+    );
+}
+
+#[test]
+fn an_account_changed_before_it_was_created_is_refused() {
+    let text = to_ron(&demo_world());
+    let at = text.find("updated_at: Some(\"").unwrap() + "updated_at: Some(\"".len();
+    let text = format!("{}2001-01-01T00:00:00Z{}", &text[..at], &text[at + 20..]);
+    assert_bad_file(
+        &text,
+        |e| matches!(e, StoreError::Invariant { message, .. } if message.contains("changed before it was created")),
     );
 }
 
@@ -148,8 +161,9 @@ fn init_refuses_to_overwrite_an_existing_file() {
 
 #[test]
 fn unknown_fields_are_errors_not_silently_dropped() {
+    let current = format!("version: {WORLD_VERSION},");
     let text =
-        to_ron(&demo_world()).replacen("version: 3,", "version: 3,\n    colour: \"blue\",", 1);
+        to_ron(&demo_world()).replacen(&current, &format!("{current}\n    colour: \"blue\","), 1);
     let err = from_ron(&text, "x.ron").unwrap_err();
     assert!(err.to_string().contains("colour"), "{err}");
 }
@@ -163,4 +177,19 @@ fn the_default_path_honours_tworg_file() {
         std::path::PathBuf::from("/tmp/some-world.ron")
     );
     unsafe { std::env::remove_var("TWORG_FILE") };
+}
+
+#[test]
+fn a_version_3_file_loads_and_its_accounts_have_not_changed_since_created() {
+    let v3 = include_str!("fixtures/demo-v3.ron");
+    assert!(v3.contains("version: 3,") && !v3.contains("updated_at"));
+    let w = from_ron(v3, "demo-v3.ron").expect("a version 3 file loads");
+    assert_eq!(w.version, WORLD_VERSION);
+    assert!(w.accounts.values().all(|a| a.updated_at.is_none()));
+    // the same world but for the dates the demo's changes set
+    let mut now = demo_world();
+    for a in now.accounts.values_mut() {
+        a.updated_at = None;
+    }
+    assert_eq!(w.accounts, now.accounts);
 }

@@ -326,7 +326,14 @@ fn rule_sub_2_a_trial_parents_second_subaccount_gets_twilio_code_21480() {
     assert_eq!(v["friendly_name"], json!("customer-1"));
     assert_eq!(v["owner_account_sid"], json!(t.prod.to_string()), "{v}");
     let sub = v["sid"].as_str().unwrap().to_string();
-    // the parent's credentials reach the subaccount; rename and suspend it
+    assert_eq!(v["date_updated"], v["date_created"], "not changed yet: {v}");
+    // an hour later the parent's credentials reach the subaccount; rename and suspend it
+    let ctx = owner_ctx(&t.world(), &t.org);
+    t.session
+        .lock()
+        .unwrap()
+        .apply(&ctx, &Action::AdvanceClock { seconds: 3600 })
+        .unwrap();
     let r = t.basic(
         &t.prod,
         PROD_TOKEN,
@@ -335,7 +342,18 @@ fn rule_sub_2_a_trial_parents_second_subaccount_gets_twilio_code_21480() {
         "FriendlyName=customer-one&Status=suspended",
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.json()["status"], json!("suspended"));
+    let v = r.json();
+    assert_eq!(v["status"], json!("suspended"));
+    assert_ne!(
+        v["date_updated"], v["date_created"],
+        "changed an hour later: {v}"
+    );
+    let updated = t.saved().accounts[&tworg::model::Sid::parse_any(&sub).unwrap()].updated_at;
+    assert_eq!(
+        v["date_updated"].as_str().map(str::to_string),
+        updated.map(|t| t.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()),
+        "date_updated is when the account last changed, and is saved"
+    );
     // another account's credentials reach neither (20404: Twilio does not say it exists)
     let r = t.basic(
         &t.staging,

@@ -120,7 +120,7 @@ impl World {
                     LinkState::PendingImport { expires_at, .. }
                     | LinkState::PendingLink { expires_at, .. },
                 ..
-            }) = &mut self.account_mut(&sid).link
+            }) = self.accounts.get_mut(&sid).and_then(|a| a.link.as_mut())
             {
                 *expires_at = Some(t);
             }
@@ -268,6 +268,7 @@ impl World {
             usage,
             hipaa: false,
             created_at: self.clock,
+            updated_at: None,
             link,
             legacy_access: BTreeMap::new(),
         };

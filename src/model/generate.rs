@@ -148,6 +148,7 @@ pub fn generate_world(spec: GenerateSpec) -> World {
                 },
                 hipaa: false,
                 created_at: clock,
+                updated_at: None,
                 link: Some(OrgLink {
                     org: org_sids[o].clone(),
                     state: LinkState::Managed,

@@ -369,6 +369,12 @@ impl World {
                     a.sid.as_str(),
                 ));
             }
+            if a.updated_at.is_some_and(|t| t < a.created_at) {
+                return Err(v(
+                    format!("account {} changed before it was created", a.sid),
+                    a.sid.as_str(),
+                ));
+            }
             match &a.parent {
                 Some(p) => {
                     let Some(parent) = self.accounts.get(p) else {

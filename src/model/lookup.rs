@@ -148,10 +148,15 @@ impl World {
             .ok_or_else(|| ActionError::NotFound(format!("no account {sid} in this world")))
     }
 
+    /// The account to change, marked as updated now (its `date_updated`).
     pub(crate) fn account_mut(&mut self, sid: &Sid) -> &mut Account {
-        self.accounts
+        let now = self.clock;
+        let a = self
+            .accounts
             .get_mut(sid)
-            .expect("account checked before mutation")
+            .expect("account checked before mutation");
+        a.updated_at = Some(now);
+        a
     }
 
     /// The email of a user SID, for messages.

@@ -1012,9 +1012,11 @@ impl World {
     /// Prime's, marked with its name. Returns the sentence for the log.
     fn absorb(&mut self, preview: &MergePreview, owner_role: OrgRole, route: MergeRoute) -> String {
         let (prime, cand) = (preview.prime.clone(), preview.candidate.clone());
+        let now = self.clock;
         for a in self.accounts.values_mut() {
             if let Some(link) = a.link.as_mut().filter(|l| l.org == cand) {
                 link.org = prime.clone();
+                a.updated_at = Some(now);
             }
         }
         for u in self.users.values_mut() {

@@ -47,7 +47,7 @@ pub use sid::{Sid, SidKind};
 pub(crate) mod serde_compact;
 
 /// The current world file format.
-pub const WORLD_VERSION: u32 = 3;
+pub const WORLD_VERSION: u32 = 4;
 
 /// The whole simulated world: what one world file holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,6 +228,11 @@ pub struct Account {
     pub usage: Usage,
     pub hipaa: bool,
     pub created_at: Timestamp,
+    /// When the account last changed (name, status, type, owner, HIPAA, its organization
+    /// link): the REST faces' `date_updated`. `None` until its first change, and in files
+    /// written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
     /// How a main account relates to an organization; subaccounts follow their parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<OrgLink>,

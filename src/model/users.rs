@@ -384,6 +384,7 @@ impl World {
                 usage: Usage::Twilio,
                 hipaa: false,
                 created_at: self.clock,
+                updated_at: None,
                 link: Some(OrgLink {
                     org: org.clone(),
                     state: LinkState::Managed,

@@ -97,7 +97,8 @@ pub fn to_ron(world: &World) -> String {
 
 /// Migrates older file versions to the current one, as text. Version 1 is the first; `1 → 2`
 /// happens on the parsed world (`migrate_legacy_access`); `2 → 3` added `credentials` (OAuth
-/// apps, auth tokens, API keys), absent from older files, so their text reads as it is.
+/// apps, auth tokens, API keys) and `3 → 4` accounts' `updated_at`: both absent from older
+/// files, so their text reads as it is.
 fn migrate(text: &str, version: u32) -> std::borrow::Cow<'_, str> {
     debug_assert!(version <= WORLD_VERSION);
     std::borrow::Cow::Borrowed(text)

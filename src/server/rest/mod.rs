@@ -762,7 +762,7 @@ fn account_2010_json(w: &World, a: &Account) -> Value {
     json!({
         "auth_token": "",
         "date_created": rfc2822(a.created_at),
-        "date_updated": rfc2822(a.closed_at.unwrap_or(a.created_at)),
+        "date_updated": rfc2822(a.updated_at.unwrap_or(a.created_at)),
         "friendly_name": a.name,
         "owner_account_sid": a.parent.clone().unwrap_or_else(|| a.sid.clone()),
         "sid": a.sid,
