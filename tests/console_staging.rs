@@ -177,6 +177,44 @@ fn the_settings_tab_has_a_health_panel() {
     assert!(s.contains("Users tab (3) → i invite"), "{s}");
 }
 
+/// The Health findings follow the setting's explanation in the one detail pane, so J/K reach
+/// every step of every fix, and the hint, at any size (at 120x35 the third step and the hint
+/// once fell below a panel that did not scroll; at 80x24 the panel was not drawn at all).
+#[test]
+fn every_health_fix_step_is_reached_by_scrolling() {
+    for (width, height) in [(80, 24), (120, 35)] {
+        let mut h = H::sized(width, height);
+        h.keys("O \"heron\" enter 4");
+        let s = h.screen();
+        assert!(s.contains("Health (1 finding(s)"), "{s}");
+        assert!(s.contains("J/K scroll"), "the pane says it scrolls:\n{s}");
+        assert!(!s.contains("hint: invite a second"), "{s}");
+        let mut seen = s;
+        for _ in 0..30 {
+            h.keys("J");
+            seen.push_str(&h.screen());
+        }
+        for part in [
+            "fix 1: Settings tab (4)",
+            "fix 2: Users tab (3)",
+            "fix 3: A act as",
+            "hint: invite a second",
+        ] {
+            assert!(
+                seen.contains(part),
+                "{part} never shown at {width}x{height}"
+            );
+        }
+        // K goes back to the top of the pane
+        h.keys(&"K ".repeat(30));
+        assert!(
+            h.screen().contains("The organization's name"),
+            "{}",
+            h.screen()
+        );
+    }
+}
+
 /// The Health panel lints once per change: a frame without a change draws the cached findings;
 /// a change, an undo and a redo each bring them up to date.
 #[test]

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{List, ListItem, ListState};
 
-use super::{block, draw_detail, list_title, position};
+use super::{block, draw_detail, list_title, position, wrap};
 use crate::console::app::{App, Tab};
 use crate::console::view::{SettingRow, setting_label};
 use crate::model::time::format_time;
@@ -41,17 +41,24 @@ pub fn draw(frame: &mut Frame, list: Rect, detail: Rect, app: &App, w: &World) {
             .with_selected((!rows.is_empty()).then(|| l.sel.saturating_sub(l.offset)));
         frame.render_stateful_widget(widget, list, &mut state);
     }
-    let (detail, health) = super::health::split(detail);
-    super::health::draw(frame, health, app, w);
-    let lines: Vec<Line> = match rows.get(l.sel) {
-        None => vec![Line::from("No setting matches.")],
-        Some(r) => explain(w, org, r).into_iter().map(Line::from).collect(),
+    // the setting, then the organization's Health: one pane, scrolled by J/K
+    let width = detail.width.saturating_sub(2) as usize;
+    let about = match rows.get(l.sel) {
+        None => vec!["No setting matches.".to_string()],
+        Some(r) => explain(w, org, r),
     };
+    let mut lines: Vec<Line> = about
+        .iter()
+        .flat_map(|t| wrap(t, width))
+        .map(Line::from)
+        .collect();
+    lines.push(Line::default());
+    lines.extend(super::health::lines(app, w, width));
     draw_detail(
         frame,
         detail,
         app,
-        "About this setting (Enter changes it)",
+        "About this setting (Enter changes it) · Health",
         lines,
     );
 }
