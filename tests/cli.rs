@@ -464,3 +464,24 @@ fn a_refusal_prints_its_fixes_as_command_lines() {
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["fixes"][0], "tworg domain verify owl-labs.example");
 }
+
+/// `--help` says what every command does: a subcommand without a line is a gap in the manual.
+#[test]
+fn every_command_says_what_it_does() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for sub in cmd.get_subcommands() {
+            if sub.is_hide_set() || sub.get_name() == "help" {
+                continue;
+            }
+            let here = format!("{path} {}", sub.get_name());
+            if sub.get_about().is_none() {
+                missing.push(here.clone());
+            }
+            walk(sub, &here, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&tworg::cli::args::Cli::command(), "tworg", &mut missing);
+    assert!(missing.is_empty(), "commands without help: {missing:?}");
+}

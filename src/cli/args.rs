@@ -292,60 +292,55 @@ pub enum DnsCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
+    /// Create a managed Trial account in the organization (ACC-1)
     Create {
+        /// 1–64 characters
         name: String,
+        /// Usage Flex instead of Twilio
         #[arg(long)]
         flex: bool,
+        /// Its owner: an active managed member, by email or US SID (default: the acting user)
         #[arg(long)]
         owner: Option<String>,
     },
     /// Import an existing account as managed (the owner confirms)
-    Import {
-        sid: String,
-    },
+    Import { sid: String },
     /// Add an existing account as independent (the owner accepts)
-    Link {
-        sid: String,
-    },
+    Link { sid: String },
     /// Confirm a pending import or link, as the account's owner
-    Confirm {
-        sid: String,
-    },
+    Confirm { sid: String },
     /// Decline it, as the account's owner
-    Decline {
-        sid: String,
-    },
+    Decline { sid: String },
     /// Cancel a pending import or link (or relinquish an independent account)
-    Cancel {
-        sid: String,
-    },
+    Cancel { sid: String },
     /// Resend a pending or expired import or link request: a new lifetime (USR-3)
-    Resend {
-        sid: String,
-    },
+    Resend { sid: String },
+    /// Rename an account or subaccount
     Rename {
         sid: String,
+        /// 1–64 characters
         name: String,
     },
+    /// Transfer a managed main account to another active managed member (ACC-7)
     Transfer {
         sid: String,
+        /// The new owner, by email or US SID
         user: String,
     },
-    Upgrade {
-        sid: String,
-    },
-    Suspend {
-        sid: String,
-    },
-    Resume {
-        sid: String,
-    },
+    /// Upgrade a Trial account to Full (never back, ACC-9)
+    Upgrade { sid: String },
+    /// Suspend an account; its subaccounts are suspended with it (ACC-8)
+    Suspend { sid: String },
+    /// Resume a suspended account and its subaccounts
+    Resume { sid: String },
+    /// Close an account and its subaccounts; irreversible (ACC-8)
     Close {
         sid: String,
         /// The account's name, typed to confirm
         #[arg(long)]
         confirm: String,
     },
+    /// Turn HIPAA on or off for a managed account (needs the executed BAA, HIP-1)
     Hipaa {
         sid: String,
         #[arg(value_enum)]
@@ -357,10 +352,8 @@ pub enum AccountCmd {
         user: String,
         roles: String,
     },
-    Revoke {
-        sid: String,
-        user: String,
-    },
+    /// Revoke every account role USER holds on the account
+    Revoke { sid: String, user: String },
     /// Mint the account's auth token for the 2010 REST API (shown once; only a hash is kept)
     AuthToken {
         sid: String,
@@ -401,29 +394,30 @@ pub enum OnOff {
 
 #[derive(Debug, Subcommand)]
 pub enum SubaccountCmd {
+    /// Create a subaccount under a main account (SUB-1, SUB-2)
     Create {
         parent_sid: String,
+        /// Up to 64 characters (default: `SubAccount Created at …`, SUB-3)
         name: Option<String>,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum DomainCmd {
-    Add {
-        name: String,
-    },
-    Verify {
-        name: String,
-    },
-    Recheck {
-        name: String,
-    },
+    /// Add an email domain; prints the TXT record to publish (DOM-7)
+    Add { name: String },
+    /// Verify a domain against the simulated DNS (DOM-8)
+    Verify { name: String },
+    /// Re-check a verified domain's record (DOM-9)
+    Recheck { name: String },
+    /// Delete a domain (DOM-10)
     Delete {
         name: String,
         /// Acknowledge that the domain's other managed users leave the org
         #[arg(long)]
         yes: bool,
     },
+    /// The org's sign-up setting for its verified domains (SIGN-1)
     SignupSetting {
         #[arg(value_enum)]
         setting: SignupArg,
@@ -445,6 +439,7 @@ pub enum RoleArg {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
+    /// Invite EMAIL to the organization (USR-1; the Owner of another org: a merge invitation, MRG-5)
     Invite {
         email: String,
         #[arg(long, value_enum, default_value = "standard")]
@@ -454,19 +449,14 @@ pub enum UserCmd {
         accounts: Vec<String>,
     },
     /// Accept a pending invitation, as the invitee (a merge invitation merges their organization)
-    Accept {
-        email: String,
-    },
+    Accept { email: String },
     /// Decline a pending invitation, as the invitee (a declined merge invitation moves nothing)
-    Decline {
-        email: String,
-    },
-    Cancel {
-        email: String,
-    },
-    Resend {
-        email: String,
-    },
+    Decline { email: String },
+    /// Cancel a pending or expired invitation
+    Cancel { email: String },
+    /// Resend an invitation: a new lifetime (USR-3)
+    Resend { email: String },
+    /// Make a member an Administrator or a Standard user (ORG-2)
     Role {
         user: String,
         #[arg(value_enum)]
@@ -475,28 +465,28 @@ pub enum UserCmd {
         #[arg(long)]
         yes: bool,
     },
-    ResetPassword {
-        user: String,
-    },
+    /// Sign a managed user out and send a reset link (USR-6)
+    ResetPassword { user: String },
+    /// Remove a managed user's second factor (USR-6)
     #[command(name = "reset-2fa")]
-    Reset2fa {
-        user: String,
-    },
+    Reset2fa { user: String },
+    /// Deactivate a managed user: they cannot sign in (USR-7)
     Deactivate {
         user: String,
         /// Confirm even if no Owner or Administrator could sign in without SSO afterwards (SSO-5)
         #[arg(long)]
         yes: bool,
     },
-    Reactivate {
-        user: String,
-    },
+    /// Reactivate a deactivated managed user
+    Reactivate { user: String },
+    /// Remove a user from the organization; the Twilio user remains (USR-8)
     Remove {
         user: String,
         /// Confirm even if no Owner or Administrator could sign in without SSO afterwards (SSO-5)
         #[arg(long)]
         yes: bool,
     },
+    /// Delete the Twilio user itself; accounts are never deleted with it (USR-8)
     Delete {
         user: String,
         /// Confirm even if no Owner or Administrator could sign in without SSO afterwards (SSO-5)
@@ -504,19 +494,16 @@ pub enum UserCmd {
         yes: bool,
     },
     /// Bulk import from a CSV with header email,first_name,last_name
-    Import {
-        csv_file: PathBuf,
-    },
+    Import { csv_file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCmd {
-    Rename {
-        name: String,
-    },
-    Transfer {
-        user: String,
-    },
+    /// Rename the organization (1–64 characters, ORG-7)
+    Rename { name: String },
+    /// Make an active managed member the Owner; the Owner only (ORG-5)
+    Transfer { user: String },
+    /// Always refused: an organization is merged into another instead (ORG-6)
     Delete,
     /// Merge CANDIDATE into this organization by import (MRG-6): needs Import Users; without
     /// --confirm (or with a wrong name) it prints the preview of what would move and is refused.
@@ -542,11 +529,15 @@ pub enum OrgCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum SsoCmd {
+    /// Configure the SAML profile (SSO-1, SSO-2); it is untested until `sso test` passes
     Configure {
+        /// The IdP's entity ID
         #[arg(long)]
         entity_id: String,
+        /// The IdP's sign-in URL (https://)
         #[arg(long)]
         url: String,
+        /// The IdP's X.509 certificate, a PEM file
         #[arg(long)]
         cert: PathBuf,
         /// Confirm replacing the profile while SSO is enforced and no Owner or Administrator can
@@ -554,21 +545,23 @@ pub enum SsoCmd {
         #[arg(long)]
         yes: bool,
     },
+    /// Run the profile's connection test (SSO-3)
     Test,
+    /// Enforce SSO for every managed user of a verified domain (SSO-4)
     Enforce {
         domain: String,
         /// Confirm even if no Owner or Administrator could sign in without SSO (SSO-5)
         #[arg(long)]
         yes: bool,
     },
-    Unenforce {
-        domain: String,
-    },
-    Exempt {
-        user: String,
-    },
+    /// Stop enforcing SSO on a domain
+    Unenforce { domain: String },
+    /// Let one user sign in without SSO
+    Exempt { user: String },
+    /// Remove a user's exemption
     Unexempt {
         user: String,
+        /// Confirm even if no Owner or Administrator could sign in without SSO afterwards (SSO-5)
         #[arg(long)]
         yes: bool,
     },
@@ -578,6 +571,7 @@ pub enum SsoCmd {
 pub enum ScimCmd {
     /// Enable SCIM; prints the bearer token once
     Enable,
+    /// Disable SCIM; the token stops working at once
     Disable,
     /// Serve the org's SCIM 2.0 endpoint at http://ADDR/Organizations/{OrgSid}/scim (prints it first)
     Serve {
