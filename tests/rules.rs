@@ -1233,6 +1233,47 @@ fn rule_dom_1_domain_input_is_normalized_and_www_is_refused() {
     assert_eq!(org.domains.len(), 3);
 }
 
+/// DOM-1's fix is the bare domain only when that could be added; otherwise the hint says why
+/// not, so following it never meets another refusal.
+#[test]
+fn rule_dom_1_the_bare_domain_is_offered_only_when_it_could_be_added() {
+    let mut w = demo();
+    let ctx = ctx_as(&w, ADAM);
+    let r = refused_with(&mut w, &ctx, add_domain("www.owl-shop.example"), "DOM-1");
+    assert_eq!(r.fixes.len(), 1);
+    assert_eq!(r.fixes[0].action, add_domain("owl-shop.example"));
+    for (input, why) in [
+        ("www.gmail.com", "DOM-3"),
+        ("www.owl-industries.example", "DOM-4"),
+    ] {
+        let r = refused_with(&mut w, &ctx, add_domain(input), "DOM-1");
+        assert!(r.fixes.is_empty(), "{input}: {:?}", r.fixes);
+        assert!(r.hint.contains("cannot be added either"), "{}", r.hint);
+        assert!(r.hint.contains(why), "{}", r.hint);
+    }
+}
+
+/// DOM-2: an email address or a port around a domain is refused with the domain alone as the fix.
+#[test]
+fn rule_dom_2_an_email_or_port_is_refused_with_the_domain_alone_as_the_fix() {
+    let mut w = demo();
+    let ctx = ctx_as(&w, ADAM);
+    for input in [
+        "sam@owl-shop.example",
+        "owl-shop.example:8443",
+        "https://sam@www.owl-shop.example:443/x",
+    ] {
+        let r = refused_with(&mut w, &ctx, add_domain(input), "DOM-2");
+        assert!(r.hint.contains("owl-shop.example"), "{input}: {}", r.hint);
+        assert_eq!(r.fixes.len(), 1, "{input}");
+        assert_eq!(r.fixes[0].action, add_domain("owl-shop.example"));
+    }
+    let r = refused_with(&mut w, &ctx, add_domain("a..example"), "DOM-2");
+    assert!(r.message.contains("empty label"), "{}", r.message);
+    assert!(r.fixes.is_empty());
+    apply_ok(&mut w, &ctx, add_domain("owl-shop.example"));
+}
+
 #[test]
 fn rule_dom_2_a_domain_is_a_valid_host_name_with_two_labels() {
     let mut w = demo();

@@ -52,8 +52,12 @@ pub fn validate_host(domain: &str) -> Result<(), String> {
         ));
     }
     for label in domain.split('.') {
-        let ok = !label.is_empty()
-            && label.len() <= 63
+        if label.is_empty() {
+            return Err(format!(
+                "'{domain}' has an empty label (a dot at the start or two in a row)"
+            ));
+        }
+        let ok = label.len() <= 63
             && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && !label.starts_with('-')
             && !label.ends_with('-');
@@ -75,18 +79,7 @@ pub fn validate_host(domain: &str) -> Result<(), String> {
 
 /// DOM-1, DOM-2: trims, lowercases, drops scheme, path and trailing dot; refuses `www.`.
 pub fn normalize_domain(input: &str) -> Result<String, Refusal> {
-    let mut s = input.trim().to_ascii_lowercase();
-    for scheme in ["https://", "http://"] {
-        if let Some(rest) = s.strip_prefix(scheme) {
-            s = rest.to_string();
-        }
-    }
-    if let Some(i) = s.find(['/', '?', '#']) {
-        s.truncate(i);
-    }
-    while s.ends_with('.') {
-        s.pop();
-    }
+    let s = strip_url(&input.trim().to_ascii_lowercase());
     if let Some(bare) = s.strip_prefix("www.") {
         return Err(Refusal::new(
             rules::DOM_1,
@@ -94,9 +87,39 @@ pub fn normalize_domain(input: &str) -> Result<String, Refusal> {
             format!("enter the bare domain: {bare}"),
         ));
     }
-    validate_host(&s)
-        .map_err(|m| Refusal::new(rules::DOM_2, m, "enter a domain such as corp.com"))?;
+    validate_host(&s).map_err(|m| {
+        let hint = match bare_domain(input) {
+            Some(bare) => format!("enter the domain alone: {bare}"),
+            None => "enter a domain such as corp.com".to_string(),
+        };
+        Refusal::new(rules::DOM_2, m, hint)
+    })?;
     Ok(s)
+}
+
+/// DOM-1: the scheme, a path, query or fragment, and trailing dots are dropped.
+fn strip_url(lowercased: &str) -> String {
+    let mut s = lowercased;
+    for scheme in ["https://", "http://"] {
+        s = s.strip_prefix(scheme).unwrap_or(s);
+    }
+    let s = s.split(['/', '?', '#']).next().unwrap_or(s);
+    s.trim_end_matches('.').to_string()
+}
+
+/// The domain a person most likely meant by input DOM-1 or DOM-2 refuses: without `www.`, an
+/// email address's or URL's user part (`sam@corp.com`) and a port (`corp.com:443`). `None`
+/// when no valid domain is left.
+pub fn bare_domain(input: &str) -> Option<String> {
+    let s = strip_url(&input.trim().to_ascii_lowercase());
+    let s = s.rsplit('@').next().unwrap_or(&s);
+    let s = match s.rsplit_once(':') {
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => s,
+    };
+    let s = s.trim_end_matches('.');
+    let s = s.strip_prefix("www.").unwrap_or(s);
+    validate_host(s).ok().map(|()| s.to_string())
 }
 
 fn refuse_common(domain: &str) -> Refusal {
@@ -241,45 +264,8 @@ impl World {
     /// DOM-1..DOM-7.
     pub(crate) fn add_domain(&mut self, ctx: &Ctx, input: &str) -> ActionResult<Outcome> {
         self.require_admin(ctx, "manage domains")?;
-        let name = normalize_domain(input).map_err(|r| match r.rule {
-            // DOM-1's fix is the same request for the bare domain.
-            "DOM-1" => {
-                let bare = input.trim().to_ascii_lowercase();
-                let bare = bare
-                    .trim_start_matches("https://")
-                    .trim_start_matches("http://");
-                let bare = bare.strip_prefix("www.").unwrap_or(bare);
-                let bare = bare.split(['/', '?', '#']).next().unwrap_or(bare);
-                r.fix(Action::AddDomain {
-                    name: bare.trim_end_matches('.').to_string(),
-                })
-            }
-            _ => r,
-        })?;
-        if is_common_domain(&name) {
-            return Err(refuse_common(&name).into());
-        }
-        let org = self.org(&ctx.org)?;
-        if org.domains.contains_key(&name) {
-            return refuse(
-                rules::DOM_4,
-                format!("{name} is already a domain of {}", org.name),
-                "verify or re-check the existing entry",
-            );
-        }
-        if org.domains.len() >= org.settings.domain_limit as usize {
-            let raised = org.domains.len() as u32 + 1;
-            return Err(Refusal::new(
-                rules::DOM_6,
-                format!("{} already has {} domains", org.name, org.domains.len()),
-                format!(
-                    "delete a domain, or ask Twilio Support to raise the domain limit to {raised}"
-                ),
-            )
-            .fix(Action::Set(Setting::DomainLimit(raised)))
-            .into());
-        }
-        let multi = self.check_domain_elsewhere(&ctx.org, &name)?;
+        let name = normalize_domain(input).map_err(|r| self.offer_bare_domain(ctx, input, r))?;
+        let multi = self.check_new_domain(ctx, &name)?;
         let sid = self.new_sid(SidKind::Domain);
         let token = self.new_token();
         let domain = Domain {
@@ -306,6 +292,56 @@ impl World {
             Outcome::msg(format!("added {name}, unverified: {record}, then verify"))
                 .created(SidKind::Domain, sid),
         )
+    }
+
+    /// DOM-3..DOM-6 for a normalized name: whether this org may add it, and whether it would be
+    /// multi-verified.
+    fn check_new_domain(&self, ctx: &Ctx, name: &str) -> ActionResult<bool> {
+        if is_common_domain(name) {
+            return Err(refuse_common(name).into());
+        }
+        let org = self.org(&ctx.org)?;
+        if org.domains.contains_key(name) {
+            return refuse(
+                rules::DOM_4,
+                format!("{name} is already a domain of {}", org.name),
+                "verify or re-check the existing entry",
+            );
+        }
+        if org.domains.len() >= org.settings.domain_limit as usize {
+            let raised = org.domains.len() as u32 + 1;
+            return Err(Refusal::new(
+                rules::DOM_6,
+                format!("{} already has {} domains", org.name, org.domains.len()),
+                format!(
+                    "delete a domain, or ask Twilio Support to raise the domain limit to {raised}"
+                ),
+            )
+            .fix(Action::Set(Setting::DomainLimit(raised)))
+            .into());
+        }
+        self.check_domain_elsewhere(&ctx.org, name)
+    }
+
+    /// DOM-1, DOM-2: input that names a domain among other text (a `www.` prefix, an email
+    /// address, a port) gets the domain alone as its fix when that domain could be added, and
+    /// otherwise the reason it could not, so that the hint never leads to another refusal.
+    fn offer_bare_domain(&self, ctx: &Ctx, input: &str, mut refusal: Refusal) -> ActionError {
+        let Some(bare) = bare_domain(input) else {
+            return refusal.into();
+        };
+        match self.check_new_domain(ctx, &bare) {
+            Ok(_) => refusal.fix(Action::AddDomain { name: bare }).into(),
+            Err(ActionError::Refused(r)) => {
+                refusal.hint = format!(
+                    "{bare} cannot be added either ({}: {}) — {}",
+                    r.rule, r.message, r.hint
+                );
+                refusal.fixes = r.fixes;
+                refusal.into()
+            }
+            Err(_) => refusal.into(),
+        }
     }
 
     /// Whether the DNS holds the domain's exact verification record (DOM-8).
