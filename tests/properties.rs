@@ -781,6 +781,48 @@ fn joins_only_on_verified_domains(
     Ok(())
 }
 
+/// A refusal's fixes, followed in order by whom they name on a copy of the world, are each
+/// allowed, in whatever state the random steps reached and not only in the states
+/// `tests/hints.rs` sets up. As there, a fix that is the refused action itself, corrected or
+/// done by someone who may, may still fail for another reason (the Owner may import accounts,
+/// but not a malformed SID), never for the same rule.
+fn fixes_are_allowed(w: &World, refused: &Ctx, action: &Action, r: &Refusal) -> Result<(), String> {
+    let mut w = w.clone();
+    for fix in &r.fixes {
+        let ctx = match &fix.by {
+            None => refused.clone(),
+            Some(by) => {
+                let u = w.find_user(by).map_err(|e| {
+                    format!(
+                        "[{}] a fix names {by}, who is not in the world: {e}",
+                        r.rule
+                    )
+                })?;
+                let org = u
+                    .membership
+                    .as_ref()
+                    .map_or_else(|| refused.org.clone(), |m| m.org.clone());
+                Ctx::new(org, u.sid.clone())
+            }
+        };
+        let same_kind = std::mem::discriminant(&fix.action) == std::mem::discriminant(action);
+        match w.apply(&ctx, &fix.action) {
+            // Letting time pass applies every expiry that falls due (CLK-1), which may change
+            // who can take the later steps: the steps were right when the refusal was given.
+            Ok(_) if matches!(fix.action, Action::AdvanceClock { .. }) => return Ok(()),
+            Ok(_) => {}
+            Err(e) if same_kind && e.rule() != Some(r.rule) => return Ok(()),
+            Err(e) => {
+                return Err(format!(
+                    "the fix {:?} of a [{}] refusal ({}) is not allowed: {e}",
+                    fix.action, r.rule, r.message
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Steps per case: up to 40, or `PROPTEST_MAX_STEPS` for deeper runs.
 fn max_steps() -> usize {
     std::env::var("PROPTEST_MAX_STEPS")
@@ -853,6 +895,11 @@ proptest! {
                     prop_assert!(w == before, "a failed step changed the world:\n{}", log.join("\n"));
                     if let Some(id) = e.rule() {
                         prop_assert!(rules::find(id).is_some(), "unknown rule {id}");
+                    }
+                    if let ActionError::Refused(r) = e
+                        && let Err(problem) = fixes_are_allowed(&before, &ctx, &action, r)
+                    {
+                        prop_assert!(false, "{problem}\n{}", log.join("\n"));
                     }
                 }
                 Ok(_) => {

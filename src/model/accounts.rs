@@ -319,6 +319,9 @@ impl World {
         let owner_sid = match (owner, ctx.acting_user()) {
             (Some(key), _) => {
                 let user = self.find_user(key)?;
+                if Some(&user.sid) != ctx.acting_user() {
+                    self.require_admin(ctx, "create accounts for someone else")?;
+                }
                 let active_member = self
                     .membership_in(&user.sid, &ctx.org)
                     .is_some_and(|m| m.status == MemberStatus::Active);
@@ -353,9 +356,6 @@ impl World {
                         refusal
                     }
                     .into());
-                }
-                if Some(&user.sid) != ctx.acting_user() {
-                    self.require_admin(ctx, "create accounts for someone else")?;
                 }
                 user.sid.clone()
             }

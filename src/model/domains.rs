@@ -5,6 +5,7 @@ use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::rules;
 use super::time::days;
+use super::words;
 use super::*;
 
 const COMMON_DOMAINS: &str = include_str!("../../assets/common-domains.txt");
@@ -225,8 +226,12 @@ impl World {
             ),
             Some(d) if !self.dns_has_record(d) => match &d.status {
                 DomainStatus::VerifiedUncertain { deadline } => format!(
-                    "publish the TXT record of {domain} again and verify it ({} days left)",
-                    super::time::days_left(self.clock, *deadline)
+                    "publish the TXT record of {domain} again and verify it ({} left)",
+                    words::count(
+                        super::time::days_left(self.clock, *deadline) as usize,
+                        "day",
+                        "days"
+                    )
                 ),
                 _ => format!("publish the TXT record of {domain}, then verify it"),
             },
@@ -247,6 +252,14 @@ impl World {
         let mut refusal = refusal;
         let entry = org.domains.get(domain);
         if entry.is_none() {
+            // Adding it may need a step of its own first (DOM-6: a higher domain limit).
+            match self.check_new_domain(&org.sid, domain) {
+                Ok(_) => {}
+                Err(ActionError::Refused(first)) if !first.fixes.is_empty() => {
+                    refusal.fixes.extend(first.fixes);
+                }
+                Err(_) => return refusal,
+            }
             refusal = refusal.fix(Action::AddDomain {
                 name: domain.to_string(),
             });
@@ -265,7 +278,7 @@ impl World {
     pub(crate) fn add_domain(&mut self, ctx: &Ctx, input: &str) -> ActionResult<Outcome> {
         self.require_admin(ctx, "manage domains")?;
         let name = normalize_domain(input).map_err(|r| self.offer_bare_domain(ctx, input, r))?;
-        let multi = self.check_new_domain(ctx, &name)?;
+        let multi = self.check_new_domain(&ctx.org, &name)?;
         let sid = self.new_sid(SidKind::Domain);
         let token = self.new_token();
         let domain = Domain {
@@ -296,11 +309,11 @@ impl World {
 
     /// DOM-3..DOM-6 for a normalized name: whether this org may add it, and whether it would be
     /// multi-verified.
-    fn check_new_domain(&self, ctx: &Ctx, name: &str) -> ActionResult<bool> {
+    fn check_new_domain(&self, org_sid: &Sid, name: &str) -> ActionResult<bool> {
         if is_common_domain(name) {
             return Err(refuse_common(name).into());
         }
-        let org = self.org(&ctx.org)?;
+        let org = self.org(org_sid)?;
         if org.domains.contains_key(name) {
             return refuse(
                 rules::DOM_4,
@@ -312,7 +325,11 @@ impl World {
             let raised = org.domains.len() as u32 + 1;
             return Err(Refusal::new(
                 rules::DOM_6,
-                format!("{} already has {} domains", org.name, org.domains.len()),
+                format!(
+                    "{} already has {}",
+                    org.name,
+                    words::count(org.domains.len(), "domain", "domains")
+                ),
                 format!(
                     "delete a domain, or ask Twilio Support to raise the domain limit to {raised}"
                 ),
@@ -320,7 +337,7 @@ impl World {
             .fix(Action::Set(Setting::DomainLimit(raised)))
             .into());
         }
-        self.check_domain_elsewhere(&ctx.org, name)
+        self.check_domain_elsewhere(org_sid, name)
     }
 
     /// DOM-1, DOM-2: input that names a domain among other text (a `www.` prefix, an email
@@ -330,7 +347,7 @@ impl World {
         let Some(bare) = bare_domain(input) else {
             return refusal.into();
         };
-        match self.check_new_domain(ctx, &bare) {
+        match self.check_new_domain(&ctx.org, &bare) {
             Ok(_) => refusal.fix(Action::AddDomain { name: bare }).into(),
             Err(ActionError::Refused(r)) => {
                 refusal.hint = format!(
@@ -420,9 +437,9 @@ impl World {
             },
             (DomainStatus::VerifiedUncertain { .. }, true) => DomainStatus::Verified,
             (DomainStatus::VerifiedUncertain { deadline }, false) => {
-                let left = time::days_left(now, *deadline);
+                let left = words::count(time::days_left(now, *deadline) as usize, "day", "days");
                 return Ok(Outcome::msg(format!(
-                    "{} is still missing its record: {left} days left to restore it",
+                    "{} is still missing its record: {left} left to restore it",
                     domain.name
                 )));
             }
@@ -461,9 +478,13 @@ impl World {
         let message = match o.domains.get(&name).map(|d| &d.status) {
             Some(DomainStatus::Verified) => return None,
             Some(DomainStatus::VerifiedUncertain { deadline }) => format!(
-                "{name} is verified-uncertain in {}: its TXT record is gone ({} days left to restore it), so {what} waits until it is verified again",
+                "{name} is verified-uncertain in {}: its TXT record is gone ({} left to restore it), so {what} waits until it is verified again",
                 o.name,
-                time::days_left(self.clock, *deadline)
+                words::count(
+                    time::days_left(self.clock, *deadline) as usize,
+                    "day",
+                    "days"
+                )
             ),
             Some(DomainStatus::Unverified) => format!(
                 "{name} is not verified in {} (it is unverified), so {what} is not possible",

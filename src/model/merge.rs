@@ -322,9 +322,13 @@ impl World {
             .iter()
             .map(|d| match &d.status {
                 DomainStatus::VerifiedUncertain { deadline } => format!(
-                    "{} (verified-uncertain, deleted in {} days unless re-verified)",
+                    "{} (verified-uncertain, deleted in {} unless re-verified)",
                     d.name,
-                    time::days_left(self.clock, *deadline)
+                    count(
+                        time::days_left(self.clock, *deadline) as usize,
+                        "day",
+                        "days"
+                    )
                 ),
                 _ => d.name.clone(),
             })
@@ -571,18 +575,18 @@ impl World {
             });
         }
         for (name, why, record, status) in &waiting {
-            let days = (wait_secs + 86_399) / 86_400;
+            let days = count(((wait_secs + 86_399) / 86_400) as usize, "day", "days");
             let step = match (status, record) {
                 (DomainStatus::VerifiedUncertain { .. }, false) => format!(
-                    "{} cannot delete {name} while {why} (DOM-10), and its record is already gone: let the {days} days left pass, after which {name} is deleted (DOM-9)",
+                    "{} cannot delete {name} while {why} (DOM-10), and its record is already gone: let the {days} left pass, after which {name} is deleted (DOM-9)",
                     cand.name
                 ),
                 (_, true) => format!(
-                    "{} cannot delete {name} while {why} (DOM-10): remove the TXT record of {name} from DNS and let {days} days pass, after which {name} is deleted (DOM-9)",
+                    "{} cannot delete {name} while {why} (DOM-10): remove the TXT record of {name} from DNS and let {days} pass, after which {name} is deleted (DOM-9)",
                     cand.name
                 ),
                 (_, false) => format!(
-                    "{} cannot delete {name} while {why} (DOM-10), and its TXT record is already gone: let {days} days pass, after which {name} is deleted (DOM-9)",
+                    "{} cannot delete {name} while {why} (DOM-10), and its TXT record is already gone: let {days} pass, after which {name} is deleted (DOM-9)",
                     cand.name
                 ),
             };
@@ -697,6 +701,10 @@ impl World {
             );
         }
         let preview = self.import_preview(ctx, candidate)?;
+        // What keeps the merge from happening comes first: the role's fix must be allowed.
+        if let Some(r) = preview.refusal() {
+            return Err(r.into());
+        }
         if owner_role == OrgRole::Administrator {
             return Err(Refusal::new(
                 rules::MRG_6,
@@ -715,9 +723,6 @@ impl World {
                 owner_role: OrgRole::Standard,
             })
             .into());
-        }
-        if let Some(r) = preview.refusal() {
-            return Err(r.into());
         }
         let typed = confirm.trim();
         if !(typed == preview.candidate_name
@@ -880,7 +885,7 @@ impl World {
     ) -> ActionResult<Outcome> {
         let inviter = self.owner_or_inviter(prime, inv);
         if inv.expires_at <= self.clock {
-            return Err(Refusal::new(
+            let r = Refusal::new(
                 rules::USR_3,
                 format!(
                     "the merge invitation of {} expired on {}",
@@ -892,14 +897,8 @@ impl World {
                     self.org_name(prime),
                     self.org_name(cand)
                 ),
-            )
-            .fix_by(
-                inviter,
-                Action::ResendInvite {
-                    email: inv.email.clone(),
-                },
-            )
-            .into());
+            );
+            return Err(self.with_resend(prime, &inv.email, Some(inviter), r).into());
         }
         let preview = self.preview_between(
             prime,

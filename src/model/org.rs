@@ -3,6 +3,7 @@
 use super::action::Setting;
 use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::rules;
+use super::words;
 use super::*;
 
 /// SUB-6: closed subaccounts are purged this many days after closing.
@@ -50,23 +51,22 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// ORG-4, ORG-5, ORG-8.
-    pub(crate) fn transfer_org(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
-        self.require_owner(ctx, "transfer org ownership")?;
-        let target = self.find_user(key)?;
+    /// ORG-5, ORG-8, ACC-3: may `target` become the Owner of `org`, whoever asks? Returns the
+    /// accounts that join the org with them.
+    pub(crate) fn check_new_owner(&self, org: &Sid, target: &User) -> ActionResult<Vec<Sid>> {
         let active_member = self
-            .membership_in(&target.sid, &ctx.org)
+            .membership_in(&target.sid, org)
             .is_some_and(|m| m.status == MemberStatus::Active);
         if !active_member {
             let deactivated = self
-                .membership_in(&target.sid, &ctx.org)
+                .membership_in(&target.sid, org)
                 .is_some_and(|m| m.status == MemberStatus::Deactivated);
             let refusal = Refusal::new(
                 rules::ORG_5,
                 format!(
                     "{} is not an active managed member of {}",
                     target.email,
-                    self.org_name(&ctx.org)
+                    self.org_name(org)
                 ),
                 if deactivated {
                     format!(
@@ -87,14 +87,6 @@ impl World {
             }
             .into());
         }
-        let previous = ctx.acting_user().cloned().expect("owner is a user");
-        if previous == target.sid {
-            return refuse(
-                rules::ORG_5,
-                format!("{} is already the Owner", target.email),
-                "choose another member",
-            );
-        }
         // ORG-8: the new Owner's accounts join as managed; check the limit first (ACC-3).
         let joining: Vec<Sid> = self
             .accounts
@@ -103,7 +95,7 @@ impl World {
             .filter(|a| {
                 a.link
                     .as_ref()
-                    .is_none_or(|l| l.org != ctx.org || l.state != LinkState::Managed)
+                    .is_none_or(|l| l.org != *org || l.state != LinkState::Managed)
             })
             .map(|a| a.sid.clone())
             .collect();
@@ -114,11 +106,27 @@ impl World {
                 self.accounts[*a]
                     .link
                     .as_ref()
-                    .is_none_or(|l| l.org != ctx.org || !self.counts_toward_limit(l))
+                    .is_none_or(|l| l.org != *org || !self.counts_toward_limit(l))
             })
             .count();
-        self.check_account_limit(&ctx.org, newly_counted)?;
-        self.check_subaccounts_fit(&ctx.org, &joining)?;
+        self.check_account_limit(org, newly_counted)?;
+        self.check_subaccounts_fit(org, &joining)?;
+        Ok(joining)
+    }
+
+    /// ORG-4, ORG-5, ORG-8.
+    pub(crate) fn transfer_org(&mut self, ctx: &Ctx, key: &str) -> ActionResult<Outcome> {
+        self.require_owner(ctx, "transfer org ownership")?;
+        let target = self.find_user(key)?;
+        let previous = ctx.acting_user().cloned().expect("owner is a user");
+        if previous == target.sid {
+            return refuse(
+                rules::ORG_5,
+                format!("{} is already the Owner", target.email),
+                "choose another member",
+            );
+        }
+        let joining = self.check_new_owner(&ctx.org, target)?;
         let target_sid = target.sid.clone();
         for a in &joining {
             // An account leaving another org (independent or pending there) leaves that org's
@@ -221,7 +229,11 @@ impl World {
                 if (*n as usize) < org.domains.len() {
                     return refuse(
                         rules::DOM_6,
-                        format!("{} has {} domains", org.name, org.domains.len()),
+                        format!(
+                            "{} has {}",
+                            org.name,
+                            words::count(org.domains.len(), "domain", "domains")
+                        ),
                         format!("the limit cannot go below {}", org.domains.len()),
                     );
                 }
@@ -343,11 +355,17 @@ impl World {
             }
             Setting::InviteDays(n) => {
                 s.invite_days = *n;
-                format!("invitations now last {n} days (pending ones keep their expiry)")
+                format!(
+                    "invitations now last {} (pending ones keep their expiry)",
+                    words::count(*n as usize, "day", "days")
+                )
             }
             Setting::ResetLinkHours(n) => {
                 s.reset_link_hours = *n;
-                format!("reset links now last {n} hours")
+                format!(
+                    "reset links now last {}",
+                    words::count(*n as usize, "hour", "hours")
+                )
             }
             Setting::Baa(on) => {
                 s.baa = *on;

@@ -443,14 +443,28 @@ impl World {
         self.require_admin(ctx, "invite users")?;
         let email = match check_email(rules::USR_1, email) {
             Ok(email) => email,
-            Err((refusal, cleaned)) if !cleaned.is_empty() => {
-                return Err(refusal
-                    .fix(Action::Invite {
-                        email: cleaned,
-                        role,
-                        accounts: accounts.to_vec(),
-                    })
-                    .into());
+            Err((mut refusal, cleaned)) if !cleaned.is_empty() => {
+                // The address typed cleanly is offered when it could be invited: after the
+                // steps that verify its domain, if those are in this org's hands.
+                let domain = self.unverified_domain_refusal(
+                    &ctx.org,
+                    &cleaned,
+                    rules::USR_1,
+                    "inviting",
+                    None,
+                );
+                match domain {
+                    Some(d) if d.fixes.is_empty() => {}
+                    d => {
+                        refusal.fixes.extend(d.into_iter().flat_map(|d| d.fixes));
+                        refusal = refusal.fix(Action::Invite {
+                            email: cleaned,
+                            role,
+                            accounts: accounts.to_vec(),
+                        });
+                    }
+                }
+                return Err(refusal.into());
             }
             Err((refusal, _)) => return Err(refusal.into()),
         };
@@ -524,11 +538,36 @@ impl World {
         }
         let (sid, lifetime) = self.send_invitation(ctx, &email, role, grants)?;
         let detail = format!(
-            "invited {email} as {} (expires in {lifetime} days)",
-            role.label()
+            "invited {email} as {} (expires in {})",
+            role.label(),
+            words::count(lifetime as usize, "day", "days")
         );
         self.audit(ctx, "user.invite", detail.clone());
         Ok(Outcome::msg(detail).created(SidKind::Notification, sid))
+    }
+
+    /// USR-3's fix for an expired invitation: `by` (the acting user when `None`) resends it. A
+    /// resend waits for the invitee's domain as the invitation did (USR-1), so when that domain
+    /// is not verified any more the steps that verify it come first.
+    pub(crate) fn with_resend(
+        &self,
+        org: &Sid,
+        email: &str,
+        by: Option<String>,
+        mut r: Refusal,
+    ) -> Refusal {
+        if let Some(d) =
+            self.unverified_domain_refusal(org, email, rules::USR_1, "resending", by.clone())
+        {
+            r.fixes.extend(d.fixes);
+        }
+        let resend = Action::ResendInvite {
+            email: email.to_string(),
+        };
+        match by {
+            Some(by) => r.fix_by(by, resend),
+            None => r.fix(resend),
+        }
     }
 
     /// USR-3: one invitation per address, pending or expired (an expired one is resent).
@@ -603,14 +642,9 @@ impl World {
                 ),
                 "an administrator resends it, which gives it a new lifetime; then accept it",
             );
-            let resend = Action::ResendInvite {
-                email: inv.email.clone(),
-            };
-            return Err(match self.admin_by(ctx) {
-                Some(by) => r.fix_by(by, resend),
-                None => r.fix(resend),
-            }
-            .into());
+            return Err(self
+                .with_resend(&ctx.org, &inv.email, self.admin_by(ctx), r)
+                .into());
         }
         if let Some(r) = self.unverified_domain_refusal(
             &ctx.org,
@@ -748,9 +782,21 @@ impl World {
             let transfer = Action::TransferOrg {
                 user: user.email.clone(),
             };
-            return Err(match self.owner_of_org(&ctx.org) {
-                Some(owner) => refusal.fix_by(owner.email.clone(), transfer),
-                None => refusal,
+            let Some(owner) = self.owner_of_org(&ctx.org) else {
+                return Err(refusal.into());
+            };
+            // The transfer is offered when it could be made: after the steps that let this user
+            // become the Owner (ORG-5: reactivate them), if there are any.
+            return Err(match self.check_new_owner(&ctx.org, user) {
+                Ok(_) => refusal.fix_by(owner.email.clone(), transfer),
+                Err(ActionError::Refused(first)) if !first.fixes.is_empty() => {
+                    let mut refusal = refusal;
+                    for f in first.fixes {
+                        refusal = refusal.fix_by(f.by.unwrap_or(owner.email.clone()), f.action);
+                    }
+                    refusal.fix_by(owner.email.clone(), transfer)
+                }
+                Err(_) => refusal,
             }
             .into());
         }

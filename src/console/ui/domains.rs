@@ -100,8 +100,8 @@ fn status(w: &World, s: &DomainStatus) -> String {
     match s {
         DomainStatus::VerifiedUncertain { deadline } => {
             format!(
-                "verified-uncertain ({} days left)",
-                days_left(w.clock, *deadline)
+                "verified-uncertain ({} left)",
+                crate::model::words::count(days_left(w.clock, *deadline) as usize, "day", "days")
             )
         }
         other => other.label().to_string(),
