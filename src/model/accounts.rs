@@ -420,16 +420,15 @@ impl World {
                 .map(time::format_date)
                 .unwrap_or_default();
             return Err(if link.org == ctx.org {
-                Refusal::new(
+                let r = Refusal::new(
                     rules::USR_3,
                     format!(
                         "{} already has a request in this organization that expired on {when}",
                         account.name
                     ),
                     "resend that request instead",
-                )
-                .fix(Action::ResendAccount { sid })
-                .into()
+                );
+                self.with_request_resend(&ctx.org, account, None, r).into()
             } else {
                 let other = self.org_name(&link.org);
                 let r = Refusal::new(
@@ -668,6 +667,30 @@ impl World {
         Ok((account.sid.clone(), owner, is_import))
     }
 
+    /// USR-3's fix for an account's expired request: `by` resends it, after the steps that
+    /// verify the owner's domain again when it is an import (ACC-4).
+    fn with_request_resend(
+        &self,
+        org: &Sid,
+        account: &Account,
+        by: Option<String>,
+        r: Refusal,
+    ) -> Refusal {
+        let is_import = account
+            .link
+            .as_ref()
+            .is_some_and(|l| matches!(l.state, LinkState::PendingImport { .. }));
+        let owner = account.owner.as_ref().map(|o| self.email_of(o));
+        let on = owner
+            .as_deref()
+            .filter(|_| is_import)
+            .map(|email| (email, rules::ACC_4));
+        let resend = Action::ResendAccount {
+            sid: account.sid.to_string(),
+        };
+        self.with_resend_of(org, on, by, r, resend)
+    }
+
     /// USR-3 (ACC-4 rev 2): an expired request cannot complete until it is resent.
     fn refuse_expired_request(&self, ctx: &Ctx, sid: &Sid) -> ActionResult<()> {
         let account = &self.accounts[sid];
@@ -688,14 +711,9 @@ impl World {
             format!("the {kind} request for {} expired on {when}", account.name),
             "an administrator resends it, which gives it a new lifetime; then confirm it",
         );
-        let resend = Action::ResendAccount {
-            sid: sid.to_string(),
-        };
-        Err(match self.admin_by(ctx) {
-            Some(by) => r.fix_by(by, resend),
-            None => r.fix(resend),
-        }
-        .into())
+        Err(self
+            .with_request_resend(&ctx.org, account, self.admin_by(ctx), r)
+            .into())
     }
 
     /// ACC-5 / ACC-6: the owner confirms; an import becomes managed, a link independent.
@@ -901,9 +919,13 @@ impl World {
                         "invite {owner_email}, the Owner of {other}, to merge it in; when they accept, {other} and its accounts join"
                     ),
                 );
-                let refusal = match self.admin_by(ctx) {
-                    Some(admin) => refusal.fix_by(admin, invite),
-                    None => refusal.fix(invite),
+                let refusal = match (
+                    self.invitation_step(&ctx.org, owner_email, invite),
+                    self.admin_by(ctx),
+                ) {
+                    (None, _) => refusal,
+                    (Some(step), Some(admin)) => refusal.fix_by(admin, step),
+                    (Some(step), None) => refusal.fix(step),
                 };
                 refusal.fix_by(
                     owner_email,
@@ -912,6 +934,19 @@ impl World {
                     },
                 )
             }
+        }
+    }
+
+    /// The step before `email` can accept an invitation to `org`: `invite` when none is listed,
+    /// a resend when the listed one expired (USR-3), nothing when one is pending.
+    pub(crate) fn invitation_step(&self, org: &Sid, email: &str, invite: Action) -> Option<Action> {
+        let listed = self.orgs.get(org)?.invitations.for_email(email);
+        match listed {
+            None => Some(invite),
+            Some(i) if i.is_expired(self.clock) => Some(Action::ResendInvite {
+                email: email.to_string(),
+            }),
+            Some(_) => None,
         }
     }
 
@@ -1402,15 +1437,7 @@ impl World {
                         vec![]
                     },
                 };
-                // An invitation already listed is accepted (resent first if it expired).
-                let listed = org.invitations.for_email(&target.email);
-                let step = match listed {
-                    None => Some(invite),
-                    Some(i) if i.is_expired(self.clock) => Some(Action::ResendInvite {
-                        email: target.email.clone(),
-                    }),
-                    Some(_) => None,
-                };
+                let step = self.invitation_step(&ctx.org, &target.email, invite);
                 let r = match (step, self.admin_by(ctx)) {
                     (None, _) => r,
                     (Some(a), Some(by)) => r.fix_by(by, a),

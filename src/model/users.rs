@@ -546,24 +546,38 @@ impl World {
         Ok(Outcome::msg(detail).created(SidKind::Notification, sid))
     }
 
-    /// USR-3's fix for an expired invitation: `by` (the acting user when `None`) resends it. A
-    /// resend waits for the invitee's domain as the invitation did (USR-1), so when that domain
-    /// is not verified any more the steps that verify it come first.
+    /// USR-3's fix for an expired invitation: `by` (the acting user when `None`) resends it.
     pub(crate) fn with_resend(
         &self,
         org: &Sid,
         email: &str,
         by: Option<String>,
-        mut r: Refusal,
+        r: Refusal,
     ) -> Refusal {
-        if let Some(d) =
-            self.unverified_domain_refusal(org, email, rules::USR_1, "resending", by.clone())
-        {
-            r.fixes.extend(d.fixes);
-        }
         let resend = Action::ResendInvite {
             email: email.to_string(),
         };
+        self.with_resend_of(org, Some((email, rules::USR_1)), by, r, resend)
+    }
+
+    /// USR-3's fix for an expired invitation or request: `by` (the acting user when `None`)
+    /// takes `resend`. A resend waits for the domain of `on` (an email, and the rule that asks
+    /// for its domain: USR-1, ACC-4) as the first sending did, so when that domain is not
+    /// verified any more the steps that verify it come first.
+    pub(crate) fn with_resend_of(
+        &self,
+        org: &Sid,
+        on: Option<(&str, rules::Rule)>,
+        by: Option<String>,
+        mut r: Refusal,
+        resend: Action,
+    ) -> Refusal {
+        if let Some((email, rule)) = on
+            && let Some(d) =
+                self.unverified_domain_refusal(org, email, rule, "resending", by.clone())
+        {
+            r.fixes.extend(d.fixes);
+        }
         match by {
             Some(by) => r.fix_by(by, resend),
             None => r.fix(resend),
