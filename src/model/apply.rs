@@ -152,9 +152,22 @@ impl World {
     /// A refusal for who is acting (ORG-3, ORG-4) is fixed by someone who may: the same action,
     /// done by the org's Owner (who may do all that an Administrator may).
     fn delegate(&self, ctx: &Ctx, action: &Action, e: ActionError) -> ActionError {
-        let ActionError::Refused(r) = e else {
+        let ActionError::Refused(mut r) = e else {
             return e;
         };
+        // A setting or entitlement in a fix is changed by an Administrator or the Owner, named
+        // when the acting user is neither (a Standard user past the account limit, an invitee).
+        if r.fixes
+            .iter()
+            .any(|f| f.by.is_none() && matches!(f.action, Action::Set(_)))
+            && let Some(admin) = self.admin_by(ctx)
+        {
+            for f in r.fixes.iter_mut().filter(|f| f.by.is_none()) {
+                if matches!(f.action, Action::Set(_)) {
+                    f.by = Some(admin.clone());
+                }
+            }
+        }
         let by_role = [rules::ORG_3.id, rules::ORG_4.id, rules::RBAC_3.id].contains(&r.rule);
         if !by_role {
             return ActionError::Refused(r); // (finding the Owner walks the users)
