@@ -810,3 +810,15 @@ fn check_import_agrees_with_import() {
         assert_eq!(checked, applied, "{}", a.name);
     }
 }
+
+/// A filter that starts with a character of several bytes is not a SID being typed: Enter
+/// in the import picker answers instead of crashing (it cut the text at byte 2).
+#[test]
+fn the_import_picker_takes_a_filter_in_any_script() {
+    let mut h = demo(100, 30);
+    let before = h.world();
+    h.keys(r#"1 i "漢字x" enter"#);
+    assert_eq!(h.world(), before, "nothing was imported");
+    h.keys("esc esc");
+    assert!(h.screen().contains("Accounts"));
+}

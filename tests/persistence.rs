@@ -29,6 +29,22 @@ fn demo_world_round_trips_through_the_file() {
     );
 }
 
+/// The version is read from the file's first 4 KiB: a character that straddles that boundary
+/// (a name in any script) must not stop the world from loading.
+#[test]
+fn a_character_across_the_first_4_kib_does_not_stop_a_load() {
+    let w = demo_world();
+    let text = to_ron(&w);
+    let (head, rest) = text.split_at(text.find("version: 4,\n").unwrap() + "version: 4,\n".len());
+    for pad in ["", " "] {
+        let comment = format!("    //{pad} {}\n", "ß".repeat(2100));
+        let crafted = format!("{head}{comment}{rest}");
+        assert!(!crafted.is_char_boundary(4096) || !crafted.is_char_boundary(4095));
+        let loaded = tworg::persist::from_ron(&crafted, "crafted").expect("it loads");
+        assert_eq!(loaded, w);
+    }
+}
+
 #[test]
 fn saves_are_mode_0600_and_keep_the_previous_world_as_bak() {
     let dir = tempfile::tempdir().unwrap();

@@ -107,7 +107,7 @@ fn migrate(text: &str, version: u32) -> std::borrow::Cow<'_, str> {
 /// The `version` a world file declares, read from its first lines without parsing the rest
 /// (`version` is the first field tworg writes). `None` if it is not there.
 fn declared_version(text: &str) -> Option<u32> {
-    let head = &text[..text.len().min(4096)];
+    let head = &text[..text.floor_char_boundary(4096)];
     let at = head.find("version")?;
     let rest = head[at + "version".len()..]
         .trim_start()

@@ -11,8 +11,10 @@ impl App {
         // a SID typed into the import or link picker goes to the form as typed
         if let PickThen::AddAccount(import) = p.then {
             let typed = p.filter.value().trim().to_string();
-            let looks_typed = typed.len() > 2
-                && typed[..2].eq_ignore_ascii_case("AC")
+            // (`get`: the filter may start with a character of several bytes)
+            let starts_ac =
+                typed.len() > 2 && typed.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("AC"));
+            let looks_typed = starts_ac
                 && !p
                     .chosen()
                     .is_some_and(|(l, _)| l.to_lowercase().contains(&typed.to_lowercase()));
@@ -20,7 +22,7 @@ impl App {
                 // a SID being typed is not a fuzzy match for another account's
                 _ if looks_typed => typed,
                 Some((_, k)) if !k.is_empty() => k.clone(),
-                _ if typed.len() > 2 && typed[..2].eq_ignore_ascii_case("AC") => typed,
+                _ if starts_ac => typed,
                 _ => String::new(),
             };
             self.close_modal();
