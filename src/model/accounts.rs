@@ -667,8 +667,9 @@ impl World {
         Ok((account.sid.clone(), owner, is_import))
     }
 
-    /// USR-3's fix for an account's expired request: `by` resends it, after the steps that
-    /// verify the owner's domain again when it is an import (ACC-4).
+    /// USR-3's fix for an account's expired request: `by` resends it, after the steps that make
+    /// room for it under the account limit (ACC-3) and verify the owner's domain again when it
+    /// is an import (ACC-4).
     fn with_request_resend(
         &self,
         org: &Sid,
@@ -688,6 +689,11 @@ impl World {
         let resend = Action::ResendAccount {
             sid: account.sid.to_string(),
         };
+        // An expired request stopped counting toward the limit; resending counts it again.
+        let mut r = r;
+        if let Err(ActionError::Refused(full)) = self.check_account_limit(org, 1) {
+            r.fixes.extend(full.fixes);
+        }
         self.with_resend_of(org, on, by, r, resend)
     }
 

@@ -597,15 +597,12 @@ impl World {
         } else {
             format!("an invitation for {email} is already pending")
         };
-        Err(super::error::Refusal::new(
+        let r = Refusal::new(
             rules::USR_3,
             message,
             "resend it instead, which gives it a new lifetime",
-        )
-        .fix(Action::ResendInvite {
-            email: email.to_string(),
-        })
-        .into())
+        );
+        Err(self.with_resend(&ctx.org, email, None, r).into())
     }
 
     /// Records a checked invitation; returns its SID and lifetime in days.
