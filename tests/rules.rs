@@ -2324,6 +2324,24 @@ fn rule_usr_9_bulk_import_from_csv() {
     assert!(w.user_by_email("ghost@owl-industries.example").is_none());
 }
 
+/// USR-9: a spreadsheet's export (a byte order mark, CRLF line ends, a header in capitals,
+/// quoted fields, blank lines) reads as the same file.
+#[test]
+fn rule_usr_9_a_spreadsheet_export_imports() {
+    let mut w = demo();
+    let ctx = ctx_as(&w, ADAM);
+    apply_ok(&mut w, &ctx, set(Setting::BulkImport(true)));
+    let csv =
+        format!("\u{feff}Email,First_Name,Last_Name\r\n\"{NORA}\",Nora,\"Newhire, Jr.\"\r\n\r\n");
+    let out = apply_ok(&mut w, &ctx, Action::ImportUsers { csv });
+    assert!(
+        out.message.contains("1 imported, 0 rejected"),
+        "{}",
+        out.message
+    );
+    assert_eq!(role_of(&w, NORA), Some(OrgRole::Standard));
+}
+
 #[test]
 fn rule_usr_9_bulk_import_needs_a_verified_domain() {
     let mut w = demo();
