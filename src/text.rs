@@ -14,6 +14,12 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// Text read from a file a person wrote, without the byte order mark an editor or a
+/// spreadsheet's "UTF-8" export may put first (world files, scripts, CSVs, walkthroughs).
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Whether a terminal could act on `c` instead of showing it, or a reader could not see it: C0
 /// and C1 controls (ESC, CR, LF, TAB, NEL, CSI…), DEL, the line and paragraph separators, bidi
 /// marks, embeddings, overrides and isolates, zero-width and other default-ignorable characters.

@@ -234,3 +234,14 @@ fn the_default_actor_follows_an_ownership_transfer_made_by_an_earlier_line() {
         "the new Owner acts"
     );
 }
+
+/// A script saved by an editor that writes a byte order mark reads as the same script.
+#[test]
+fn a_script_starting_with_a_byte_order_mark_applies() {
+    let w = demo();
+    let s = script(&w, "\u{feff}org rename \"Owl Two\"\n");
+    let out = tworg(&w.path, &["apply", s.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let world = load(&w.path).unwrap();
+    assert_eq!(world.org_name(&world.home_org.clone().unwrap()), "Owl Two");
+}

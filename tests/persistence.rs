@@ -45,6 +45,14 @@ fn a_character_across_the_first_4_kib_does_not_stop_a_load() {
     }
 }
 
+/// A world file saved by an editor that writes a byte order mark loads as the same world.
+#[test]
+fn a_world_file_starting_with_a_byte_order_mark_loads() {
+    let w = demo_world();
+    let text = format!("\u{feff}{}", to_ron(&w));
+    assert_eq!(tworg::persist::from_ron(&text, "bom").expect("it loads"), w);
+}
+
 #[test]
 fn saves_are_mode_0600_and_keep_the_previous_world_as_bak() {
     let dir = tempfile::tempdir().unwrap();

@@ -38,7 +38,7 @@ pub fn parse_script(text: &str) -> Result<Vec<Line>, Vec<(usize, String)>> {
     // 10,000 lines.
     let mut parser = Cli::command();
     parser.build();
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in crate::text::without_bom(text).lines().enumerate() {
         let number = i + 1;
         match parse_line(&mut parser, raw) {
             Ok(None) => {}

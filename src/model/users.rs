@@ -1306,8 +1306,7 @@ pub struct ImportRow {
 
 /// Parses the bulk-import CSV strictly: the exact header, three fields a row, simple quoting.
 pub fn parse_import_csv(text: &str) -> Result<Vec<ImportRow>, String> {
-    // A spreadsheet's "CSV UTF-8" export starts with a byte order mark.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::without_bom(text);
     let mut lines = text
         .lines()
         .enumerate()

@@ -129,6 +129,7 @@ pub fn from_ron(text: &str, name: &str) -> Result<World, StoreError> {
 /// Parses world text in one pass (the version is read from its first lines, not by a parse of
 /// its own), without checking invariants.
 fn parse_world(text: &str, name: &str) -> Result<World, StoreError> {
+    let text = crate::text::without_bom(text);
     let parse_err = |e: ron::error::SpannedError| StoreError::Parse {
         path: name.to_string(),
         line: e.span.start.line,

@@ -285,6 +285,7 @@ pub fn parse(name: &str, text: &str) -> Result<Walkthrough, String> {
 
 /// Parses a walkthrough file; errors read `file:line:col: sentence`.
 pub fn parse_file(file: &str, name: &str, text: &str) -> Result<Walkthrough, String> {
+    let text = crate::text::without_bom(text);
     let mut w: Walkthrough = ron::from_str(text).map_err(|e| {
         let p = e.span.start;
         format!(
