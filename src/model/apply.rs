@@ -2,7 +2,7 @@
 //! submodule that checks its rules and performs it.
 
 use super::action::{Action, Actor, Ctx, Outcome};
-use super::error::{ActionError, ActionResult};
+use super::error::{ActionError, ActionResult, Fix};
 use super::*;
 
 impl World {
@@ -150,22 +150,20 @@ impl World {
     }
 
     /// A refusal for who is acting (ORG-3, ORG-4) is fixed by someone who may: the same action,
-    /// done by the org's Owner (who may do all that an Administrator may).
+    /// done by the org's Owner (who may do all that an Administrator may). A setting in any
+    /// refusal's fixes is likewise changed by an Administrator or the Owner.
     fn delegate(&self, ctx: &Ctx, action: &Action, e: ActionError) -> ActionError {
         let ActionError::Refused(mut r) = e else {
             return e;
         };
         // A setting or entitlement in a fix is changed by an Administrator or the Owner, named
         // when the acting user is neither (a Standard user past the account limit, an invitee).
-        if r.fixes
-            .iter()
-            .any(|f| f.by.is_none() && matches!(f.action, Action::Set(_)))
+        let unnamed_setting = |f: &Fix| f.by.is_none() && matches!(f.action, Action::Set(_));
+        if r.fixes.iter().any(unnamed_setting)
             && let Some(admin) = self.admin_by(ctx)
         {
-            for f in r.fixes.iter_mut().filter(|f| f.by.is_none()) {
-                if matches!(f.action, Action::Set(_)) {
-                    f.by = Some(admin.clone());
-                }
+            for f in r.fixes.iter_mut().filter(|f| unnamed_setting(f)) {
+                f.by = Some(admin.clone());
             }
         }
         let by_role = [rules::ORG_3.id, rules::ORG_4.id, rules::RBAC_3.id].contains(&r.rule);

@@ -227,11 +227,7 @@ impl World {
             Some(d) if !self.dns_has_record(d) => match &d.status {
                 DomainStatus::VerifiedUncertain { deadline } => format!(
                     "publish the TXT record of {domain} again and verify it ({} left)",
-                    words::count(
-                        super::time::days_left(self.clock, *deadline) as usize,
-                        "day",
-                        "days"
-                    )
+                    words::days(super::time::days_left(self.clock, *deadline))
                 ),
                 _ => format!("publish the TXT record of {domain}, then verify it"),
             },
@@ -437,7 +433,7 @@ impl World {
             },
             (DomainStatus::VerifiedUncertain { .. }, true) => DomainStatus::Verified,
             (DomainStatus::VerifiedUncertain { deadline }, false) => {
-                let left = words::count(time::days_left(now, *deadline) as usize, "day", "days");
+                let left = words::days(time::days_left(now, *deadline));
                 return Ok(Outcome::msg(format!(
                     "{} is still missing its record: {left} left to restore it",
                     domain.name
@@ -480,11 +476,7 @@ impl World {
             Some(DomainStatus::VerifiedUncertain { deadline }) => format!(
                 "{name} is verified-uncertain in {}: its TXT record is gone ({} left to restore it), so {what} waits until it is verified again",
                 o.name,
-                words::count(
-                    time::days_left(self.clock, *deadline) as usize,
-                    "day",
-                    "days"
-                )
+                words::days(time::days_left(self.clock, *deadline))
             ),
             Some(DomainStatus::Unverified) => format!(
                 "{name} is not verified in {} (it is unverified), so {what} is not possible",

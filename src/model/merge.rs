@@ -14,7 +14,7 @@
 
 use super::error::{ActionError, ActionResult, Fix, Refusal, refuse};
 use super::rules;
-use super::words::count;
+use super::words::{count, days};
 use super::*;
 
 /// How a merge is started (MRG-5, MRG-6).
@@ -324,11 +324,7 @@ impl World {
                 DomainStatus::VerifiedUncertain { deadline } => format!(
                     "{} (verified-uncertain, deleted in {} unless re-verified)",
                     d.name,
-                    count(
-                        time::days_left(self.clock, *deadline) as usize,
-                        "day",
-                        "days"
-                    )
+                    days(time::days_left(self.clock, *deadline))
                 ),
                 _ => d.name.clone(),
             })
@@ -575,7 +571,7 @@ impl World {
             });
         }
         for (name, why, record, status) in &waiting {
-            let days = count(((wait_secs + 86_399) / 86_400) as usize, "day", "days");
+            let days = days((wait_secs + 86_399) / 86_400);
             let step = match (status, record) {
                 (DomainStatus::VerifiedUncertain { .. }, false) => format!(
                     "{} cannot delete {name} while {why} (DOM-10), and its record is already gone: let the {days} left pass, after which {name} is deleted (DOM-9)",
@@ -813,7 +809,7 @@ impl World {
             "invited {email}, the Owner of {}, as {}: a merge invitation (expires in {}); accepting merges {} into {} ({} and {})",
             preview.candidate_name,
             role.label(),
-            count(lifetime as usize, "day", "days"),
+            days(lifetime as i64),
             preview.candidate_name,
             preview.prime_name,
             count(preview.accounts.len(), "account", "accounts"),

@@ -357,7 +357,7 @@ impl World {
                 s.invite_days = *n;
                 format!(
                     "invitations now last {} (pending ones keep their expiry)",
-                    words::count(*n as usize, "day", "days")
+                    words::days(*n as i64)
                 )
             }
             Setting::ResetLinkHours(n) => {

@@ -540,13 +540,14 @@ impl World {
         let detail = format!(
             "invited {email} as {} (expires in {})",
             role.label(),
-            words::count(lifetime as usize, "day", "days")
+            words::days(lifetime as i64)
         );
         self.audit(ctx, "user.invite", detail.clone());
         Ok(Outcome::msg(detail).created(SidKind::Notification, sid))
     }
 
-    /// USR-3's fix for an expired invitation: `by` (the acting user when `None`) resends it.
+    /// USR-3's fix for an invitation already listed (pending or expired): `by` (the acting user
+    /// when `None`) resends it, after the steps that verify its domain again if it needs them.
     pub(crate) fn with_resend(
         &self,
         org: &Sid,
@@ -803,7 +804,8 @@ impl World {
                 Err(ActionError::Refused(first)) if !first.fixes.is_empty() => {
                     let mut refusal = refusal;
                     for f in first.fixes {
-                        refusal = refusal.fix_by(f.by.unwrap_or(owner.email.clone()), f.action);
+                        let by = f.by.unwrap_or_else(|| owner.email.clone());
+                        refusal = refusal.fix_by(by, f.action);
                     }
                     refusal.fix_by(owner.email.clone(), transfer)
                 }

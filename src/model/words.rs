@@ -66,6 +66,11 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", noun(n, one, many))
 }
 
+/// `1 day`, `30 days` (a negative count reads as 0 days).
+pub fn days(n: i64) -> String {
+    count(usize::try_from(n).unwrap_or(0), "day", "days")
+}
+
 /// The word for `n` things: `one` for 1, else `many` ("account"/"accounts", "it"/"them").
 pub fn noun<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }

@@ -101,7 +101,7 @@ fn status(w: &World, s: &DomainStatus) -> String {
         DomainStatus::VerifiedUncertain { deadline } => {
             format!(
                 "verified-uncertain ({} left)",
-                crate::model::words::count(days_left(w.clock, *deadline) as usize, "day", "days")
+                crate::model::words::days(days_left(w.clock, *deadline))
             )
         }
         other => other.label().to_string(),
