@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use crate::errln;
-use crate::model::{ActionError, Ctx, World};
+use crate::model::{ActionError, Ctx, Refusal, World};
 use crate::persist::{self, StoreError, WorldFile};
 
 /// A failure of a command, with its exit status.
@@ -14,6 +14,8 @@ use crate::persist::{self, StoreError, WorldFile};
 pub enum Failure {
     Usage(String),
     Action(ActionError),
+    /// A refusal with its fixes already written as command lines for where they act.
+    Refused(Refusal, Vec<String>),
     File(StoreError),
     Other(anyhow::Error),
     /// Already reported (a script's lines): exit with this status.
@@ -41,6 +43,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Usage(m) => f.write_str(m),
             Failure::Action(e) => write!(f, "{e}"),
+            Failure::Refused(r, _) => write!(f, "{r}"),
             Failure::File(e) => write!(f, "{e}"),
             Failure::Other(e) => write!(f, "{e:#}"),
             Failure::Exit(code) => write!(f, "exit status {code}"),

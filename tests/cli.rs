@@ -485,3 +485,35 @@ fn every_command_says_what_it_does() {
     walk(&tworg::cli::args::Cli::command(), "tworg", &mut missing);
     assert!(missing.is_empty(), "commands without help: {missing:?}");
 }
+
+/// A fix printed for a refusal in another organization than the home one says `--org`, so that
+/// run as printed it acts there (it acted on the home organization).
+#[test]
+fn a_fix_in_another_organization_names_it() {
+    let w = demo();
+    let out = tworg(
+        &w.path,
+        &["--org", "Finch Analytics", "show", "accounts", "--json"],
+    );
+    let accounts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sid = accounts[0]["sid"].as_str().unwrap().to_string();
+    let hipaa = ["--org", "Finch Analytics", "account", "hipaa", &sid, "on"];
+    let out = tworg(&w.path, &hipaa);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("fix: tworg org set baa on --org 'Finch Analytics'"),
+        "{err}"
+    );
+    let out = tworg(
+        &w.path,
+        &["org", "set", "baa", "on", "--org", "Finch Analytics"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = tworg(&w.path, &hipaa);
+    assert!(
+        out.status.success(),
+        "the fix was taken where it was meant: {}",
+        stderr(&out)
+    );
+}

@@ -63,15 +63,18 @@ fn exit_with_clap_error(e: clap::Error) -> ! {
 fn report(f: &Failure, json: bool) -> u8 {
     match f {
         Failure::Action(ActionError::Refused(r)) => {
+            let lines: Vec<String> = r.fixes.iter().map(fixes::command_line).collect();
+            report(&Failure::Refused(r.clone(), lines), json)
+        }
+        Failure::Refused(r, lines) => {
             errln!("{r}");
-            for f in &r.fixes {
-                errln!("  fix: {}", fixes::command_line(f));
+            for l in lines {
+                errln!("  fix: {l}");
             }
             if json {
                 println!(
                     "{}",
-                    json!({"refused": r.rule, "message": r.message, "hint": r.hint,
-                        "fixes": r.fixes.iter().map(fixes::command_line).collect::<Vec<_>>()})
+                    json!({"refused": r.rule, "message": r.message, "hint": r.hint, "fixes": lines})
                 );
             }
             EXIT_REFUSED
@@ -471,7 +474,13 @@ fn apply_and_save_with(
         }
         Err(e) => {
             print_preview_of_unconfirmed_merge(&world, &ctx, action, &e, json);
-            return Err(in_cli_terms(action, e).into());
+            return Err(match in_cli_terms(action, e) {
+                ActionError::Refused(r) => {
+                    let lines = fixes::command_lines(&world, &ctx, &r);
+                    Failure::Refused(r, lines)
+                }
+                e => e.into(),
+            });
         }
     };
     // durable before anything is printed: the output and the exit status acknowledge it

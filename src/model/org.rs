@@ -440,7 +440,10 @@ impl World {
         let summary = if events.is_empty() {
             "; nothing fell due".to_string()
         } else {
-            format!("; {} expiries applied", events.len())
+            format!(
+                "; {} applied",
+                words::count(events.len(), "expiry", "expiries")
+            )
         };
         let mut out = Outcome::msg(format!("{head}{summary}"));
         out.report = events.into_iter().map(|(_, e)| (e, None)).collect();
