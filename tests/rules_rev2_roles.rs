@@ -388,3 +388,50 @@ fn rule_rbac_5_the_cli_lists_assignments_only_by_identity_or_scope() {
         "{paths}"
     );
 }
+
+/// ACC-8 holds for built-in roles too: nobody assigns a role on a closed account (a general
+/// role there was already refused); an open one is assigned.
+#[test]
+fn rule_acc_8_no_built_in_role_is_assigned_on_a_closed_account() {
+    let mut w = demo();
+    let olivia = ctx_as(&w, OLIVIA);
+    let staging = acc(&w, "Owl Staging");
+    apply_ok(
+        &mut w,
+        &olivia,
+        assign(ADAM, "Studio Viewer", staging.clone()),
+    );
+    let center = acc(&w, "Owl Contact Center");
+    apply_ok(
+        &mut w,
+        &olivia,
+        Action::CloseAccount {
+            sid: center.clone(),
+            confirm_name: "Owl Contact Center".into(),
+        },
+    );
+    let r = refused_with(
+        &mut w,
+        &olivia,
+        assign(ADAM, "Studio Viewer", center),
+        "ACC-8",
+    );
+    assert!(r.message.contains("assign roles on"), "{}", r.message);
+}
+
+/// RBAC-4: a deactivated member is reactivated (the fix), not invited again (USR-2 refuses that).
+#[test]
+fn rule_rbac_4_a_deactivated_member_is_reactivated_first() {
+    let mut w = demo();
+    let olivia = ctx_as(&w, OLIVIA);
+    let owl = home(&w);
+    let r = refused_with(
+        &mut w,
+        &olivia,
+        assign(DAN, "Studio Viewer", owl.clone()),
+        "RBAC-4",
+    );
+    assert_eq!(r.fixes.len(), 1);
+    apply_ok(&mut w, &olivia, r.fixes[0].action.clone());
+    apply_ok(&mut w, &olivia, assign(DAN, "Studio Viewer", owl));
+}

@@ -575,21 +575,38 @@ impl World {
             ScopeLevel::Organization => self.require_admin(ctx, "assign organization roles")?,
             _ => {
                 let account = self.accounts.get(&scope).expect("scope checked");
+                // ACC-8 first: nobody, however permitted, grants roles on a closed account.
+                self.refuse_closed(account, "assign roles on")?;
                 self.require_account_op(ctx, account, AccountOp::ManageAccess)?;
             }
         }
         let user = self.find_user(user_key)?;
-        let is_member = self
-            .membership_in(&user.sid, &ctx.org)
-            .is_some_and(|m| m.status == MemberStatus::Active);
-        if !is_member {
+        let membership = self.membership_in(&user.sid, &ctx.org);
+        if membership.is_none_or(|m| m.status != MemberStatus::Active) {
+            let message = format!(
+                "{} is not an active managed member of {}; built-in roles are for managed users only",
+                user.email,
+                self.org_name(&ctx.org)
+            );
+            // A deactivated member is reactivated, not invited again (USR-2).
+            if membership.is_some_and(|m| m.status == MemberStatus::Deactivated) {
+                let r = Refusal::new(
+                    rules::RBAC_4,
+                    message,
+                    format!("reactivate {} first", user.email),
+                );
+                let reactivate = Action::Reactivate {
+                    user: user.email.clone(),
+                };
+                return Err(match self.admin_by(ctx) {
+                    Some(by) => r.fix_by(by, reactivate),
+                    None => r.fix(reactivate),
+                }
+                .into());
+            }
             return refuse(
                 rules::RBAC_4,
-                format!(
-                    "{} is not an active managed member of {}; built-in roles are for managed users only",
-                    user.email,
-                    self.org_name(&ctx.org)
-                ),
+                message,
                 "give an external collaborator a general account role instead, or invite them",
             );
         }
