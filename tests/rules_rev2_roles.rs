@@ -435,3 +435,31 @@ fn rule_rbac_4_a_deactivated_member_is_reactivated_first() {
     apply_ok(&mut w, &olivia, r.fixes[0].action.clone());
     apply_ok(&mut w, &olivia, assign(DAN, "Studio Viewer", owl));
 }
+
+/// ACC-8 is said before who may act: a Standard user asking for a change to a closed account
+/// hears that nobody can make it, not a fix "as the Owner" that ACC-8 would refuse.
+#[test]
+fn rule_acc_8_a_closed_account_is_named_before_who_may_change_it() {
+    let mut w = demo();
+    let olivia = ctx_as(&w, OLIVIA);
+    let staging = acc(&w, "Owl Staging");
+    apply_ok(
+        &mut w,
+        &olivia,
+        Action::CloseAccount {
+            sid: staging.clone(),
+            confirm_name: "Owl Staging".into(),
+        },
+    );
+    let sam = ctx_as(&w, SAM);
+    let r = refused_with(
+        &mut w,
+        &sam,
+        Action::SetHipaa {
+            sid: staging,
+            on: true,
+        },
+        "ACC-8",
+    );
+    assert!(r.fixes.is_empty());
+}

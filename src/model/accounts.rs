@@ -994,8 +994,9 @@ impl World {
     /// The checks of a rename that do not depend on the new name.
     pub(crate) fn rename_precheck(&self, ctx: &Ctx, key: &str) -> ActionResult<&Account> {
         let account = self.managed_account(ctx, key, "rename")?;
-        self.require_account_op(ctx, account, AccountOp::Rename)?;
+        // What no one may do is said before who may (ACC-8): the fix is then never refused.
         self.refuse_closed(account, "rename")?;
+        self.require_account_op(ctx, account, AccountOp::Rename)?;
         Ok(account)
     }
 
@@ -1064,8 +1065,8 @@ impl World {
             }
             return Err(r.into());
         }
-        self.require_admin(ctx, "transfer account ownership")?;
         self.refuse_closed(account, "transfer")?;
+        self.require_admin(ctx, "transfer account ownership")?;
         Ok(account)
     }
 
@@ -1177,7 +1178,6 @@ impl World {
     /// Every check of an upgrade (it takes no input).
     pub(crate) fn upgrade_precheck(&self, ctx: &Ctx, key: &str) -> ActionResult<&Account> {
         let account = self.managed_account(ctx, key, "upgrade")?;
-        self.require_account_op(ctx, account, AccountOp::Upgrade)?;
         self.refuse_closed(account, "upgrade")?;
         if account.parent.is_some() {
             return refuse(
@@ -1193,6 +1193,7 @@ impl World {
                 "an account goes Trial -> Full only, never back",
             );
         }
+        self.require_account_op(ctx, account, AccountOp::Upgrade)?;
         Ok(account)
     }
 
@@ -1227,8 +1228,8 @@ impl World {
             (false, AccountStatus::Closed) => AccountOp::Close,
             (false, _) => AccountOp::SuspendResume,
         };
-        self.require_account_op(ctx, account, op)?;
         self.refuse_closed(account, verb.base())?;
+        self.require_account_op(ctx, account, op)?;
         if let Some(parent) = account.parent.as_ref().and_then(|p| self.accounts.get(p))
             && parent.status == AccountStatus::Suspended
         {
@@ -1322,6 +1323,7 @@ impl World {
     /// org's BAA, so a face asks it before anything opens.
     pub(crate) fn hipaa_precheck(&self, ctx: &Ctx, key: &str, on: bool) -> ActionResult<&Account> {
         let account = self.managed_account(ctx, key, "change HIPAA on")?;
+        self.refuse_closed(account, "change HIPAA on")?;
         self.require_admin(ctx, "change HIPAA designation")?;
         if on && !self.org(&ctx.org)?.settings.baa {
             return Err(Refusal::new(
@@ -1331,13 +1333,6 @@ impl World {
             )
             .fix(Action::Set(Setting::Baa(true)))
             .into());
-        }
-        if account.status == AccountStatus::Closed {
-            return refuse(
-                rules::ACC_8,
-                format!("{} is closed", account.name),
-                "closed accounts cannot change",
-            );
         }
         if account.hipaa == on {
             return refuse(
@@ -1400,8 +1395,8 @@ impl World {
                 "wait until its owner confirms",
             );
         }
-        self.require_account_op(ctx, account, AccountOp::ManageAccess)?;
         self.refuse_closed(account, "grant access to")?;
+        self.require_account_op(ctx, account, AccountOp::ManageAccess)?;
         let target = self.find_user(user)?;
         let is_member = self.membership_in(&target.sid, &ctx.org).is_some();
         let org = self.org(&ctx.org)?;

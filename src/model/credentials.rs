@@ -162,8 +162,8 @@ impl World {
     ) -> ActionResult<Outcome> {
         check_hash(token_sha256)?;
         let account = self.managed_account(ctx, key, "manage the credentials of")?;
-        self.require_account_op(ctx, account, AccountOp::Credentials)?;
         self.refuse_closed(account, "manage the credentials of")?;
+        self.require_account_op(ctx, account, AccountOp::Credentials)?;
         let sid = account.sid.clone();
         let rotated = self
             .credentials
@@ -189,8 +189,8 @@ impl World {
     ) -> ActionResult<Outcome> {
         check_hash(secret_sha256)?;
         let account = self.managed_account(ctx, key, "manage the credentials of")?;
-        self.require_account_op(ctx, account, AccountOp::Credentials)?;
         self.refuse_closed(account, "manage the credentials of")?;
+        self.require_account_op(ctx, account, AccountOp::Credentials)?;
         let account_sid = account.sid.clone();
         let name = checked_name(name.filter(|n| !n.trim().is_empty()).unwrap_or("API key"))?;
         let sid = self.new_sid(SidKind::ApiKey);
