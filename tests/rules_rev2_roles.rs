@@ -463,3 +463,19 @@ fn rule_acc_8_a_closed_account_is_named_before_who_may_change_it() {
     );
     assert!(r.fixes.is_empty());
 }
+
+/// RBAC-3's refusal on a subaccount speaks of that subaccount ("suspend, resume or close it"),
+/// not of "subaccounts of it", which it has none of.
+#[test]
+fn rule_rbac_3_a_refusal_on_a_subaccount_names_it_plainly() {
+    let mut w = demo();
+    let sara = ctx_as(&w, SARA);
+    let us = acc(&w, "Owl Prod US");
+    let r = refused_with(&mut w, &sara, Action::SuspendAccount { sid: us }, "RBAC-3");
+    assert!(
+        r.message.contains("suspend, resume or close it"),
+        "{}",
+        r.message
+    );
+    assert!(!r.message.contains("subaccounts of"), "{}", r.message);
+}

@@ -109,6 +109,17 @@ pub const ACCOUNT_OPS: &[OpRule] = &[
     },
 ];
 
+impl OpRule {
+    /// What the operation does, said of `account` itself: on a subaccount, changing its status
+    /// is said plainly (the table's words speak of a main account's subaccounts).
+    fn what_on(&self, account: &Account) -> &'static str {
+        match self.op {
+            AccountOp::SubaccountStatus if account.parent.is_some() => "suspend, resume or close",
+            _ => self.what,
+        }
+    }
+}
+
 impl AccountOp {
     pub fn rule(self) -> &'static OpRule {
         ACCOUNT_OPS
@@ -363,7 +374,8 @@ impl World {
         let rule = op.rule();
         let Some(m) = self.membership_in(u, &ctx.org) else {
             if !self.holds_any_role(u, &ctx.org, account) {
-                return self.require_admin(ctx, &format!("{} {}", rule.what, account.name));
+                return self
+                    .require_admin(ctx, &format!("{} {}", rule.what_on(account), account.name));
             }
             return Err(self.rbac_refusal(&ctx.org, u, account, rule).into());
         };
@@ -372,7 +384,7 @@ impl World {
             return Ok(());
         }
         if m.status != MemberStatus::Active {
-            return self.require_admin(ctx, &format!("{} {}", rule.what, account.name));
+            return self.require_admin(ctx, &format!("{} {}", rule.what_on(account), account.name));
         }
         if !self.holds_any_role(u, &ctx.org, account) {
             return refuse(
@@ -380,13 +392,16 @@ impl World {
                 format!(
                     "{} is a Standard user and cannot {} {}, which belongs to someone else",
                     self.email_of(u),
-                    rule.what,
+                    rule.what_on(account),
                     account.name
                 ),
-                format!(
-                    "ask an Administrator or the account's owner to do it, or to give you {} on it",
-                    permitting_roles(rule)
-                ),
+                match rule.roles {
+                    [] => "ask an Administrator or the account's owner to do it".to_string(),
+                    _ => format!(
+                        "ask an Administrator or the account's owner to do it, or to give you {} on it",
+                        permitting_roles(rule)
+                    ),
+                },
             );
         }
         Err(self.rbac_refusal(&ctx.org, u, account, rule).into())
@@ -405,12 +420,16 @@ impl World {
                 self.email_of(user),
                 held.join(" and "),
                 account.name,
-                rule.what
+                rule.what_on(account)
             ),
-            format!(
-                "{} on the account permits it: ask an Administrator or the account's owner",
-                permitting_roles(rule)
-            ),
+            match rule.roles {
+                [] => "only the account's owner or an org Administrator may: ask one of them"
+                    .to_string(),
+                _ => format!(
+                    "{} on the account permits it: ask an Administrator or the account's owner",
+                    permitting_roles(rule)
+                ),
+            },
         )
     }
 }

@@ -1353,9 +1353,15 @@ impl World {
         let sid = account.sid.clone();
         self.account_mut(&sid).hipaa = on;
         let detail = format!(
-            "HIPAA {} for {sid} '{}' (existing subaccounts unchanged)",
+            "HIPAA {} for {sid} '{}'{}",
             if on { "on" } else { "off" },
-            self.accounts[&sid].name
+            self.accounts[&sid].name,
+            // HIP-3: a main account's subaccounts keep their own flag.
+            if self.accounts[&sid].parent.is_none() {
+                " (existing subaccounts unchanged)"
+            } else {
+                ""
+            }
         );
         self.audit(ctx, "account.hipaa", detail.clone());
         Ok(Outcome::msg(detail))

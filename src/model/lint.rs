@@ -626,9 +626,14 @@ fn built_in_roles(l: &mut Lint) {
                 Check::BuiltInRolesNearLimit,
                 u.email.clone(),
                 format!(
-                    "{} holds {} built-in roles, close to the limit of {} (RBAC-2)",
+                    "{} holds {} built-in roles, {} the limit of {} (RBAC-2)",
                     u.email,
                     built_in.len(),
+                    if built_in.len() >= access::BUILT_IN_MAX {
+                        "at"
+                    } else {
+                        "close to"
+                    },
                     access::BUILT_IN_MAX
                 ),
                 sids.iter()

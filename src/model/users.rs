@@ -137,12 +137,13 @@ impl World {
             let r = super::error::Refusal::new(
                 rules::ACC_3,
                 format!(
-                    "{} {} the independent {} {} of {}, which become managed when they join (USR-5); {used} of the limit of {limit} are used, so they do not fit",
+                    "{} {} the independent {} {} of {}, which {} managed when they join (USR-5); {used} of the limit of {limit} are used, so they do not fit",
                     emails.join(", "),
                     words::noun(emails.len(), "owns", "own"),
                     words::noun(names.len(), "account", "accounts"),
                     names.join(", "),
-                    org.name
+                    org.name,
+                    words::noun(names.len(), "becomes", "become")
                 ),
                 format!(
                     "ask Twilio Support to raise the account limit to {needed}, or relinquish the independent {} first",
