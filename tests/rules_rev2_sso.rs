@@ -904,3 +904,40 @@ mod faces {
         }
     }
 }
+
+/// SSO-5 through SCIM: an identity provider cannot confirm a lock-out, so deprovisioning or
+/// deactivating the last Administrator who can sign in without SSO is refused there (it was
+/// applied with no confirmation); the fix is the same change confirmed in the organization.
+#[test]
+fn rule_sso_5_scim_cannot_lock_the_organization_out() {
+    let (mut w, ctx) = owl_enforced(DEMO_IDP_CERT, Some(AVA));
+    apply_ok(
+        &mut w,
+        &ctx,
+        Action::ScimEnable {
+            token: "t".repeat(40),
+        },
+    );
+    let scim = Ctx {
+        org: ctx.org.clone(),
+        actor: Actor::ScimToken,
+    };
+    let ava = user_sid(&w, AVA).to_string();
+    let r = refused_with(
+        &mut w,
+        &scim,
+        Action::ScimDeleteUser { id: ava.clone() },
+        "SSO-5",
+    );
+    assert_eq!(r.fixes.len(), 1);
+    let mut data = w.scim_view(w.find_user(AVA).unwrap());
+    data.active = Some(false);
+    let deactivate = Action::ScimReplaceUser {
+        id: ava,
+        user: data,
+        patch: false,
+    };
+    refused_with(&mut w, &scim, deactivate, "SSO-5");
+    apply_ok(&mut w, &ctx, r.fixes[0].action.clone());
+    assert_eq!(member_status(&w, AVA), None, "removed once confirmed");
+}

@@ -10,6 +10,7 @@ use super::error::{ActionError, ActionResult, Refusal, refuse};
 use super::lookup::{bad_email, valid_email};
 use super::names;
 use super::rules;
+use super::sso::{SignInChange, UserChange};
 use super::*;
 
 /// Hex SHA-256 of a token.
@@ -622,6 +623,10 @@ impl World {
         }
         let checked = self.check_scim_data(org, &d, Some(&sid))?;
         let was = m.status;
+        // SSO-5: an identity provider cannot confirm a lock-out, so SCIM never makes one.
+        if was == MemberStatus::Active && d.active == Some(false) {
+            self.refuse_scim_lockout(ctx, &sid, UserChange::Deactivated)?;
+        }
         self.store_scim_data(&sid, &d, &checked.email);
         let now = self.users[&sid].membership.as_ref().expect("member").status;
         let what = match (was, now) {
@@ -641,6 +646,35 @@ impl World {
 
     /// DELETE: the user leaves the org and its access; the Twilio user remains (SCIM-3). The
     /// Owner cannot be removed (SCIM-4), nor a user who owns a managed account (USR-8).
+    /// SSO-5 through SCIM: a change that would leave no Owner or Administrator able to sign in
+    /// without SSO asks for a confirmation, which an identity provider cannot give, so it is
+    /// refused; the fix is the same change made and confirmed in the organization itself.
+    fn refuse_scim_lockout(&self, ctx: &Ctx, sid: &Sid, change: UserChange) -> ActionResult<()> {
+        let email = self.email_of(sid);
+        let leaves = matches!(change, UserChange::Leaves);
+        self.check_lockout(
+            ctx,
+            &SignInChange {
+                user: Some((sid.clone(), change)),
+                ..SignInChange::default()
+            },
+            false,
+            || {
+                if leaves {
+                    Action::RemoveUser {
+                        user: email,
+                        confirm_lockout: true,
+                    }
+                } else {
+                    Action::Deactivate {
+                        user: email,
+                        confirm_lockout: true,
+                    }
+                }
+            },
+        )
+    }
+
     pub(crate) fn scim_delete_user(&mut self, ctx: &Ctx, id: &str) -> ActionResult<Outcome> {
         self.require_scim(ctx)?;
         let user = self.scim_user(&ctx.org, id)?;
@@ -667,6 +701,7 @@ impl World {
                 format!("transfer the account {a} to another member first"),
             );
         }
+        self.refuse_scim_lockout(ctx, &sid, UserChange::Leaves)?;
         self.detach_member(&ctx.org, &sid);
         self.user_mut(&sid).scim = ScimAttributes::default();
         let detail = format!(
