@@ -644,8 +644,6 @@ impl World {
         Ok(Outcome::msg(detail))
     }
 
-    /// DELETE: the user leaves the org and its access; the Twilio user remains (SCIM-3). The
-    /// Owner cannot be removed (SCIM-4), nor a user who owns a managed account (USR-8).
     /// SSO-5 through SCIM: a change that would leave no Owner or Administrator able to sign in
     /// without SSO asks for a confirmation, which an identity provider cannot give, so it is
     /// refused; the fix is the same change made and confirmed in the organization itself.
@@ -675,6 +673,9 @@ impl World {
         )
     }
 
+    /// DELETE: the user leaves the org and its access; the Twilio user remains (SCIM-3). The
+    /// Owner cannot be removed (SCIM-4), nor a user who owns a managed account (USR-8), nor the
+    /// last Administrator who can sign in without SSO (SSO-5).
     pub(crate) fn scim_delete_user(&mut self, ctx: &Ctx, id: &str) -> ActionResult<Outcome> {
         self.require_scim(ctx)?;
         let user = self.scim_user(&ctx.org, id)?;
